@@ -1,0 +1,81 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { useNonce } from "./nonce";
+import { summariseSite } from "./site-summary";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: "/css/portico.css" }];
+
+export const meta: MetaFunction = () => [{ title: "Portico" }];
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  return { site: summariseSite(context.site) };
+}
+
+function Brand() {
+  const data = useRouteLoaderData<typeof loader>("root");
+  const site = data?.site;
+  return (
+    <header className="site-header">
+      <div className="container site-header__inner">
+        <a className="brand" href="/">
+          {site?.kind === "practice" ? site.name : site?.kind === "support" ? "Portico Support" : "Portico"}
+        </a>
+      </div>
+    </header>
+  );
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <Brand />
+        <main id="main" className="container main">
+          {children}
+        </main>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  useLoaderData<typeof loader>();
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (isRouteErrorResponse(error) && error.status === 404) {
+    return (
+      <section className="status-page">
+        <p className="status-page__code">404</p>
+        <h1>Page not found</h1>
+        <p>There is nothing at this address. Check the link, or go back to the home page.</p>
+        <p>
+          <a href="/">Go to the home page</a>
+        </p>
+      </section>
+    );
+  }
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  return (
+    <section className="status-page">
+      <p className="status-page__code">{status}</p>
+      <h1>Something went wrong</h1>
+      <p>We could not complete this request. Please try again in a moment.</p>
+    </section>
+  );
+}

@@ -1,0 +1,38 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { LandingPage } from "~/components/landing-page";
+import { PracticeHomePage } from "~/components/practice-home-page";
+import { SupportPlaceholder } from "~/components/support-placeholder";
+import { findPracticeForVisitor } from "~/use-cases/find-practice.server";
+import { getPracticeHome } from "~/use-cases/get-practice-home.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  if (data?.page === "practice") return [{ title: `${data.home.name} · Client portal` }];
+  if (data?.page === "support") return [{ title: "Portico Support" }];
+  return [{ title: "Portico · Your practice's client portal" }, { name: "description", content: "Find your practice's client portal." }];
+};
+
+// One address, three faces: the host decides (resolved once by the server, never re-read here).
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { site } = context;
+  switch (site.kind) {
+    case "landing":
+      return { page: "landing" as const, search: await findPracticeForVisitor(site, new URL(request.url).searchParams.get("q")) };
+    case "support":
+      return { page: "support" as const };
+    case "practice":
+      return { page: "practice" as const, home: await getPracticeHome(site) };
+  }
+}
+
+export default function Index() {
+  const data = useLoaderData<typeof loader>();
+  switch (data.page) {
+    case "landing":
+      return <LandingPage search={data.search} />;
+    case "support":
+      return <SupportPlaceholder />;
+    case "practice":
+      return <PracticeHomePage home={data.home} />;
+  }
+}

@@ -1,0 +1,37 @@
+import type { OpeningHours } from "../../db/schema";
+import type { Site } from "../load-context";
+
+export type PracticeHome = {
+  name: string;
+  kind: "veterinary" | "human";
+  portalEnabled: boolean;
+  contact: { phone: string | null; email: string | null; website: string | null };
+  locations: { id: string; name: string; address: string; phone: string | null; email: string | null; openingHours: OpeningHours }[];
+};
+
+/** The public face of a practice: its name, how to reach it and where it is. One transaction, two reads. */
+export async function getPracticeHome(site: Extract<Site, { kind: "practice" }>): Promise<PracticeHome> {
+  return site.withPractice(async (trx) => {
+    const settings = await trx.selectFrom("practice_settings").select(["portal_enabled", "phone", "email", "website"]).executeTakeFirst();
+    const locations = await trx
+      .selectFrom("locations")
+      .select(["id", "name", "address", "phone", "email", "opening_hours"])
+      .orderBy("position")
+      .orderBy("name")
+      .execute();
+    return {
+      name: site.practice.name,
+      kind: site.practice.kind,
+      portalEnabled: settings?.portal_enabled ?? false,
+      contact: { phone: settings?.phone ?? null, email: settings?.email ?? null, website: settings?.website ?? null },
+      locations: locations.map((location) => ({
+        id: location.id,
+        name: location.name,
+        address: location.address,
+        phone: location.phone,
+        email: location.email,
+        openingHours: location.opening_hours,
+      })),
+    };
+  });
+}

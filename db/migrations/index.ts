@@ -1,0 +1,13 @@
+import type { Migration } from "kysely";
+import * as practiceRegistry from "./platform/2026-11-23T09-00-practice-registry";
+import * as practiceFoundation from "./practice/2026-11-23T09-10-practice-foundation";
+
+/** The control plane: only in the main database. Listed explicitly so that bundlers and tsx load the same set. */
+export const platformMigrations: Record<string, Migration> = {
+  "2026-11-23T09-00-practice-registry": practiceRegistry,
+};
+
+/** Practice data: in the shared database and in every dedicated database, always the same. */
+export const practiceMigrations: Record<string, Migration> = {
+  "2026-11-23T09-10-practice-foundation": practiceFoundation,
+};

@@ -1,0 +1,87 @@
+import path from "node:path";
+import { z } from "zod";
+
+const hostname = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, "must be a host name such as localhost or portal.example.com");
+
+// Express accepts a hop count or a list of addresses/subnets; `true` (trust everyone) is refused because it lets
+// any client choose the Host that tenant resolution and Remix's CSRF check rely on.
+const trustProxy = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value, ctx): false | number | string[] => {
+    if (value === undefined || value === "" || value === "false") return false;
+    if (/^\d+$/.test(value)) return Number(value);
+    if (value === "true") {
+      ctx.addIssue({ code: "custom", message: "use a hop count (e.g. 1) or the proxy addresses, not 'true'" });
+      return z.NEVER;
+    }
+    return value.split(",").map((part) => part.trim()).filter(Boolean);
+  });
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    HOST: z.string().trim().min(1).default("0.0.0.0"),
+    PORT: port.default(3000),
+    PORTAL_DOMAIN: hostname.default("localhost"),
+    DATA_DIR: z.string().trim().min(1).default(".data"),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" }).optional(),
+    DATABASE_APP_PASSWORD: z.string().min(16, "must be at least 16 characters").optional(),
+    EMBEDDED_PG_PORT: port.default(54329),
+    TRUST_PROXY: trustProxy,
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.DATABASE_URL && !env.DATABASE_APP_PASSWORD) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DATABASE_APP_PASSWORD"],
+        message: "is required with DATABASE_URL: it is the password of the runtime role the server connects as",
+      });
+    }
+  });
+
+export type Config = {
+  env: "development" | "production" | "test";
+  host: string;
+  port: number;
+  portalDomain: string;
+  dataDir: string;
+  database: { kind: "embedded"; port: number } | { kind: "external"; ownerUrl: string; appPassword: string };
+  trustProxy: false | number | string[];
+  logLevel: string;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`));
+  }
+  const env = parsed.data;
+  return {
+    env: env.NODE_ENV,
+    host: env.HOST,
+    port: env.PORT,
+    portalDomain: env.PORTAL_DOMAIN,
+    dataDir: path.resolve(env.DATA_DIR),
+    database:
+      env.DATABASE_URL && env.DATABASE_APP_PASSWORD
+        ? { kind: "external", ownerUrl: env.DATABASE_URL, appPassword: env.DATABASE_APP_PASSWORD }
+        : { kind: "embedded", port: env.EMBEDDED_PG_PORT },
+    trustProxy: env.TRUST_PROXY,
+    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : env.NODE_ENV === "development" ? "debug" : "info"),
+  };
+}

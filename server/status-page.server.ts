@@ -1,0 +1,51 @@
+/**
+ * Pages answered before Remix runs (unknown host, suspended practice, an error in the server itself). Same look as
+ * the product, no script, no inline style, so they satisfy the same Content-Security-Policy.
+ */
+export type StatusPage = { status: number; title: string; message: string; hint?: string };
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
+}
+
+export function renderStatusPage(page: StatusPage): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${escapeHtml(page.title)} · Portico</title>
+<link rel="stylesheet" href="/css/portico.css">
+</head>
+<body>
+<main class="status-page" id="main">
+<p class="status-page__code">${page.status}</p>
+<h1>${escapeHtml(page.title)}</h1>
+<p>${escapeHtml(page.message)}</p>
+${page.hint ? `<p class="muted">${escapeHtml(page.hint)}</p>` : ""}
+</main>
+</body>
+</html>`;
+}
+
+export const NO_PRACTICE_PAGE: StatusPage = {
+  status: 404,
+  title: "No practice at this address",
+  message: "No practice lives at this address. Check the link your practice gave you, or ask them for their portal address.",
+};
+
+export function suspendedPracticePage(name: string): StatusPage {
+  return {
+    status: 503,
+    title: "Temporarily unavailable",
+    message: `The online portal of ${name} is temporarily unavailable.`,
+    hint: "Please contact the practice directly by phone or email in the meantime.",
+  };
+}
+
+export const SERVER_ERROR_PAGE: StatusPage = {
+  status: 500,
+  title: "Something went wrong",
+  message: "We could not complete this request. Please try again in a moment.",
+};

@@ -1,0 +1,13 @@
+import type { Deployment, PracticeKind, PracticeStatus } from "../db/schema";
+
+/** A resolved practice: what every request on a practice host carries from tenant resolution onwards. */
+export type Practice = {
+  id: string;
+  subdomain: string;
+  name: string;
+  kind: PracticeKind;
+  status: PracticeStatus;
+  deployment: Deployment;
+};
+
+export const PRACTICE_COLUMNS = ["id", "subdomain", "name", "kind", "status", "deployment"] as const;

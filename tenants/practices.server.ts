@@ -1,0 +1,112 @@
+import { type Kysely, sql } from "kysely";
+import { z } from "zod";
+import type { Database, PracticeKind, Wording } from "../db/schema";
+import type { PracticeTransaction } from "../db/with-practice.server";
+import { PRACTICE_COLUMNS, type Practice } from "./practice";
+import { checkSubdomain } from "./subdomain";
+
+/**
+ * Platform use cases on the practice registry, shared by the operator CLI and (later) the support console.
+ * They run as the owner role: the runtime role may only read the registry.
+ */
+
+export class PracticeInputError extends Error {
+  constructor(
+    readonly field: "subdomain" | "name" | "kind" | "practice",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const DEFAULT_WORDING: Record<PracticeKind, Required<Wording>> = {
+  veterinary: { patientSingular: "pet", patientPlural: "pets", clientSingular: "pet owner" },
+  human: { patientSingular: "patient", patientPlural: "family", clientSingular: "patient" },
+};
+
+export function defaultWording(kind: PracticeKind): Required<Wording> {
+  return DEFAULT_WORDING[kind];
+}
+
+const newPracticeSchema = z.object({
+  subdomain: z.string(),
+  name: z
+    .string()
+    .trim()
+    .min(2, "The name must be at least 2 characters.")
+    .max(120, "The name must be at most 120 characters."),
+  kind: z.enum(["veterinary", "human"], { error: "The kind must be 'veterinary' or 'human'." }),
+  timeZone: z.string().default("UTC"),
+});
+
+export type NewPractice = z.input<typeof newPracticeSchema>;
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && "code" in error && error.code === "23505";
+}
+
+/**
+ * Registers a practice and its settings in one transaction. `populate` runs inside that same transaction, already
+ * scoped to the new practice, so a practice never exists half-loaded.
+ */
+export async function createPractice(
+  db: Kysely<Database>,
+  input: NewPractice,
+  populate?: (trx: PracticeTransaction, practice: Practice) => Promise<void>,
+): Promise<Practice> {
+  const subdomainCheck = checkSubdomain(input.subdomain);
+  if (!subdomainCheck.ok) throw new PracticeInputError("subdomain", subdomainCheck.message);
+  const parsed = newPracticeSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new PracticeInputError(issue?.path[0] === "kind" ? "kind" : "name", issue?.message ?? "Invalid practice.");
+  }
+  if (!Intl.supportedValuesOf("timeZone").includes(parsed.data.timeZone) && parsed.data.timeZone !== "UTC") {
+    throw new PracticeInputError("practice", `Unknown time zone '${parsed.data.timeZone}'.`);
+  }
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const practice = await trx
+        .insertInto("platform.practices")
+        .values({ subdomain: subdomainCheck.subdomain, name: parsed.data.name, kind: parsed.data.kind })
+        .returning(PRACTICE_COLUMNS)
+        .executeTakeFirstOrThrow();
+      await sql`select set_config('app.practice_id', ${practice.id}, true)`.execute(trx);
+      await trx
+        .insertInto("practice_settings")
+        .values({ practice_id: practice.id, time_zone: parsed.data.timeZone, wording: defaultWording(practice.kind) })
+        .execute();
+      if (populate) await populate(trx, practice);
+      return practice;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new PracticeInputError("subdomain", `The subdomain '${subdomainCheck.subdomain}' is already taken.`);
+    throw error;
+  }
+}
+
+export async function listPractices(db: Kysely<Database>): Promise<Practice[]> {
+  return db.selectFrom("platform.practices").select(PRACTICE_COLUMNS).orderBy("subdomain").execute();
+}
+
+export async function findPractice(db: Kysely<Database>, subdomain: string): Promise<(Practice & { createdAt: Date }) | undefined> {
+  const row = await db
+    .selectFrom("platform.practices")
+    .select([...PRACTICE_COLUMNS, "created_at"])
+    .where("subdomain", "=", subdomain)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { created_at, ...practice } = row;
+  return { ...practice, createdAt: created_at };
+}
+
+export async function setPracticeStatus(db: Kysely<Database>, subdomain: string, status: "active" | "suspended"): Promise<Practice> {
+  const practice = await db
+    .updateTable("platform.practices")
+    .set({ status })
+    .where("subdomain", "=", subdomain)
+    .returning(PRACTICE_COLUMNS)
+    .executeTakeFirst();
+  if (!practice) throw new PracticeInputError("practice", `No practice has the subdomain '${subdomain}'.`);
+  return practice;
+}
