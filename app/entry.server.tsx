@@ -38,6 +38,8 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
+          // Errors before the shell reach Express's error handler; later ones can only be reported here.
+          // eslint-disable-next-line no-console
           if (shellRendered) console.error(error);
         },
       },

@@ -4,7 +4,10 @@ import type { ReactNode } from "react";
 import { useNonce } from "./nonce";
 import { summariseSite } from "./site-summary";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: "/css/portico.css" }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: "/css/portico.css" },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export const meta: MetaFunction = () => [{ title: "Portico" }];
 

@@ -23,15 +23,20 @@ async function ensureLoginRole(sql: postgres.Sql, role: string, password: string
 const RUNTIME_ATTRIBUTES = "nosuperuser nobypassrls nocreatedb nocreaterole noreplication";
 
 /**
- * Idempotent: creates or re-asserts the runtime role and lets it connect to the current database. Runs as a role
- * that may create roles (the embedded superuser, or the DATABASE_URL role).
+ * Idempotent: creates the runtime role when missing (the DATABASE_URL role must then be allowed to create roles) and
+ * lets it connect. An existing role is checked, not altered: a role that could bypass row-level security is refused.
  */
 export async function ensureRuntimeRole(adminUrl: string, password: string): Promise<void> {
   const sql = postgres(adminUrl, { max: 1, onnotice: () => undefined });
   try {
-    await ensureLoginRole(sql, RUNTIME_ROLE, password, RUNTIME_ATTRIBUTES);
-    const [{ database }] = (await sql`select current_database() as database`) as unknown as [{ database: string }];
-    await sql.unsafe(`grant connect on database ${identifier(database)} to ${identifier(RUNTIME_ROLE)}`);
+    const [existing] = await sql<{ rolsuper: boolean; rolbypassrls: boolean }[]>`select rolsuper, rolbypassrls from pg_roles where rolname = ${RUNTIME_ROLE}`;
+    if (!existing) await ensureLoginRole(sql, RUNTIME_ROLE, password, RUNTIME_ATTRIBUTES);
+    else if (existing.rolsuper || existing.rolbypassrls) {
+      throw new Error(`the role ${RUNTIME_ROLE} is a superuser or may bypass row-level security; the server refuses to use it`);
+    }
+    const [access] = await sql<{ database: string; allowed: boolean }[]>`
+      select current_database() as database, has_database_privilege(${RUNTIME_ROLE}, current_database(), 'connect') as allowed`;
+    if (access && !access.allowed) await sql.unsafe(`grant connect on database ${identifier(access.database)} to ${identifier(RUNTIME_ROLE)}`);
   } finally {
     await sql.end();
   }

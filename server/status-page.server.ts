@@ -17,6 +17,7 @@ export function renderStatusPage(page: StatusPage): string {
 <meta name="robots" content="noindex">
 <title>${escapeHtml(page.title)} · Portico</title>
 <link rel="stylesheet" href="/css/portico.css">
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 </head>
 <body>
 <main class="status-page" id="main">

@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDemo } from "../../db/seed/seed-demo.server";
+import { createPractice, setPracticeStatus } from "../../tenants/practices.server";
+import { createTestDatabase, type TestDatabase } from "../support/database";
+import { startTestServer, type TestServer } from "../support/http";
+
+let db: TestDatabase;
+let server: TestServer;
+
+const HAPPY = "happy-paws.localhost:3000";
+const RIVERSIDE = "riverside-physio.localhost:3000";
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await seedDemo(db.owner.db);
+  server = await startTestServer(db);
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+describe("a practice's home page shows that practice's own data, and nothing of another", () => {
+  it("Happy Paws", async () => {
+    const res = await server.request(HAPPY, "/");
+    expect(res.status).toBe(200);
+    expect(res.body).toContain("<h1>Happy Paws Animal Hospital</h1>");
+    expect(res.body).toContain("(555) 010-4400");
+    expect(res.body).toContain("frontdesk@happypaws.example.com");
+    expect(res.body).toContain("1200 Maple Avenue");
+    expect(res.body).not.toContain("Riverside");
+    expect(res.body).not.toContain("020 7946");
+  });
+
+  it("Riverside Physio, with both of its locations", async () => {
+    const res = await server.request(RIVERSIDE, "/");
+    expect(res.status).toBe(200);
+    expect(res.body).toContain("<h1>Riverside Physio</h1>");
+    expect(res.body).toContain("Riverside Physio — Riverside");
+    expect(res.body).toContain("Riverside Physio — Old Town");
+    expect(res.body).toContain("hello@riversidephysio.example.com");
+    expect(res.body).not.toContain("Happy Paws");
+    expect(res.body).not.toContain("Maple Avenue");
+  });
+});
+
+describe("hosts that are not a practice", () => {
+  it("serves the landing page on the portal domain", async () => {
+    const res = await server.request("localhost:3000", "/");
+    expect(res.status).toBe(200);
+    expect(res.body).toContain("Find your practice");
+  });
+
+  it.each(["nope.localhost:3000", "a.b.localhost:3000", "127.0.0.1:3000", "happy-paws.example.com", "happy-paws.localhost.evil.com", "www.localhost:3000", "bad_label.localhost"])(
+    "answers %s with the product's 404 page",
+    async (host) => {
+      const res = await server.request(host, "/");
+      expect(res.status).toBe(404);
+      expect(res.headers["content-type"]).toMatch(/text\/html/);
+      expect(res.body).toContain("No practice at this address");
+      expect(res.body).not.toContain("Happy Paws");
+    },
+  );
+
+  it("answers an unknown path on a practice with the product's 404 page", async () => {
+    const res = await server.request(HAPPY, "/no-such-page");
+    expect(res.status).toBe(404);
+    expect(res.body).toContain("Page not found");
+  });
+});
+
+describe("a suspended practice", () => {
+  it("answers 503 on every path, and comes back when resumed", async () => {
+    await createPractice(db.owner.db, { subdomain: "paused-vet", name: "Paused Vet", kind: "veterinary" });
+    await setPracticeStatus(db.owner.db, "paused-vet", "suspended");
+    server.registry.invalidate("paused-vet");
+    for (const path of ["/", "/anything", "/admin"]) {
+      const res = await server.request("paused-vet.localhost:3000", path);
+      expect(res.status, path).toBe(503);
+      expect(res.body).toContain("temporarily unavailable");
+    }
+    await setPracticeStatus(db.owner.db, "paused-vet", "active");
+    server.registry.invalidate("paused-vet");
+    expect((await server.request("paused-vet.localhost:3000", "/")).status).toBe(200);
+  });
+});
+
+describe("X-Forwarded-Host", () => {
+  it("is ignored without TRUST_PROXY", async () => {
+    const unknownHost = await server.request("nope.localhost:3000", "/", { headers: { "x-forwarded-host": HAPPY } });
+    expect(unknownHost.status).toBe(404);
+    const otherPractice = await server.request(HAPPY, "/", { headers: { "x-forwarded-host": RIVERSIDE } });
+    expect(otherPractice.body).toContain("<h1>Happy Paws Animal Hospital</h1>");
+    expect(otherPractice.body).not.toContain("Riverside");
+  });
+
+  it("is honoured behind a configured trusted proxy", async () => {
+    const proxied = await startTestServer(db, { trustProxy: "loopback" as unknown as string[] });
+    try {
+      const res = await proxied.request("internal-upstream:8080", "/", { headers: { "x-forwarded-host": RIVERSIDE, "x-forwarded-proto": "https" } });
+      expect(res.status).toBe(200);
+      expect(res.body).toContain("<h1>Riverside Physio</h1>");
+    } finally {
+      await proxied.close();
+    }
+  });
+});
+
+describe("find your practice", () => {
+  it.each(["happy-paws", "HAPPY-PAWS", "happy-paws.localhost:3000", "http://happy-paws.localhost:3000/anything", "Happy Paws Animal Hospital", "  happy paws   animal hospital "])(
+    "finds Happy Paws from %j",
+    async (query) => {
+      const res = await server.request("localhost:3000", `/?q=${encodeURIComponent(query)}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toContain('href="http://happy-paws.localhost:3000"');
+    },
+  );
+
+  it.each(["Happy", "paws", "a", "localhost"])("lists nothing for the partial query %j", async (query) => {
+    const res = await server.request("localhost:3000", `/?q=${encodeURIComponent(query)}`);
+    expect(res.status).toBe(200);
+    expect(res.body).not.toContain("result-list__link");
+  });
+});
+
+describe("the server itself", () => {
+  it("answers health and readiness on any host", async () => {
+    expect((await server.request("whatever", "/healthz")).status).toBe(200);
+    expect((await server.request("localhost:3000", "/readyz")).body).toBe("ready");
+  });
+
+  it("sends security headers with a CSP nonce that matches the page's scripts", async () => {
+    const res = await server.request(HAPPY, "/");
+    const csp = String(res.headers["content-security-policy"]);
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.body).toContain(`nonce="${nonce}"`);
+    expect(res.body).not.toMatch(/<script(?![^>]*nonce=)[^>]*>/);
+    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+    expect(res.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers["x-powered-by"]).toBeUndefined();
+  });
+
+  it("refuses oversized bodies with 413", async () => {
+    const res = await server.request(HAPPY, "/", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "content-length": String(2 * 1024 * 1024) }, body: "" });
+    expect(res.status).toBe(413);
+  });
+
+  it("serves fingerprinted assets as immutable", async () => {
+    const page = await server.request("localhost:3000", "/");
+    const asset = /href="(\/build\/[^"]+\.js)"/.exec(page.body)?.[1];
+    expect(asset).toBeTruthy();
+    const res = await server.request("localhost:3000", asset!);
+    expect(res.status).toBe(200);
+    expect(res.headers["cache-control"]).toContain("immutable");
+  });
+});

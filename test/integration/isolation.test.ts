@@ -1,0 +1,125 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect } from "../../db/connection.server";
+import { withPractice } from "../../db/with-practice.server";
+import { createTestDatabase, type TestDatabase } from "../support/database";
+import { errorCode } from "../support/errors";
+import { createPracticeFixture, type PracticeFixture } from "../support/practices";
+
+let db: TestDatabase;
+let a: PracticeFixture;
+let b: PracticeFixture;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  a = await createPracticeFixture(db.owner.db, "practice-a");
+  b = await createPracticeFixture(db.owner.db, "practice-b");
+});
+
+describe("as the runtime role, with practice A's setting", () => {
+  it("sees A's rows and none of B's", async () => {
+    const clients = await withPractice(db.app.db, a.practice, (trx) => trx.selectFrom("clients").select(["id", "practice_id"]).execute());
+    expect(clients).toEqual([{ id: a.clientId, practice_id: a.practice.id }]);
+    const byB = await withPractice(db.app.db, a.practice, (trx) => trx.selectFrom("patients").selectAll().where("practice_id", "=", b.practice.id).execute());
+    expect(byB).toEqual([]);
+    const byId = await withPractice(db.app.db, a.practice, (trx) => trx.selectFrom("patients").selectAll().where("id", "=", b.patientId).execute());
+    expect(byId).toEqual([]);
+  });
+
+  it("cannot insert a row for B", async () => {
+    const attempt = withPractice(db.app.db, a.practice, (trx) =>
+      trx.insertInto("clients").values({ practice_id: b.practice.id, first_name: "Intruder", last_name: "X" }).execute(),
+    );
+    await expect(attempt).rejects.toSatisfy((error) => errorCode(error) === "42501");
+  });
+
+  it("cannot point A's row at B's parent (composite foreign key)", async () => {
+    const attempt = withPractice(db.app.db, a.practice, (trx) =>
+      trx.insertInto("client_emails").values({ practice_id: a.practice.id, client_id: b.clientId, email: "x@example.com" }).execute(),
+    );
+    await expect(attempt).rejects.toSatisfy((error) => errorCode(error) === "23503");
+  });
+
+  it("cannot update or delete B's rows, nor move A's rows to B", async () => {
+    const updated = await withPractice(db.app.db, a.practice, (trx) =>
+      trx.updateTable("clients").set({ first_name: "Changed" }).where("practice_id", "=", b.practice.id).executeTakeFirst(),
+    );
+    expect(updated.numUpdatedRows).toBe(0n);
+    const deleted = await withPractice(db.app.db, a.practice, (trx) => trx.deleteFrom("patients").where("id", "=", b.patientId).executeTakeFirst());
+    expect(deleted.numDeletedRows).toBe(0n);
+    const moved = withPractice(db.app.db, a.practice, (trx) => trx.updateTable("patients").set({ practice_id: b.practice.id }).where("id", "=", a.patientId).execute());
+    await expect(moved).rejects.toSatisfy((error) => errorCode(error) === "42501");
+
+    const bRows = await withPractice(db.app.db, b.practice, (trx) => trx.selectFrom("clients").select("first_name").execute());
+    expect(bRows).toEqual([{ first_name: "Client" }]);
+    const bPatients = await withPractice(db.app.db, b.practice, (trx) => trx.selectFrom("patients").select("id").execute());
+    expect(bPatients).toEqual([{ id: b.patientId }]);
+  });
+});
+
+describe("as the runtime role, with no setting", () => {
+  it("sees no rows at all (fail closed)", async () => {
+    for (const table of ["clients", "client_emails", "patients", "practice_settings", "locations", "staff_members"] as const) {
+      const rows = await db.app.db.selectFrom(table).selectAll().execute();
+      expect(rows, table).toEqual([]);
+    }
+  });
+
+  it("cannot insert", async () => {
+    const attempt = db.app.db.insertInto("clients").values({ practice_id: a.practice.id, first_name: "No", last_name: "Scope" }).execute();
+    await expect(attempt).rejects.toSatisfy((error) => errorCode(error) === "42501");
+  });
+});
+
+describe("the setting on a pooled connection", () => {
+  const single = { pool: undefined as ReturnType<typeof connect> | undefined };
+  beforeAll(() => {
+    single.pool = connect(db.appUrl, { max: 1 });
+  });
+  afterAll(async () => {
+    await single.pool?.close();
+  });
+
+  it("does not survive the transaction", async () => {
+    const pool = single.pool!;
+    const inside = await withPractice(pool.db, a.practice, (trx) => trx.selectFrom("clients").select("id").execute());
+    expect(inside).toHaveLength(1);
+    const { rows } = await sql<{ setting: string | null }>`select current_setting('app.practice_id', true) as setting`.execute(pool.db);
+    expect(rows[0]?.setting ?? "").toBe("");
+    expect(await pool.db.selectFrom("clients").select("id").execute()).toEqual([]);
+  });
+
+  it("does not survive a failed transaction either", async () => {
+    const pool = single.pool!;
+    await expect(withPractice(pool.db, a.practice, async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    expect(await pool.db.selectFrom("patients").select("id").execute()).toEqual([]);
+  });
+});
+
+describe("the runtime role itself", () => {
+  it("is not a superuser and cannot bypass row-level security", async () => {
+    const { rows } = await sql<{ rolsuper: boolean; rolbypassrls: boolean; rolcreaterole: boolean; rolcreatedb: boolean }>`
+      select rolsuper, rolbypassrls, rolcreaterole, rolcreatedb from pg_roles where rolname = current_user`.execute(db.app.db);
+    expect(rows).toEqual([{ rolsuper: false, rolbypassrls: false, rolcreaterole: false, rolcreatedb: false }]);
+  });
+
+  it("owns no table, schema or function", async () => {
+    const { rows } = await sql<{ owned: number }>`
+      select (select count(*) from pg_class where relowner = r.oid)::int
+           + (select count(*) from pg_namespace where nspowner = r.oid)::int
+           + (select count(*) from pg_proc where proowner = r.oid)::int as owned
+      from pg_roles r where r.rolname = current_user`.execute(db.app.db);
+    expect(rows).toEqual([{ owned: 0 }]);
+  });
+
+  it("may read the practice registry but not change it", async () => {
+    const practices = await db.app.db.selectFrom("platform.practices").select("subdomain").orderBy("subdomain").execute();
+    expect(practices.map((p) => p.subdomain)).toEqual(["practice-a", "practice-b"]);
+    const attempt = db.app.db.updateTable("platform.practices").set({ status: "suspended" }).where("subdomain", "=", "practice-b").execute();
+    await expect(attempt).rejects.toSatisfy((error) => errorCode(error) === "42501");
+  });
+
+  it("cannot switch off row-level security", async () => {
+    await expect(sql`alter table clients no force row level security`.execute(db.app.db)).rejects.toSatisfy((error) => errorCode(error) === "42501");
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../server/config.server";
+
+describe("loadConfig", () => {
+  it("defaults to the embedded database on localhost:3000", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ env: "development", port: 3000, portalDomain: "localhost", trustProxy: false, database: { kind: "embedded", port: 54329 } });
+  });
+
+  it("uses DATABASE_URL with the runtime role's password", () => {
+    const config = loadConfig({ DATABASE_URL: "postgres://owner:pw@db:5432/portico", DATABASE_APP_PASSWORD: "a-long-runtime-password" });
+    expect(config.database).toEqual({ kind: "external", ownerUrl: "postgres://owner:pw@db:5432/portico", appPassword: "a-long-runtime-password" });
+  });
+
+  it.each([
+    [{ PORT: "eighty" }, "PORT"],
+    [{ PORT: "70000" }, "PORT"],
+    [{ PORTAL_DOMAIN: "not a domain" }, "PORTAL_DOMAIN"],
+    [{ DATABASE_URL: "mysql://x@y/z", DATABASE_APP_PASSWORD: "a-long-runtime-password" }, "DATABASE_URL"],
+    [{ DATABASE_URL: "postgres://owner@db/portico" }, "DATABASE_APP_PASSWORD"],
+    [{ TRUST_PROXY: "true" }, "TRUST_PROXY"],
+    [{ NODE_ENV: "staging" }, "NODE_ENV"],
+  ])("rejects %j naming %s", (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect((error as ConfigError).problems.join("\n")).toContain(variable);
+    }
+  });
+
+  it("reads TRUST_PROXY as a hop count or a list of addresses", () => {
+    expect(loadConfig({ TRUST_PROXY: "1" }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: "loopback, 10.0.0.0/8" }).trustProxy).toEqual(["loopback", "10.0.0.0/8"]);
+  });
+});
