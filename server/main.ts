@@ -26,7 +26,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   const log = (message: string) => logger.info(message);
 
-  await ensureBuild(log);
+  // Production images are built ahead of time (Dockerfile) and ship without the build tools.
+  if (config.env !== "production") await ensureBuild(log);
   const platform = await openPlatformDatabase(config, log);
   await migrateAndSeed(config, platform, log);
   await platform.owner.close();
