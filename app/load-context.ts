@@ -11,10 +11,23 @@ export type Site =
   | { kind: "support"; origin: string }
   | { kind: "practice"; origin: string; practice: Practice; withPractice: PracticeScope };
 
+export type PracticeSite = Extract<Site, { kind: "practice" }>;
+
 export type PorticoLoadContext = {
   requestId: string;
   cspNonce: string;
   site: Site;
+  /** As resolved by Express (X-Forwarded-For only behind a trusted proxy). */
+  visitor: { ip: string | null; userAgent: string | null };
+  /** The clock every rule uses: injectable so tests can move time. */
+  now: () => Date;
+  /**
+   * Runs work after the response is on its way, tracked so shutdown waits for it. Used where the response must not
+   * depend on the work (the sign-in request answers the same whether or not the email is known).
+   */
+  runAfterResponse: (label: string, task: () => Promise<unknown>) => void;
+  /** Production cookies are Secure and `__Host-` prefixed. */
+  secureCookies: boolean;
 };
 
 declare module "@remix-run/node" {
@@ -25,4 +38,8 @@ declare module "@remix-run/node" {
 declare module "@remix-run/server-runtime" {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface AppLoadContext extends PorticoLoadContext {}
+  // Single fetch is on (remix.config.js): loader and action types follow it.
+  interface Future {
+    v3_singleFetch: true;
+  }
 }

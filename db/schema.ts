@@ -116,6 +116,75 @@ export type StaffMembersTable = {
   created_at: Timestamp;
 };
 
+export type ClientSignInLinksTable = {
+  practice_id: string;
+  id: Generated<string>;
+  client_id: string;
+  client_email_id: string;
+  token_hash: Buffer;
+  created_at: Date;
+  expires_at: Date;
+  used_at: Date | null;
+  revoked_at: Date | null;
+};
+
+export type ClientSessionsTable = {
+  practice_id: string;
+  /** SHA-256 (hex) of the secret in the cookie, never the secret itself. */
+  id: string;
+  client_id: string;
+  client_email_id: string;
+  email: string;
+  created_at: Date;
+  expires_at: Date;
+  ip: string | null;
+  user_agent: string | null;
+};
+
+export type RateLimitCountersTable = {
+  practice_id: string;
+  bucket: string;
+  window_start: Date;
+  hits: number;
+};
+
+export type ActorType = "client" | "staff" | "support" | "system" | "anonymous";
+
+export type AuditEventsTable = {
+  practice_id: string;
+  id: Generated<string>;
+  occurred_at: ColumnType<Date, Date | undefined, never>;
+  actor_type: ActorType;
+  actor_id: string | null;
+  action: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  details: JsonWithDefault<Record<string, unknown>>;
+};
+
+export type OutboxStatus = "pending" | "sent" | "failed" | "dead";
+
+export type OutboxTable = {
+  id: string;
+  practice_id: string | null;
+  created_at: Timestamp;
+  kind: string;
+  from_name: string;
+  reply_to: string | null;
+  recipient: string;
+  subject: string;
+  html: string;
+  text: string;
+  status: Generated<OutboxStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  sent_at: Date | null;
+  provider_message_id: string | null;
+};
+
 export type Database = {
   "platform.practices": PracticesTable;
   practice_settings: PracticeSettingsTable;
@@ -126,6 +195,11 @@ export type Database = {
   alternative_contact_emails: AlternativeContactEmailsTable;
   patients: PatientsTable;
   staff_members: StaffMembersTable;
+  client_sign_in_links: ClientSignInLinksTable;
+  client_sessions: ClientSessionsTable;
+  rate_limit_counters: RateLimitCountersTable;
+  audit_events: AuditEventsTable;
+  "mail.outbox": OutboxTable;
 };
 
 export type PracticeRow = Selectable<PracticesTable>;

@@ -11,9 +11,12 @@ import type { PorticoLoadContext, Site } from "../app/load-context";
 import type { Database } from "../db/schema";
 import { practiceDirectory } from "../tenants/find-practice.server";
 import type { PracticeRegistry } from "../tenants/registry.server";
+import type { BackgroundTasks } from "./background.server";
 import { ROOT } from "./build.server";
 import type { Config } from "./config.server";
+import { devMailbox } from "./email/dev-mailbox.server";
 import { resolveSite } from "./resolve-site.server";
+import { requireSameOrigin } from "./same-origin.server";
 import { renderStatusPage, SERVER_ERROR_PAGE } from "./status-page.server";
 
 export type ServerDeps = {
@@ -23,6 +26,10 @@ export type ServerDeps = {
   appDb: Kysely<Database>;
   registry: PracticeRegistry;
   build: ServerBuild | (() => Promise<ServerBuild>);
+  background: BackgroundTasks;
+  /** Development only: the owner-role pool that lets the dev mailbox read the outbox. */
+  mailboxDb?: Kysely<Database>;
+  now?: () => Date;
 };
 
 /** Form posts and JSON are small; photo uploads get their own, larger limit where they are accepted. */
@@ -37,19 +44,19 @@ function locals(res: Response): Locals {
 export function createServer(deps: ServerDeps): express.Express {
   const { config, logger } = deps;
   const production = config.env === "production";
+  const now = deps.now ?? (() => new Date());
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
 
-  // Remix compares Origin with X-Forwarded-Host when present: a client must not be able to choose it.
-  if (config.trustProxy === false) {
-    app.use((req, _res, next) => {
-      delete req.headers["x-forwarded-host"];
-      delete req.headers["x-forwarded-proto"];
-      delete req.headers["x-forwarded-for"];
-      next();
-    });
-  }
+  // One host for everything downstream: Express resolves it (X-Forwarded-Host only from a trusted proxy) and Remix,
+  // which would otherwise read X-Forwarded-Host whoever sent it, sees only that resolved value.
+  app.use((req, _res, next) => {
+    const host = req.host;
+    if (host) req.headers.host = host;
+    delete req.headers["x-forwarded-host"];
+    next();
+  });
 
   app.use(
     pinoHttp({
@@ -108,8 +115,18 @@ export function createServer(deps: ServerDeps): express.Express {
   app.use("/build", express.static(path.join(ROOT, "public", "build"), { immutable: true, maxAge: "1y", index: false }));
   app.use(express.static(path.join(ROOT, "public"), { maxAge: "1h", index: false }));
 
+  // A body must announce its length, so the limit cannot be side-stepped with chunked encoding.
   app.use((req, res, next) => {
-    const length = Number(req.headers["content-length"] ?? 0);
+    const hasBody = req.headers["transfer-encoding"] !== undefined || req.headers["content-length"] !== undefined;
+    if (!hasBody) {
+      next();
+      return;
+    }
+    const length = Number(req.headers["content-length"]);
+    if (req.headers["transfer-encoding"] !== undefined || !Number.isInteger(length)) {
+      res.status(411).type("text").send("A request body needs a Content-Length.");
+      return;
+    }
     if (length > MAX_BODY_BYTES) {
       res.status(413).type("text").send("Request body too large.");
       return;
@@ -118,6 +135,8 @@ export function createServer(deps: ServerDeps): express.Express {
   });
 
   app.use(resolveSite({ portalDomain: config.portalDomain, registry: deps.registry, directory: practiceDirectory(deps.appDb, config.portalDomain), appDb: deps.appDb }));
+  app.use(requireSameOrigin);
+  if (deps.mailboxDb && !production) app.use("/__dev", devMailbox(deps.mailboxDb));
 
   app.all(
     "/{*splat}",
@@ -128,6 +147,10 @@ export function createServer(deps: ServerDeps): express.Express {
         requestId: String(req.id),
         cspNonce: locals(res).cspNonce,
         site: locals(res).site,
+        visitor: { ip: req.ip ?? null, userAgent: req.get("user-agent")?.slice(0, 500) ?? null },
+        now,
+        runAfterResponse: (label, task) => deps.background.run(label, task),
+        secureCookies: production,
       }),
     }),
   );

@@ -37,8 +37,26 @@ const envSchema = z
     EMBEDDED_PG_PORT: port.default(54329),
     TRUST_PROXY: trustProxy,
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+    EMAIL_TRANSPORT: z.enum(["resend", "dev", "log"]).optional(),
+    EMAIL_FROM: z.email("must be an email address such as portal@mail.example.com").default("portal@portico.localhost"),
+    RESEND_API_KEY: z.string().trim().min(1).optional(),
+    RESEND_BASE_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && !env.DATABASE_URL) {
+      ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "is required in production: the embedded Postgres is for development only" });
+    }
+    const transport = env.EMAIL_TRANSPORT ?? (env.RESEND_API_KEY ? "resend" : "dev");
+    if (transport === "resend" && !env.RESEND_API_KEY) {
+      ctx.addIssue({ code: "custom", path: ["RESEND_API_KEY"], message: "is required to send email through Resend" });
+    }
+    if (env.NODE_ENV === "production" && transport === "dev") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["RESEND_API_KEY"],
+        message: "is required in production (or set EMAIL_TRANSPORT=log explicitly to only log outgoing mail)",
+      });
+    }
     if (env.DATABASE_URL && !env.DATABASE_APP_PASSWORD) {
       ctx.addIssue({
         code: "custom",
@@ -57,6 +75,12 @@ export type Config = {
   database: { kind: "embedded"; port: number } | { kind: "external"; ownerUrl: string; appPassword: string };
   trustProxy: false | number | string[];
   logLevel: string;
+  email: {
+    /** dev: kept for the dev mailbox; log: only logged; resend: delivered through Resend. */
+    transport: "resend" | "dev" | "log";
+    from: string;
+    resend?: { apiKey: string; baseUrl?: string };
+  };
 };
 
 export class ConfigError extends Error {
@@ -66,7 +90,9 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
-  const parsed = envSchema.safeParse(source);
+  // A blank line in an .env file (`PORT=`) means "not set", not "set to nothing".
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ""));
+  const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`));
   }
@@ -83,5 +109,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         : { kind: "embedded", port: env.EMBEDDED_PG_PORT },
     trustProxy: env.TRUST_PROXY,
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : env.NODE_ENV === "development" ? "debug" : "info"),
+    email: {
+      transport: env.EMAIL_TRANSPORT ?? (env.RESEND_API_KEY ? "resend" : "dev"),
+      from: env.EMAIL_FROM,
+      ...(env.RESEND_API_KEY ? { resend: { apiKey: env.RESEND_API_KEY, baseUrl: env.RESEND_BASE_URL } } : {}),
+    },
   };
 }

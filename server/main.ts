@@ -2,8 +2,11 @@ import type { Server } from "node:http";
 import { connect } from "../db/connection.server";
 import { PracticeRegistry } from "../tenants/registry.server";
 import { createServer } from "./app.server";
+import { BackgroundTasks } from "./background.server";
 import { ensureBuild, loadBuild, watchedBuild } from "./build.server";
 import { ConfigError, loadConfig } from "./config.server";
+import { OutboxWorker } from "./email/outbox-worker.server";
+import { transportFor } from "./email/transports.server";
 import { createLogger } from "./logger.server";
 import { migrateAndSeed, openPlatformDatabase } from "./platform.server";
 
@@ -30,27 +33,24 @@ async function main(): Promise<void> {
   if (config.env !== "production") await ensureBuild(log);
   const platform = await openPlatformDatabase(config, log);
   await migrateAndSeed(config, platform, log);
-  await platform.owner.close();
 
   const app = connect(platform.targets.appUrl, { max: 10, applicationName: "portico-app" });
   const registry = new PracticeRegistry(app.db);
   const unlisten = await registry.listen(app.sql);
   const build = config.env === "development" ? watchedBuild() : await loadBuild();
+  const background = new BackgroundTasks(logger);
+  // The outbox spans every practice and has no row-level security: only the owner connection reads it.
+  const worker = new OutboxWorker({ db: platform.owner.db, transport: transportFor(config, logger), fromAddress: config.email.from, logger });
+  await worker.start(platform.owner.sql);
+  worker.wake();
 
-  const server: Server = createServer({ config, logger, appDb: app.db, registry, build }).listen(config.port, config.host, () => {
+  const mailboxDb = config.email.transport === "dev" ? platform.owner.db : undefined;
+  const server: Server = createServer({ config, logger, appDb: app.db, registry, build, background, mailboxDb }).listen(config.port, config.host, () => {
     const base = (sub?: string) => `http://${sub ? `${sub}.` : ""}${config.portalDomain}:${config.port}`;
     logger.info(`Portico is running (${platform.targets.mode} database)`);
-    process.stdout.write(
-      [
-        "",
-        "  Portico is ready:",
-        `    landing page       ${base()}`,
-        `    Happy Paws         ${base("happy-paws")}`,
-        `    Riverside Physio   ${base("riverside-physio")}`,
-        "",
-        "",
-      ].join("\n"),
-    );
+    const demo = config.env === "production" ? [] : [`    Happy Paws         ${base("happy-paws")}`, `    Riverside Physio   ${base("riverside-physio")}`];
+    const mailbox = mailboxDb ? [`    dev mailbox        ${base()}/__dev/mailbox`] : [];
+    process.stdout.write(["", "  Portico is ready:", `    landing page       ${base()}`, ...demo, ...mailbox, "", ""].join("\n"));
   });
 
   let stopping = false;
@@ -64,9 +64,11 @@ async function main(): Promise<void> {
       server.closeIdleConnections();
     });
     clearTimeout(forceClose);
+    await background.settled();
+    await worker.stop();
     await unlisten();
     await app.close();
-    await platform.targets.release();
+    await platform.release();
     logger.info("stopped");
     process.exit(0);
   };

@@ -1,7 +1,10 @@
 import type { PracticeHome } from "~/use-cases/get-practice-home.server";
+import type { LinkRequestResult } from "~/use-cases/sign-in-link.server";
 import { PracticeContact } from "./practice-contact";
+import { SignInForm, SignInLinkSent } from "./sign-in";
 
-export function PracticeHomePage({ home }: { home: PracticeHome }) {
+export function PracticeHomePage({ home, result }: { home: PracticeHome; result: LinkRequestResult | undefined }) {
+  const available = home.portalEnabled && result?.status !== "portal_disabled";
   return (
     <>
       <section className="hero">
@@ -12,9 +15,15 @@ export function PracticeHomePage({ home }: { home: PracticeHome }) {
             : "Your and your family's records, appointments and treatment plans, in one secure place."}
         </p>
       </section>
-      {home.portalEnabled ? null : (
+      {available ? (
+        result?.status === "sent" ? (
+          <SignInLinkSent email={result.email} home={home} />
+        ) : (
+          <SignInForm email={result?.status === "invalid" ? result.email : undefined} error={result?.status === "invalid" ? result.error : undefined} />
+        )
+      ) : (
         <p className="notice notice--warning" role="status">
-          The online portal of {home.name} is not available at the moment. Please contact the practice directly.
+          The online portal of {home.name} is not available at the moment. Please contact the practice directly using the details below.
         </p>
       )}
       <PracticeContact home={home} />

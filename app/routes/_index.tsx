@@ -1,10 +1,11 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { LandingPage } from "~/components/landing-page";
 import { PracticeHomePage } from "~/components/practice-home-page";
 import { SupportPlaceholder } from "~/components/support-placeholder";
 import { findPracticeForVisitor } from "~/use-cases/find-practice.server";
 import { getPracticeHome } from "~/use-cases/get-practice-home.server";
+import { requestSignInLink } from "~/use-cases/sign-in-link.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (data?.page === "practice") return [{ title: `${data.home.name} · Client portal` }];
@@ -20,19 +21,27 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       return { page: "landing" as const, search: await findPracticeForVisitor(site, new URL(request.url).searchParams.get("q")) };
     case "support":
       return { page: "support" as const };
-    case "practice":
-      return { page: "practice" as const, home: await getPracticeHome(site) };
+    case "practice": {
+      const { home, signedIn } = await getPracticeHome({ ...context, site }, request);
+      if (signedIn) throw redirect("/home");
+      return { page: "practice" as const, home };
+    }
   }
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  return requestSignInLink(context, await request.formData());
 }
 
 export default function Index() {
   const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
   switch (data.page) {
     case "landing":
       return <LandingPage search={data.search} />;
     case "support":
       return <SupportPlaceholder />;
     case "practice":
-      return <PracticeHomePage home={data.home} />;
+      return <PracticeHomePage home={data.home} result={result} />;
   }
 }

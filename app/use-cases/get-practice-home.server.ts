@@ -1,5 +1,6 @@
 import type { OpeningHours } from "../../db/schema";
-import type { Site } from "../load-context";
+import { clientSessions } from "../../server/auth/client-session.server";
+import type { PorticoLoadContext, PracticeSite } from "../load-context";
 
 export type PracticeHome = {
   name: string;
@@ -9,9 +10,15 @@ export type PracticeHome = {
   locations: { id: string; name: string; address: string; phone: string | null; email: string | null; openingHours: OpeningHours }[];
 };
 
-/** The public face of a practice: its name, how to reach it and where it is. One transaction, two reads. */
-export async function getPracticeHome(site: Extract<Site, { kind: "practice" }>): Promise<PracticeHome> {
+/**
+ * The public face of a practice: its name, how to reach it and where it is, plus whether this visitor is already
+ * signed in (then the page sends them on). One transaction.
+ */
+export async function getPracticeHome(context: PorticoLoadContext & { site: PracticeSite }, request: Request): Promise<{ home: PracticeHome; signedIn: boolean }> {
+  const { site } = context;
   return site.withPractice(async (trx) => {
+    const cookie = request.headers.get("cookie");
+    const signedIn = cookie ? (await clientSessions(trx, site.practice.id, { secure: context.secureCookies, now: context.now }).validate(cookie)) !== null : false;
     const settings = await trx.selectFrom("practice_settings").select(["portal_enabled", "phone", "email", "website"]).executeTakeFirst();
     const locations = await trx
       .selectFrom("locations")
@@ -19,7 +26,7 @@ export async function getPracticeHome(site: Extract<Site, { kind: "practice" }>)
       .orderBy("position")
       .orderBy("name")
       .execute();
-    return {
+    const home: PracticeHome = {
       name: site.practice.name,
       kind: site.practice.kind,
       portalEnabled: settings?.portal_enabled ?? false,
@@ -33,5 +40,6 @@ export async function getPracticeHome(site: Extract<Site, { kind: "practice" }>)
         openingHours: location.opening_hours,
       })),
     };
+    return { home, signedIn };
   });
 }

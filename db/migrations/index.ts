@@ -1,6 +1,7 @@
 import type { Migration } from "kysely";
 import * as practiceRegistry from "./platform/2026-11-23T09-00-practice-registry";
 import * as practiceFoundation from "./practice/2026-11-23T09-10-practice-foundation";
+import * as clientSignIn from "./practice/2026-11-23T10-00-client-sign-in";
 
 /** The control plane: only in the main database. Listed explicitly so that bundlers and tsx load the same set. */
 export const platformMigrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const platformMigrations: Record<string, Migration> = {
 /** Practice data: in the shared database and in every dedicated database, always the same. */
 export const practiceMigrations: Record<string, Migration> = {
   "2026-11-23T09-10-practice-foundation": practiceFoundation,
+  "2026-11-23T10-00-client-sign-in": clientSignIn,
 };

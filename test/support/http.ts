@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { loadBuild } from "../../server/build.server";
 import { createServer } from "../../server/app.server";
+import { BackgroundTasks } from "../../server/background.server";
 import { type Config, loadConfig } from "../../server/config.server";
 import { createLogger } from "../../server/logger.server";
 import { PracticeRegistry } from "../../tenants/registry.server";
@@ -13,6 +14,10 @@ export type RequestOptions = { method?: string; headers?: Record<string, string>
 export type TestServer = {
   port: number;
   registry: PracticeRegistry;
+  /** Waits for the work requests left to run after their responses (sign-in links are issued there). */
+  settled(): Promise<void>;
+  /** Moves this server's clock: every rule reads time through it. */
+  clock: TestClock;
   /** A request as a browser on `host` would send it; the Host header is set explicitly, the socket is loopback. */
   request(host: string, path: string, options?: RequestOptions): Promise<TestResponse>;
   close(): Promise<void>;
@@ -36,11 +41,21 @@ export function requestTo(port: number, host: string, path: string, options: Req
 }
 
 /** The real server (same middleware, same Remix build) on an ephemeral port, over the test database's runtime role. */
+export type TestClock = { now(): Date; advance(ms: number): void; reset(): void };
+
+export function testClock(): TestClock {
+  let offset = 0;
+  return { now: () => new Date(Date.now() + offset), advance: (ms) => void (offset += ms), reset: () => void (offset = 0) };
+}
+
 export async function startTestServer(database: TestDatabase, overrides: Partial<Config> = {}): Promise<TestServer> {
   const config: Config = { ...loadConfig({ NODE_ENV: "test" }), ...overrides };
+  const logger = createLogger(config);
   const registry = new PracticeRegistry(database.app.db);
   const unlisten = await registry.listen(database.app.sql);
-  const app = createServer({ config, logger: createLogger(config), appDb: database.app.db, registry, build: await loadBuild() });
+  const background = new BackgroundTasks(logger);
+  const clock = testClock();
+  const app = createServer({ config, logger, appDb: database.app.db, registry, build: await loadBuild(), background, mailboxDb: database.owner.db, now: clock.now });
   const server = await new Promise<http.Server>((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
   });
@@ -48,8 +63,11 @@ export async function startTestServer(database: TestDatabase, overrides: Partial
   return {
     port,
     registry,
+    clock,
+    settled: () => background.settled(),
     request: (host, path, options) => requestTo(port, host, path, options),
     close: async () => {
+      await background.settled();
       await unlisten();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -20,6 +20,10 @@ describe("loadConfig", () => {
     [{ DATABASE_URL: "postgres://owner@db/portico" }, "DATABASE_APP_PASSWORD"],
     [{ TRUST_PROXY: "true" }, "TRUST_PROXY"],
     [{ NODE_ENV: "staging" }, "NODE_ENV"],
+    [{ NODE_ENV: "production", EMAIL_TRANSPORT: "log" }, "DATABASE_URL"],
+    [{ NODE_ENV: "production", DATABASE_URL: "postgres://o@db/p", DATABASE_APP_PASSWORD: "a-long-runtime-password" }, "RESEND_API_KEY"],
+    [{ EMAIL_TRANSPORT: "resend" }, "RESEND_API_KEY"],
+    [{ EMAIL_FROM: "not-an-address" }, "EMAIL_FROM"],
   ])("rejects %j naming %s", (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
@@ -27,6 +31,20 @@ describe("loadConfig", () => {
     } catch (error) {
       expect((error as ConfigError).problems.join("\n")).toContain(variable);
     }
+  });
+
+  it("treats blank values as unset", () => {
+    expect(loadConfig({ PORT: "", DATABASE_URL: " " })).toMatchObject({ port: 3000, database: { kind: "embedded" } });
+  });
+
+  it("picks the email transport: Resend with a key, the dev mailbox without, log only when asked", () => {
+    expect(loadConfig({}).email).toEqual({ transport: "dev", from: "portal@portico.localhost" });
+    expect(loadConfig({ RESEND_API_KEY: "re_test", RESEND_BASE_URL: "http://127.0.0.1:9999" }).email).toMatchObject({
+      transport: "resend",
+      resend: { apiKey: "re_test", baseUrl: "http://127.0.0.1:9999" },
+    });
+    const production = { NODE_ENV: "production", DATABASE_URL: "postgres://o@db/p", DATABASE_APP_PASSWORD: "a-long-runtime-password", EMAIL_TRANSPORT: "log" };
+    expect(loadConfig(production).email.transport).toBe("log");
   });
 
   it("reads TRUST_PROXY as a hop count or a list of addresses", () => {

@@ -1,0 +1,49 @@
+import { redirect } from "@remix-run/node";
+import type { PracticeTransaction } from "../../db/with-practice.server";
+import { recordAudit } from "../../server/audit.server";
+import { clientSessions, type SignedInClient } from "../../server/auth/client-session.server";
+import type { PorticoLoadContext } from "../load-context";
+import { requirePracticeSite } from "./require-practice.server";
+
+export type ClientScope = { trx: PracticeTransaction; client: SignedInClient; practiceId: string };
+
+/**
+ * Runs `work` for the signed-in client in the same practice transaction that validated the session: one round trip
+ * of setup per request, and the session cannot change between the check and the read. Without a valid session the
+ * visitor is sent to the sign-in page, and a cookie that no longer signs anyone in is cleared.
+ */
+export async function withSignedInClient<T>(context: PorticoLoadContext, request: Request, work: (scope: ClientScope) => Promise<T>): Promise<T> {
+  const site = requirePracticeSite(context);
+  const cookieHeader = request.headers.get("cookie");
+  const outcome = await site.withPractice(async (trx) => {
+    const sessions = clientSessions(trx, site.practice.id, { secure: context.secureCookies, now: context.now });
+    const signedIn = await sessions.validate(cookieHeader);
+    if (!signedIn) return { signedIn: false as const, blankCookie: sessions.blankCookie() };
+    return { signedIn: true as const, result: await work({ trx, client: signedIn.client, practiceId: site.practice.id }) };
+  });
+  if (!outcome.signedIn) {
+    throw redirect("/", cookieHeader ? { headers: { "Set-Cookie": outcome.blankCookie } } : undefined);
+  }
+  return outcome.result;
+}
+
+/** Ends the session (if any) and clears the cookie; recorded in the practice's audit log. */
+export async function signOut(context: PorticoLoadContext, request: Request): Promise<string> {
+  const site = requirePracticeSite(context);
+  return site.withPractice(async (trx) => {
+    const sessions = clientSessions(trx, site.practice.id, { secure: context.secureCookies, now: context.now });
+    const signedIn = await sessions.validate(request.headers.get("cookie"));
+    if (signedIn) {
+      await sessions.invalidate(signedIn.sessionId);
+      await recordAudit(trx, site.practice.id, {
+        actorType: "client",
+        actorId: signedIn.client.id,
+        action: "client.sign_out",
+        ip: context.visitor.ip,
+        userAgent: context.visitor.userAgent,
+        at: context.now(),
+      });
+    }
+    return sessions.blankCookie();
+  });
+}

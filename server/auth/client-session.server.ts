@@ -1,0 +1,162 @@
+import { createHash } from "node:crypto";
+import { type Adapter, type DatabaseSession, type DatabaseUser, Lucia, TimeSpan } from "lucia";
+import type { PracticeTransaction } from "../../db/with-practice.server";
+
+/**
+ * The one module that knows how client sessions work (docs/decisions/002-lucia-sessions.md). Lucia generates the
+ * session secret and handles the cookie; this adapter stores only a SHA-256 of it, in a table under row-level
+ * security, so a session is visible only to the practice that issued it. Sessions last 24 hours from sign-in and are
+ * never extended; every validation re-checks that the client may still be signed in.
+ */
+
+export const CLIENT_SESSION_HOURS = 24;
+
+export type SignedInClient = { id: string; firstName: string; lastName: string; email: string; sessionExpiresAt: Date };
+
+type SessionAttributes = { client_email_id: string; email: string; created_at: Date; ip: string | null; user_agent: string | null };
+type ClientAttributes = { first_name: string; last_name: string; email: string };
+
+function sessionKey(sessionId: string): string {
+  return createHash("sha256").update(sessionId, "utf8").digest("hex");
+}
+
+class ClientSessionAdapter implements Adapter {
+  constructor(
+    private readonly trx: PracticeTransaction,
+    private readonly practiceId: string,
+    private readonly now: () => Date,
+  ) {}
+
+  async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
+    const row = await this.trx
+      .selectFrom("client_sessions as s")
+      .innerJoin("clients as c", (join) => join.onRef("c.practice_id", "=", "s.practice_id").onRef("c.id", "=", "s.client_id"))
+      .innerJoin("client_emails as e", (join) => join.onRef("e.practice_id", "=", "s.practice_id").onRef("e.id", "=", "s.client_email_id"))
+      .innerJoin("practice_settings as p", "p.practice_id", "s.practice_id")
+      .select(["s.id", "s.client_id", "s.client_email_id", "s.email", "s.expires_at", "s.created_at", "s.ip", "s.user_agent"])
+      .select(["c.first_name", "c.last_name", "c.status", "c.portal_blocked", "e.email as current_email", "p.portal_enabled"])
+      .where("s.id", "=", sessionKey(sessionId))
+      .executeTakeFirst();
+    if (!row) return [null, null];
+    const session: DatabaseSession = {
+      id: sessionId,
+      userId: row.client_id,
+      expiresAt: row.expires_at,
+      attributes: { client_email_id: row.client_email_id, email: row.email, created_at: row.created_at, ip: row.ip, user_agent: row.user_agent },
+    };
+    const stillAllowed =
+      row.expires_at > this.now() &&
+      row.portal_enabled &&
+      row.status === "active" &&
+      !row.portal_blocked &&
+      row.current_email.toLowerCase() === row.email.toLowerCase();
+    // Lucia deletes a session whose user is missing: that is how a revoked session ends, on this very request.
+    if (!stillAllowed) return [session, null];
+    return [session, { id: row.client_id, attributes: { first_name: row.first_name, last_name: row.last_name, email: row.email } }];
+  }
+
+  async getUserSessions(clientId: string): Promise<DatabaseSession[]> {
+    const rows = await this.trx.selectFrom("client_sessions").selectAll().where("client_id", "=", clientId).execute();
+    // Stored ids are hashes; the secrets cannot be recovered, and nothing here needs them.
+    return rows.map((row) => ({
+      id: row.id,
+      userId: row.client_id,
+      expiresAt: row.expires_at,
+      attributes: { client_email_id: row.client_email_id, email: row.email, created_at: row.created_at, ip: row.ip, user_agent: row.user_agent },
+    }));
+  }
+
+  async setSession(session: DatabaseSession): Promise<void> {
+    const attributes = session.attributes as SessionAttributes;
+    await this.trx
+      .insertInto("client_sessions")
+      .values({
+        practice_id: this.practiceId,
+        id: sessionKey(session.id),
+        client_id: session.userId,
+        client_email_id: attributes.client_email_id,
+        email: attributes.email,
+        created_at: attributes.created_at,
+        expires_at: new Date(attributes.created_at.getTime() + CLIENT_SESSION_HOURS * 3_600_000),
+        ip: attributes.ip,
+        user_agent: attributes.user_agent,
+      })
+      .execute();
+  }
+
+  // Sessions are absolute: 24 hours from sign-in, never extended.
+  async updateSessionExpiration(): Promise<void> {}
+
+  async deleteSession(sessionId: string): Promise<void> {
+    await this.trx.deleteFrom("client_sessions").where("id", "=", sessionKey(sessionId)).execute();
+  }
+
+  async deleteUserSessions(clientId: string): Promise<void> {
+    await this.trx.deleteFrom("client_sessions").where("client_id", "=", clientId).execute();
+  }
+
+  async deleteExpiredSessions(): Promise<void> {
+    await this.trx.deleteFrom("client_sessions").where("expires_at", "<=", this.now()).execute();
+  }
+}
+
+declare module "lucia" {
+  interface Register {
+    Lucia: Lucia<SessionAttributes, ClientAttributes>;
+    DatabaseSessionAttributes: SessionAttributes;
+    DatabaseUserAttributes: ClientAttributes;
+  }
+}
+
+export type SessionCookieSettings = { secure: boolean };
+
+/** `__Host-` in production: the browser then refuses the cookie unless it is Secure, host-only and Path=/. */
+export function clientSessionCookieName(settings: SessionCookieSettings): string {
+  return settings.secure ? "__Host-portico_session" : "portico_session";
+}
+
+export type ClientSessions = {
+  /** The signed-in client of this request, or null; a session that may no longer be used is deleted here. */
+  validate(cookieHeader: string | null): Promise<{ client: SignedInClient; sessionId: string } | null>;
+  create(input: { clientId: string; clientEmailId: string; email: string; ip: string | null; userAgent: string | null }): Promise<string>;
+  invalidate(sessionId: string): Promise<void>;
+  blankCookie(): string;
+};
+
+/** Bound to one practice transaction: sessions are read and written under that practice's row-level security. */
+export function clientSessions(trx: PracticeTransaction, practiceId: string, options: SessionCookieSettings & { now: () => Date }): ClientSessions {
+  const lucia = new Lucia(new ClientSessionAdapter(trx, practiceId, options.now), {
+    sessionExpiresIn: new TimeSpan(CLIENT_SESSION_HOURS, "h"),
+    sessionCookie: { name: clientSessionCookieName(options), expires: true, attributes: { secure: options.secure, sameSite: "lax", path: "/" } },
+    getUserAttributes: (attributes) => attributes,
+    getSessionAttributes: (attributes) => attributes,
+  });
+  return {
+    async validate(cookieHeader) {
+      const sessionId = cookieHeader ? lucia.readSessionCookie(cookieHeader) : null;
+      if (!sessionId) return null;
+      const { session, user } = await lucia.validateSession(sessionId);
+      if (!session || !user) return null;
+      return {
+        sessionId: session.id,
+        client: { id: user.id, firstName: user.first_name, lastName: user.last_name, email: user.email, sessionExpiresAt: new Date(session.created_at.getTime() + CLIENT_SESSION_HOURS * 3_600_000) },
+      };
+    },
+    async create(input) {
+      const session = await lucia.createSession(input.clientId, {
+        client_email_id: input.clientEmailId,
+        email: input.email,
+        created_at: options.now(),
+        ip: input.ip,
+        user_agent: input.userAgent,
+      });
+      return lucia.createSessionCookie(session.id).serialize();
+    },
+    async invalidate(sessionId) {
+      await lucia.invalidateSession(sessionId);
+    },
+    blankCookie() {
+      return lucia.createBlankSessionCookie().serialize();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import express, { type Request, type Response, type NextFunction } from "express";
+import type { Kysely } from "kysely";
+import type { Site } from "../../app/load-context";
+import type { Database } from "../../db/schema";
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Development only (never mounted in production): every message in the outbox, on the landing host
+ * (http://localhost:3000/__dev/mailbox), so sign-in links can be followed without a mail server.
+ */
+export function devMailbox(db: Kysely<Database>): express.Router {
+  const router = express.Router();
+  router.use((_req: Request, res: Response, next: NextFunction) => {
+    if ((res.locals.site as Site).kind !== "landing") res.status(404).type("text").send("Not found");
+    else next();
+  });
+
+  const latest = () =>
+    db
+      .selectFrom("mail.outbox")
+      .select(["id", "practice_id", "created_at", "recipient", "from_name", "subject", "status", "attempts", "text", "html", "sent_at"])
+      .orderBy("created_at", "desc")
+      .limit(200)
+      .execute();
+
+  router.get("/mailbox.json", async (_req, res) => {
+    const messages = await latest();
+    res.json(
+      messages.map((m) => ({
+        id: m.id,
+        practiceId: m.practice_id,
+        createdAt: m.created_at,
+        sentAt: m.sent_at,
+        to: m.recipient,
+        fromName: m.from_name,
+        subject: m.subject,
+        status: m.status,
+        attempts: m.attempts,
+        text: m.text,
+        html: m.html,
+      })),
+    );
+  });
+
+  router.get("/mailbox", async (_req, res) => {
+    const messages = await latest();
+    const rows = messages
+      .map(
+        (m) =>
+          `<li class="card"><a href="/__dev/mailbox/${m.id}"><strong>${escapeHtml(m.subject)}</strong></a><br><span class="muted">To ${escapeHtml(m.recipient)} · from ${escapeHtml(m.from_name)} · ${m.created_at.toISOString()} · ${m.status}</span></li>`,
+      )
+      .join("\n");
+    res.type("html").send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Dev mailbox · Portico</title><link rel="stylesheet" href="/css/portico.css"></head>
+<body><main class="container main" id="main"><h1>Dev mailbox</h1>
+<p class="muted">Development only: mail the portal would have sent, newest first. Nothing here leaves this machine.</p>
+${messages.length ? `<ul class="mailbox">${rows}</ul>` : "<p>No mail yet.</p>"}
+</main></body></html>`);
+  });
+
+  router.get("/mailbox/:id", async (req, res) => {
+    const id = req.params.id ?? "";
+    if (!UUID.test(id)) {
+      res.status(404).type("text").send("No such message");
+      return;
+    }
+    const message = await db.selectFrom("mail.outbox").select("html").where("id", "=", id).executeTakeFirst();
+    if (!message) {
+      res.status(404).type("text").send("No such message");
+      return;
+    }
+    // Email HTML carries inline styles by necessity; it gets a policy of its own that still runs no script.
+    res.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; frame-ancestors 'none'");
+    res.type("html").send(message.html);
+  });
+  return router;
+}

@@ -1,0 +1,41 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import type { PracticeTransaction } from "../../db/with-practice.server";
+
+export const OUTBOX_CHANNEL = "portico_outbox";
+
+export type OutgoingEmail = {
+  kind: string;
+  practiceId: string;
+  fromName: string;
+  replyTo: string | null;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+};
+
+/**
+ * The only way to send mail: a row in the outbox, written in the caller's transaction so the email exists exactly
+ * when what it carries (a sign-in link, say) exists. The delivery worker is woken when the transaction commits.
+ * The id is made here because the runtime role may insert into the outbox but not read it back.
+ */
+export async function sendEmail(trx: PracticeTransaction, email: OutgoingEmail): Promise<string> {
+  const id = randomUUID();
+  await trx
+    .insertInto("mail.outbox")
+    .values({
+      id,
+      practice_id: email.practiceId,
+      kind: email.kind,
+      from_name: email.fromName,
+      reply_to: email.replyTo,
+      recipient: email.to,
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+    })
+    .execute();
+  await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(trx);
+  return id;
+}
