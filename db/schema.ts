@@ -153,6 +153,8 @@ export type ActorType = "client" | "staff" | "support" | "system" | "anonymous";
 export type AuditEventsTable = {
   practice_id: string;
   id: Generated<string>;
+  /** int8, returned as a string by the driver. */
+  seq: ColumnType<string, never, never>;
   occurred_at: ColumnType<Date, Date | undefined, never>;
   actor_type: ActorType;
   actor_id: string | null;

@@ -66,6 +66,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     create table audit_events (
       practice_id uuid not null,
       id uuid not null default gen_random_uuid(),
+      -- Events of one millisecond still have an order.
+      seq bigint generated always as identity,
       occurred_at timestamptz not null default now(),
       actor_type text not null check (actor_type in ('client', 'staff', 'support', 'system', 'anonymous')),
       actor_id uuid,
@@ -77,7 +79,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       details jsonb not null default '{}',
       primary key (practice_id, id)
     )`.execute(db);
-  await sql`create index audit_events_time_idx on audit_events (practice_id, occurred_at desc)`.execute(db);
+  await sql`create index audit_events_time_idx on audit_events (practice_id, occurred_at desc, seq desc)`.execute(db);
 
   await isolate(db, "client_sign_in_links", "select, insert, update");
   await isolate(db, "client_sessions", "select, insert, update, delete");
