@@ -64,26 +64,28 @@ export class FakeResend {
     if (req.headers.authorization !== "Bearer re_test_key") return reply(401, { statusCode: 401, name: "missing_api_key", message: "Missing API key" });
 
     const scripted = this.#script.shift();
-    if (scripted) {
-      if (scripted.delayMs) await new Promise((resolve) => setTimeout(resolve, scripted.delayMs));
-      if (scripted.status >= 300) {
-        return reply(scripted.status, scripted.body ?? { statusCode: scripted.status, name: "scripted_error", message: `scripted ${scripted.status}` }, scripted.headers);
-      }
+    const pause = () => new Promise((resolve) => setTimeout(resolve, scripted?.delayMs ?? 0));
+    if (scripted && scripted.status >= 300) {
+      await pause();
+      return reply(scripted.status, scripted.body ?? { statusCode: scripted.status, name: "scripted_error", message: `scripted ${scripted.status}` }, scripted.headers);
     }
-    const known = idempotencyKey ? this.#byKey.get(idempotencyKey) : undefined;
-    if (known) return reply(200, { id: known });
-    const id = randomUUID();
-    if (idempotencyKey) this.#byKey.set(idempotencyKey, id);
-    this.deliveries.push({
-      id,
-      idempotencyKey,
-      from: String(body.from),
-      to: Array.isArray(body.to) ? String(body.to[0]) : String(body.to),
-      subject: String(body.subject),
-      html: String(body.html),
-      text: String(body.text),
-      ...(body.reply_to ? { replyTo: String(body.reply_to) } : {}),
-    });
+    // Accepted on receipt, like the real service: a reply that is delayed or lost does not undo the delivery.
+    let id = idempotencyKey ? this.#byKey.get(idempotencyKey) : undefined;
+    if (!id) {
+      id = randomUUID();
+      if (idempotencyKey) this.#byKey.set(idempotencyKey, id);
+      this.deliveries.push({
+        id,
+        idempotencyKey,
+        from: String(body.from),
+        to: Array.isArray(body.to) ? String(body.to[0]) : String(body.to),
+        subject: String(body.subject),
+        html: String(body.html),
+        text: String(body.text),
+        ...(body.reply_to ? { replyTo: String(body.reply_to) } : {}),
+      });
+    }
+    await pause();
     return reply(200, { id });
   }
 }
