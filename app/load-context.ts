@@ -23,9 +23,10 @@ export type PorticoLoadContext = {
   now: () => Date;
   /**
    * Runs work after the response is on its way, tracked so shutdown waits for it. Used where the response must not
-   * depend on the work (the sign-in request answers the same whether or not the email is known).
+   * depend on the work (the sign-in request answers the same whether or not the email is known). Resolves when the
+   * work is admitted to the queue: awaiting it applies backpressure without revealing anything about the work.
    */
-  runAfterResponse: (label: string, task: () => Promise<unknown>) => void;
+  runAfterResponse: (label: string, task: () => Promise<unknown>) => Promise<void>;
   /** Production cookies are Secure and `__Host-` prefixed. */
   secureCookies: boolean;
 };

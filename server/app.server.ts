@@ -114,6 +114,8 @@ export function createServer(deps: ServerDeps): express.Express {
   // Fingerprinted build output never changes under the same name; everything else in public/ may.
   app.use("/build", express.static(path.join(ROOT, "public", "build"), { immutable: true, maxAge: "1y", index: false }));
   app.use(express.static(path.join(ROOT, "public"), { maxAge: "1h", index: false }));
+  // Browsers ask for /favicon.ico on pages that name no icon (raw email previews, plain-text answers).
+  app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));
 
   // A body must announce its length, so the limit cannot be side-stepped with chunked encoding.
   app.use((req, res, next) => {

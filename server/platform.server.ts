@@ -12,7 +12,8 @@ export type PlatformDatabase = { targets: DatabaseTargets; owner: Connection; re
 
 export async function openPlatformDatabase(config: Config, log: (message: string) => void): Promise<PlatformDatabase> {
   const targets = await prepareDatabase(config, log);
-  const owner = connect(targets.ownerUrl, { max: 2, applicationName: "portico-owner" });
+  // Migrations at start, then the outbox worker's lanes (one connection each while a message is in hand).
+  const owner = connect(targets.ownerUrl, { max: 6, applicationName: "portico-owner" });
   return {
     targets,
     owner,

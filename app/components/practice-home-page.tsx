@@ -4,7 +4,7 @@ import { PracticeContact } from "./practice-contact";
 import { SignInForm, SignInLinkSent } from "./sign-in";
 
 export function PracticeHomePage({ home, result }: { home: PracticeHome; result: LinkRequestResult | undefined }) {
-  const available = home.portalEnabled && result?.status !== "portal_disabled";
+  const available = home.portalEnabled;
   return (
     <>
       <section className="hero">

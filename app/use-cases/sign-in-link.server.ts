@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { PracticeTransaction } from "../../db/with-practice.server";
 import { recordAudit } from "../../server/audit.server";
 import { clientSessions } from "../../server/auth/client-session.server";
-import { hitRateLimit, pruneRateLimits, SIGN_IN_LIMITS } from "../../server/auth/rate-limit.server";
+import { hitRateLimits, pruneRateLimits, SIGN_IN_LIMITS } from "../../server/auth/rate-limit.server";
 import { generateToken, hashToken, isWellFormedToken } from "../../server/auth/tokens.server";
 import { sendEmail } from "../../server/email/send-email.server";
 import { signInLinkEmail } from "../../server/email/templates/sign-in-link";
@@ -20,30 +20,25 @@ export const emailSchema = z
   .max(254, "That email address is too long.")
   .pipe(z.email("Enter an email address such as name@example.com."));
 
-export type LinkRequestResult = { status: "sent"; email: string } | { status: "invalid"; email: string; error: string } | { status: "portal_disabled" };
-
-async function portalEnabled(trx: PracticeTransaction): Promise<boolean> {
-  const settings = await trx.selectFrom("practice_settings").select("portal_enabled").executeTakeFirst();
-  return settings?.portal_enabled ?? false;
-}
+export type LinkRequestResult = { status: "sent"; email: string } | { status: "invalid"; email: string; error: string };
 
 /**
  * The sign-in form. The answer is the same whether or not the address belongs to anyone: the lookup, the rate
  * limits and the email are done after the response (see issueSignInLinks), so neither the page nor its timing tells.
+ * Whether the portal is open is the page's business (its loader runs after this action) and the issuer's.
  */
 export async function requestSignInLink(context: PorticoLoadContext, form: FormData): Promise<LinkRequestResult> {
   const site = requirePracticeSite(context);
   const raw = form.get("email");
   const parsed = emailSchema.safeParse(typeof raw === "string" ? raw : undefined);
   if (!parsed.success) return { status: "invalid", email: typeof raw === "string" ? raw.slice(0, 254) : "", error: parsed.error.issues[0]?.message ?? "Enter your email address." };
-  if (!(await site.withPractice(portalEnabled))) return { status: "portal_disabled" };
-  scheduleSignInLinks(context, site, parsed.data);
+  await scheduleSignInLinks(context, site, parsed.data);
   return { status: "sent", email: parsed.data };
 }
 
-function scheduleSignInLinks(context: PorticoLoadContext, site: PracticeSite, email: string): void {
+function scheduleSignInLinks(context: PorticoLoadContext, site: PracticeSite, email: string): Promise<void> {
   const { ip, userAgent } = context.visitor;
-  context.runAfterResponse("sign-in link", () => issueSignInLinks({ site, email, ip, userAgent, now: context.now() }));
+  return context.runAfterResponse("sign-in link", () => issueSignInLinks({ site, email, ip, userAgent, now: context.now() }));
 }
 
 export type IssueOutcome = "sent" | "no_match" | "rate_limited" | "portal_disabled";
@@ -56,8 +51,10 @@ export async function issueSignInLinks(input: { site: PracticeSite; email: strin
   const { site, email, now } = input;
   const practiceId = site.practice.id;
   return site.withPractice(async (trx) => {
-    const withinEmailLimit = await hitRateLimit(trx, practiceId, SIGN_IN_LIMITS.linkPerEmail(email), now);
-    const withinIpLimit = input.ip ? await hitRateLimit(trx, practiceId, SIGN_IN_LIMITS.linkPerIp(input.ip), now) : true;
+    // Old counters are cleared now and then rather than on every request: the delete scans the practice's counters.
+    if (Math.random() < 0.01) await pruneRateLimits(trx, new Date(now.getTime() - 24 * 3_600_000));
+    const rules = [SIGN_IN_LIMITS.linkPerEmail(email), ...(input.ip ? [SIGN_IN_LIMITS.linkPerIp(input.ip)] : [])];
+    const [withinEmailLimit, withinIpLimit = true] = await hitRateLimits(trx, practiceId, rules, now);
     if (!withinEmailLimit || !withinIpLimit) {
       await recordAudit(trx, practiceId, {
         actorType: "anonymous",
@@ -69,7 +66,6 @@ export async function issueSignInLinks(input: { site: PracticeSite; email: strin
       });
       return "rate_limited";
     }
-    await pruneRateLimits(trx, new Date(now.getTime() - 24 * 3_600_000));
 
     const settings = await trx.selectFrom("practice_settings").select(["portal_enabled", "phone", "email"]).executeTakeFirst();
     if (!settings?.portal_enabled) return "portal_disabled";
@@ -160,7 +156,7 @@ export async function redeemSignInLink(context: PorticoLoadContext, token: strin
     recordAudit(trx, practiceId, { actorType: clientId ? "client" : "anonymous", actorId: clientId ?? null, action, ip, userAgent, details, at: now });
 
   return site.withPractice(async (trx): Promise<RedeemResult> => {
-    if (ip && !(await hitRateLimit(trx, practiceId, SIGN_IN_LIMITS.redeemPerIp(ip), now))) {
+    if (ip && !(await hitRateLimits(trx, practiceId, [SIGN_IN_LIMITS.redeemPerIp(ip)], now))[0]) {
       await audit(trx, "client.sign_in_failed", { reason: "rate_limited" });
       return { status: "rate_limited" };
     }
@@ -222,5 +218,5 @@ export async function resendSignInLink(context: PorticoLoadContext, token: strin
     const row = await trx.selectFrom("client_emails").select("email").where("id", "=", link.client_email_id).executeTakeFirst();
     return row?.email.toLowerCase();
   });
-  if (email) scheduleSignInLinks(context, site, email);
+  if (email) await scheduleSignInLinks(context, site, email);
 }

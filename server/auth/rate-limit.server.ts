@@ -4,18 +4,19 @@ import type { PracticeTransaction } from "../../db/with-practice.server";
 export type RateLimit = { bucket: string; limit: number; windowMs: number };
 
 /**
- * Counts one hit in a fixed window and says whether it is within the limit. Counters live in Postgres, so every
- * server instance shares them. Old windows are removed opportunistically by the same statement's caller.
+ * Counts one hit per rule in its fixed window, in one statement, and says for each rule (in order) whether it is
+ * within its limit. Counters live in Postgres, so every server instance shares them.
  */
-export async function hitRateLimit(trx: PracticeTransaction, practiceId: string, rule: RateLimit, now: Date): Promise<boolean> {
-  const windowStart = new Date(Math.floor(now.getTime() / rule.windowMs) * rule.windowMs);
-  const { hits } = await trx
+export async function hitRateLimits(trx: PracticeTransaction, practiceId: string, rules: RateLimit[], now: Date): Promise<boolean[]> {
+  const windowOf = (rule: RateLimit) => new Date(Math.floor(now.getTime() / rule.windowMs) * rule.windowMs);
+  const rows = await trx
     .insertInto("rate_limit_counters")
-    .values({ practice_id: practiceId, bucket: rule.bucket, window_start: windowStart, hits: 1 })
+    .values(rules.map((rule) => ({ practice_id: practiceId, bucket: rule.bucket, window_start: windowOf(rule), hits: 1 })))
     .onConflict((oc) => oc.columns(["practice_id", "bucket", "window_start"]).doUpdateSet({ hits: sql`rate_limit_counters.hits + 1` }))
-    .returning("hits")
-    .executeTakeFirstOrThrow();
-  return hits <= rule.limit;
+    .returning(["bucket", "hits"])
+    .execute();
+  const hits = new Map(rows.map((row) => [row.bucket, row.hits]));
+  return rules.map((rule) => (hits.get(rule.bucket) ?? Infinity) <= rule.limit);
 }
 
 export async function pruneRateLimits(trx: PracticeTransaction, olderThan: Date): Promise<void> {

@@ -48,7 +48,7 @@ export class OutboxWorker {
   #unlisten: (() => Promise<void>) | undefined;
 
   constructor(options: OutboxWorkerOptions) {
-    this.#options = { maxAttempts: 8, pollIntervalMs: 1_000, concurrency: 2, ...options, now: options.now ?? (() => new Date()) };
+    this.#options = { maxAttempts: 8, pollIntervalMs: 1_000, concurrency: 4, ...options, now: options.now ?? (() => new Date()) };
   }
 
   async start(listener: postgres.Sql): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { sql } from "kysely";
 import type { PracticeTransaction } from "../../db/with-practice.server";
 
+/** Notified by the outbox's insert trigger (see the sign-in migration). */
 export const OUTBOX_CHANNEL = "portico_outbox";
 
 export type OutgoingEmail = {
@@ -17,7 +17,7 @@ export type OutgoingEmail = {
 
 /**
  * The only way to send mail: a row in the outbox, written in the caller's transaction so the email exists exactly
- * when what it carries (a sign-in link, say) exists. The delivery worker is woken when the transaction commits.
+ * when what it carries (a sign-in link, say) exists. A trigger wakes the delivery worker when the transaction commits.
  * The id is made here because the runtime role may insert into the outbox but not read it back.
  */
 export async function sendEmail(trx: PracticeTransaction, email: OutgoingEmail): Promise<string> {
@@ -36,6 +36,5 @@ export async function sendEmail(trx: PracticeTransaction, email: OutgoingEmail):
       text: email.text,
     })
     .execute();
-  await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(trx);
   return id;
 }

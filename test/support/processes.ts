@@ -25,10 +25,20 @@ export function runScript(script: string, args: string[], env: Record<string, st
   });
 }
 
-/** Starts a long-running entry point and resolves once its stdout contains `readyText`. */
-export function startScript(script: string, env: Record<string, string>, readyText: string, timeoutMs = 60_000): Promise<{ child: ChildProcess; output: () => string }> {
+/**
+ * Starts a long-running entry point and resolves once its stdout contains `readyText`. With `nodeArgs` (e.g.
+ * --cpu-prof) it runs as `node <nodeArgs> --import tsx <script>`: one process, flags applied to the server itself.
+ */
+export function startScript(
+  script: string,
+  env: Record<string, string>,
+  readyText: string,
+  options: { timeoutMs?: number; nodeArgs?: string[] } = {},
+): Promise<{ child: ChildProcess; output: () => string }> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const [command, args] = options.nodeArgs ? [process.execPath, [...options.nodeArgs, "--import", "tsx", script]] : [TSX, [script]];
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [script], { cwd: ROOT, env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd: ROOT, env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     const timer = setTimeout(() => reject(new Error(`not ready after ${timeoutMs} ms:\n${output}`)), timeoutMs);
     const onData = (chunk: Buffer) => {

@@ -111,6 +111,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`.execute(db);
   await sql`create index outbox_due_idx on mail.outbox (next_attempt_at) where status = 'pending'`.execute(db);
   await sql`create index outbox_status_idx on mail.outbox (status, created_at)`.execute(db);
+  // Wakes the delivery worker when the inserting transaction commits; one notice per statement is enough.
+  await sql`
+    create function mail.notify_outbox() returns trigger language plpgsql as $$
+    begin
+      perform pg_notify('portico_outbox', '');
+      return null;
+    end $$`.execute(db);
+  await sql`create trigger outbox_notify after insert on mail.outbox for each statement execute function mail.notify_outbox()`.execute(db);
   await sql`grant usage on schema mail to portico_app`.execute(db);
   await sql`grant insert on mail.outbox to portico_app`.execute(db);
 }
