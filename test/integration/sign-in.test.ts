@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { seedDemo } from "../../db/seed/seed-demo.server";
 import { withPractice } from "../../db/with-practice.server";
+import { hashToken } from "../../server/auth/tokens.server";
 import type { OutboxWorker } from "../../server/email/outbox-worker.server";
 import type { Practice } from "../../tenants/practice";
 import { createTestDatabase, type TestDatabase } from "../support/database";
@@ -33,6 +34,8 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
+  await server.settled();
+  await db.owner.db.deleteFrom("mail.outbox").execute();
   fake.reset();
   server.clock.reset();
   // Every test starts without rate-limit history, outstanding links or sessions.
@@ -111,6 +114,10 @@ describe("the whole flow", () => {
     expect(email.html).not.toMatch(/<img|<script|https?:\/\/(?!happy-paws\.localhost)/);
     const link = linkIn(email);
     expect(link).toMatch(/^http:\/\/happy-paws\.localhost:3000\/sign-in\/[A-Za-z0-9_-]{43}$/);
+    // Only the token's SHA-256 is stored.
+    const token = link.split("/").at(-1)!;
+    const stored = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("client_sign_in_links").select("token_hash").execute());
+    expect(stored.map((row) => row.token_hash.toString("hex"))).toEqual([hashToken(token).toString("hex")]);
 
     // Opening the link, twice, as a mail scanner would, uses nothing up.
     for (let i = 0; i < 2; i++) {
@@ -337,11 +344,76 @@ describe("forgery and abuse", () => {
     expect(fake.deliveries).toHaveLength(6);
   });
 
+  it("sends at most 30 links per IP per 15 minutes, whatever the addresses", async () => {
+    const emails = ["maria.lopez@example.com", "james.okafor@example.com", "priya.shah@example.com", "maria@lopez-family.example.com"];
+    for (let i = 0; i < 32; i++) await requestLink(emails[i % 4]!, HAPPY);
+    await deliverMail();
+    // 4 addresses × 5 per address = 20 allowed by the address limit; the IP limit is the tighter one only past 30.
+    expect(fake.deliveries).toHaveLength(20);
+    fake.reset();
+    for (let i = 0; i < 12; i++) await requestLink(`someone-${i}@example.com`, HAPPY);
+    await requestLink("alex.morgan@example.com", RIVERSIDE);
+    await server.settled();
+    const limited = await withPractice(db.owner.db, happyPaws, (trx) =>
+      trx.selectFrom("audit_events").select("details").where("action", "=", "client.sign_in_link_rate_limited").execute(),
+    );
+    expect(limited.some((row) => row.details.limit === "ip")).toBe(true);
+  });
+
   it("limits redemptions per address", async () => {
     for (let i = 0; i < 30; i++) await signIn(`http://${HAPPY}/sign-in/${"A".repeat(43)}`);
     const res = await signIn(`http://${HAPPY}/sign-in/${"B".repeat(43)}`);
     expect(res.status).toBe(429);
     expect(res.body).toContain("Too many attempts");
+  });
+});
+
+describe("a practice whose portal is disabled", () => {
+  it("says the portal is not available, shows its contact details, and sends nothing", async () => {
+    await withPractice(db.owner.db, happyPaws, (trx) => trx.updateTable("practice_settings").set({ portal_enabled: false }).execute());
+    try {
+      const page = await server.request(HAPPY, "/");
+      expect(page.body).toContain("is not available at the moment");
+      expect(page.body).toContain("(555) 010-4400");
+      expect(page.body).not.toContain('name="email"');
+      const res = await requestLink("maria.lopez@example.com");
+      expect(res.body).toContain("is not available at the moment");
+      await deliverMail();
+      expect(fake.deliveries).toEqual([]);
+    } finally {
+      await withPractice(db.owner.db, happyPaws, (trx) => trx.updateTable("practice_settings").set({ portal_enabled: true }).execute());
+    }
+  });
+});
+
+describe("in production", () => {
+  it("uses a Secure __Host- cookie and has no dev mailbox", async () => {
+    const production = await startTestServer(db, { env: "production" });
+    try {
+      const body = form({ email: "james.okafor@example.com" });
+      await production.request(HAPPY, "/?index", {
+        method: "POST",
+        headers: { origin: origin(HAPPY), "content-type": "application/x-www-form-urlencoded", "content-length": String(body.length) },
+        body,
+      });
+      await production.settled();
+      await worker.drain();
+      const path = pathOf(linkIn(fake.deliveries.at(-1)));
+      const signIn = form({ intent: "sign-in" });
+      const res = await production.request(HAPPY, path, {
+        method: "POST",
+        headers: { origin: origin(HAPPY), "content-type": "application/x-www-form-urlencoded", "content-length": String(signIn.length) },
+        body: signIn,
+      });
+      const cookie = [res.headers["set-cookie"]].flat().join("\n");
+      expect(cookie).toMatch(/^__Host-portico_session=[a-z0-9]{40};/);
+      expect(cookie).toMatch(/; Secure/);
+      expect(cookie).not.toMatch(/Domain=/i);
+      expect((await production.request("localhost:3000", "/__dev/mailbox")).status).toBe(404);
+      expect((await production.request("localhost:3000", "/__dev/mailbox.json")).status).toBe(404);
+    } finally {
+      await production.close();
+    }
   });
 });
 
