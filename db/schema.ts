@@ -26,9 +26,25 @@ export type PracticesTable = {
 
 export type Wording = { patientSingular?: string; patientPlural?: string; clientSingular?: string };
 
+export const DOCUMENT_CATEGORIES = [
+  "visit_notes",
+  "vaccination_certificates",
+  "diagnostics",
+  "imaging",
+  "discharge_instructions",
+  "treatment_plans",
+  "referral_letters",
+  "consent_forms",
+] as const;
+export type DocumentCategory = (typeof DOCUMENT_CATEGORIES)[number];
+export type DocumentStatus = "draft" | "to_review" | "to_share" | "completed" | "voided";
+export type ShareThreshold = "to_review" | "to_share" | "completed";
+
 export type PracticeSettingsTable = {
   practice_id: string;
   portal_enabled: Generated<boolean>;
+  shared_categories: ColumnType<DocumentCategory[], DocumentCategory[] | undefined, DocumentCategory[]>;
+  diagnostics_share_status: Generated<ShareThreshold>;
   phone: string | null;
   email: string | null;
   website: string | null;
@@ -187,6 +203,88 @@ export type OutboxTable = {
   provider_message_id: string | null;
 };
 
+export type DocumentTemplatesTable = {
+  practice_id: string;
+  id: Generated<string>;
+  name: string;
+  category: DocumentCategory;
+  shared_with_portal: Generated<boolean>;
+  created_at: Timestamp;
+};
+
+export type DocumentsTable = {
+  practice_id: string;
+  id: Generated<string>;
+  patient_id: string;
+  template_id: string | null;
+  visit_date: CalendarDate;
+  title: string;
+  category: DocumentCategory;
+  status: Generated<DocumentStatus>;
+  portal_shared: boolean;
+  content: Generated<string>;
+  author_name: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+};
+
+export type PrescriptionStatus = "draft" | "active" | "completed" | "voided";
+
+export type PrescriptionsTable = {
+  practice_id: string;
+  id: Generated<string>;
+  patient_id: string;
+  medication: string;
+  strength: string | null;
+  directions: string;
+  quantity: string | null;
+  refills_remaining: Generated<number>;
+  prescriber_name: string;
+  prescribed_on: CalendarDate;
+  status: Generated<PrescriptionStatus>;
+  created_at: Timestamp;
+};
+
+export type AppointmentStatus = "scheduled" | "confirmed" | "cancelled" | "completed" | "no_show";
+
+export type AppointmentsTable = {
+  practice_id: string;
+  id: Generated<string>;
+  patient_id: string;
+  location_id: string;
+  practitioner_name: string;
+  reason: string;
+  starts_at: Date;
+  ends_at: Date;
+  status: Generated<AppointmentStatus>;
+  confirmed_at: Date | null;
+  confirmed_by_client_id: string | null;
+  created_at: Timestamp;
+};
+
+export type ReminderStatus = "pending" | "completed" | "cancelled";
+
+export type RemindersTable = {
+  practice_id: string;
+  id: Generated<string>;
+  patient_id: string;
+  description: string;
+  due_on: CalendarDate;
+  status: Generated<ReminderStatus>;
+  created_at: Timestamp;
+};
+
+export type PatientPhotosTable = {
+  practice_id: string;
+  patient_id: string;
+  content: Buffer;
+  content_type: "image/jpeg" | "image/png" | "image/webp";
+  width: number;
+  height: number;
+  uploaded_by: "client" | "staff";
+  uploaded_at: Timestamp;
+};
+
 export type Database = {
   "platform.practices": PracticesTable;
   practice_settings: PracticeSettingsTable;
@@ -201,6 +299,12 @@ export type Database = {
   client_sessions: ClientSessionsTable;
   rate_limit_counters: RateLimitCountersTable;
   audit_events: AuditEventsTable;
+  document_templates: DocumentTemplatesTable;
+  documents: DocumentsTable;
+  prescriptions: PrescriptionsTable;
+  appointments: AppointmentsTable;
+  reminders: RemindersTable;
+  patient_photos: PatientPhotosTable;
   "mail.outbox": OutboxTable;
 };
 

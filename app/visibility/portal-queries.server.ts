@@ -1,0 +1,38 @@
+import { type SqlBool, sql } from "kysely";
+import type { PracticeTransaction } from "../../db/with-practice.server";
+
+/**
+ * The visibility rules of portal-rules.ts, in SQL, so that lists, counts and single-record lookups never load what a
+ * client may not see. Keep the two in step; the agreement test compares them on random data.
+ */
+
+/** A patient (aliased `p`) that appears in the portal. */
+export const patientVisibleSql = sql<SqlBool>`p.status = 'active'`;
+
+/**
+ * A document a client may see, given the practice's settings row `s` (joined in the same query). Diagnostics and
+ * imaging show from the practice's chosen status upwards; everything else only when completed.
+ */
+export const documentVisibleSql = sql<SqlBool>`(
+  s.portal_enabled
+  and d.portal_shared
+  and d.status not in ('draft', 'voided')
+  and d.category = any(s.shared_categories)
+  and case when d.category in ('diagnostics', 'imaging')
+    then array_position(array['to_review', 'to_share', 'completed'], d.status) >= array_position(array['to_review', 'to_share', 'completed'], s.diagnostics_share_status)
+    else d.status = 'completed'
+  end
+)`;
+
+export const prescriptionVisibleSql = sql<SqlBool>`rx.status in ('active', 'completed')`;
+
+/** Every document of this client's visible patients that the rules allow, newest visit first. */
+export function visibleDocuments(trx: PracticeTransaction, clientId: string) {
+  return trx
+    .selectFrom("documents as d")
+    .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "d.practice_id").onRef("p.id", "=", "d.patient_id"))
+    .innerJoin("practice_settings as s", "s.practice_id", "d.practice_id")
+    .where("p.client_id", "=", clientId)
+    .where(patientVisibleSql)
+    .where(documentVisibleSql);
+}

@@ -1,0 +1,62 @@
+import type { AppointmentStatus, DocumentCategory, DocumentStatus, PatientStatus, PrescriptionStatus, ReminderStatus, ShareThreshold } from "../../db/schema";
+
+/**
+ * What a signed-in client may see, as pure functions. The same rules are written in SQL in
+ * portal-queries.server.ts, and test/integration/visibility-agreement.test.ts proves the two agree on many random
+ * cases. Change one, change the other.
+ */
+
+export type SharingSettings = {
+  portalEnabled: boolean;
+  sharedCategories: readonly DocumentCategory[];
+  diagnosticsShareStatus: ShareThreshold;
+};
+
+/** Only active patients appear: deceased ones never, anywhere; inactive ones are not part of the portal either. */
+export function isPatientVisible(patient: { status: PatientStatus }): boolean {
+  return patient.status === "active";
+}
+
+const THRESHOLD_CATEGORIES: ReadonlySet<DocumentCategory> = new Set(["diagnostics", "imaging"]);
+const STATUS_RANK: Record<DocumentStatus, number> = { draft: 0, to_review: 1, to_share: 2, completed: 3, voided: -1 };
+
+export function isDocumentVisible(document: { category: DocumentCategory; status: DocumentStatus; portalShared: boolean }, settings: SharingSettings): boolean {
+  if (!settings.portalEnabled || !document.portalShared) return false;
+  if (!settings.sharedCategories.includes(document.category)) return false;
+  if (document.status === "draft" || document.status === "voided") return false;
+  if (THRESHOLD_CATEGORIES.has(document.category)) return STATUS_RANK[document.status] >= STATUS_RANK[settings.diagnosticsShareStatus];
+  return document.status === "completed";
+}
+
+export function isPrescriptionVisible(prescription: { status: PrescriptionStatus }): boolean {
+  return prescription.status === "active" || prescription.status === "completed";
+}
+
+export type AppointmentSection = "upcoming" | "past" | "hidden";
+
+/**
+ * Upcoming: scheduled or confirmed, still to come. Past: completed visits. Cancelled and missed appointments are not
+ * shown: the practice follows those up itself, and a list of no-shows helps no client.
+ */
+export function appointmentSection(appointment: { status: AppointmentStatus; startsAt: Date }, now: Date): AppointmentSection {
+  if ((appointment.status === "scheduled" || appointment.status === "confirmed") && appointment.startsAt > now) return "upcoming";
+  if (appointment.status === "completed") return "past";
+  return "hidden";
+}
+
+export function canConfirmAppointment(appointment: { status: AppointmentStatus; startsAt: Date }, now: Date): boolean {
+  return appointment.status === "scheduled" && appointment.startsAt > now;
+}
+
+export type ReminderSection = "overdue" | "upcoming" | "hidden";
+
+/** `today` is the practice's calendar date (see todayIn): a reminder due today is not yet overdue. */
+export function reminderSection(reminder: { status: ReminderStatus; dueOn: string }, today: string): ReminderSection {
+  if (reminder.status !== "pending") return "hidden";
+  return reminder.dueOn < today ? "overdue" : "upcoming";
+}
+
+/** The calendar date (YYYY-MM-DD) at `now` in the practice's time zone. */
+export function todayIn(timeZone: string, now: Date): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+}
