@@ -1,11 +1,45 @@
-import type { OpeningHours, PatientStatus, PracticeKind } from "../schema";
+import type { AppointmentStatus, DocumentCategory, DocumentStatus, OpeningHours, PatientStatus, PracticeKind, PrescriptionStatus, ReminderStatus, ShareThreshold } from "../schema";
 
 /**
  * The demo practices, written to be read: every rule of the portal should be visible here. Later features add
  * their records next to the patients they belong to. Email addresses use example.com, which never receives mail.
  */
 
-export type DemoPatient = { name: string; species?: string; breed?: string; sex?: string; dateOfBirth?: string; status?: PatientStatus };
+/** Days are relative to the day the demo is loaded, so appointments and reminders stay current. */
+export type DemoDocument = {
+  template: string;
+  title: string;
+  daysAgo: number;
+  status: DocumentStatus;
+  /** Defaults to the template's portal setting, as when staff create the document. */
+  portalShared?: boolean;
+  author: string;
+  content: string;
+};
+export type DemoPrescription = {
+  medication: string;
+  strength?: string;
+  directions: string;
+  quantity?: string;
+  refills: number;
+  prescriber: string;
+  daysAgo: number;
+  status: PrescriptionStatus;
+};
+export type DemoAppointment = { inDays: number; at: string; minutes: number; location?: number; practitioner: string; reason: string; status: AppointmentStatus };
+export type DemoReminder = { description: string; dueInDays: number; status?: ReminderStatus };
+export type DemoPatient = {
+  name: string;
+  species?: string;
+  breed?: string;
+  sex?: string;
+  dateOfBirth?: string;
+  status?: PatientStatus;
+  records?: DemoDocument[];
+  prescriptions?: DemoPrescription[];
+  appointments?: DemoAppointment[];
+  reminders?: DemoReminder[];
+};
 export type DemoClient = {
   firstName: string;
   lastName: string;
@@ -28,6 +62,8 @@ export type DemoPractice = {
   website?: string;
   locations: DemoLocation[];
   staff: { name: string; email: string; jobTitle: string }[];
+  templates: { name: string; category: DocumentCategory; sharedWithPortal: boolean }[];
+  sharing: { categories: DocumentCategory[]; diagnosticsShareStatus: ShareThreshold };
   clients: DemoClient[];
 };
 
@@ -56,6 +92,17 @@ export const DEMO_PRACTICES: DemoPractice[] = [
       { name: "Jordan Lee", email: "jordan.lee@happypaws.example.com", jobTitle: "Practice manager" },
       { name: "Sam Rivera", email: "sam.rivera@happypaws.example.com", jobTitle: "Front desk" },
     ],
+    templates: [
+      { name: "Wellness exam", category: "visit_notes", sharedWithPortal: true },
+      { name: "Vaccination certificate", category: "vaccination_certificates", sharedWithPortal: true },
+      { name: "Laboratory results", category: "diagnostics", sharedWithPortal: true },
+      { name: "Radiology report", category: "imaging", sharedWithPortal: true },
+      { name: "Discharge instructions", category: "discharge_instructions", sharedWithPortal: true },
+      { name: "Anesthesia consent", category: "consent_forms", sharedWithPortal: true },
+      { name: "Internal clinical note", category: "visit_notes", sharedWithPortal: false },
+    ],
+    // Consent forms and referral letters stay in the practice; lab results show from "To share".
+    sharing: { categories: ["visit_notes", "vaccination_certificates", "diagnostics", "imaging", "discharge_instructions", "treatment_plans"], diagnosticsShareStatus: "to_share" },
     clients: [
       {
         firstName: "Maria",
@@ -64,10 +111,163 @@ export const DEMO_PRACTICES: DemoPractice[] = [
         emails: ["maria.lopez@example.com", "maria@lopez-family.example.com"],
         alternativeContacts: [{ name: "Carlos Lopez", relationship: "Spouse", phone: "(555) 010-2232", emails: ["carlos.lopez@example.com"] }],
         patients: [
-          { name: "Biscuit", species: "Dog", breed: "Golden Retriever", sex: "Male, neutered", dateOfBirth: "2019-04-12" },
-          { name: "Mochi", species: "Cat", breed: "Domestic Shorthair", sex: "Female, spayed", dateOfBirth: "2021-09-03" },
-          { name: "Pepper", species: "Dog", breed: "Beagle", sex: "Female, spayed", dateOfBirth: "2009-02-20", status: "deceased" },
-          { name: "Shadow", species: "Cat", breed: "Maine Coon", sex: "Male", dateOfBirth: "2016-06-30", status: "inactive" },
+          {
+            name: "Biscuit",
+            species: "Dog",
+            breed: "Golden Retriever",
+            sex: "Male, neutered",
+            dateOfBirth: "2019-04-12",
+            records: [
+              {
+                template: "Wellness exam",
+                title: "Annual wellness exam",
+                daysAgo: 200,
+                status: "completed",
+                author: "Dr. Emily Carter",
+                content:
+                  "## Summary\nBiscuit is bright, alert and in good body condition (5/9). Weight 31.2 kg, stable since last year.\n\n## Findings\n- Mild tartar on the upper premolars\n- Ears clean, no discharge\n- Heart and lungs normal\n\n## Plan\nDental cleaning recommended within six months. Continue joint supplement.",
+              },
+              {
+                template: "Wellness exam",
+                title: "Annual wellness exam",
+                daysAgo: 570,
+                status: "completed",
+                author: "Dr. Emily Carter",
+                content: "## Summary\nHealthy adult dog. Weight 30.8 kg.\n\n## Plan\nBoosters given today. Recheck in one year.",
+              },
+              {
+                template: "Vaccination certificate",
+                title: "Rabies vaccination certificate",
+                daysAgo: 570,
+                status: "completed",
+                author: "Dr. Emily Carter",
+                content: "Vaccine: Rabies, 3-year\nManufacturer lot: RB-22817\nValid for three years from the date of vaccination.",
+              },
+              {
+                template: "Laboratory results",
+                title: "Complete blood count and chemistry",
+                daysAgo: 198,
+                status: "to_share",
+                author: "Dr. Emily Carter",
+                content: "## Results\n- Red and white cell counts within reference ranges\n- ALT 48 U/L (reference 10–100)\n- Creatinine 1.1 mg/dL (reference 0.5–1.8)\n\nNo abnormalities of concern.",
+              },
+              {
+                template: "Laboratory results",
+                title: "Urinalysis (awaiting review)",
+                daysAgo: 2,
+                status: "to_review",
+                author: "Dr. Emily Carter",
+                content: "Pending the veterinarian's review.",
+              },
+              {
+                template: "Radiology report",
+                title: "Hip radiographs",
+                daysAgo: 199,
+                status: "completed",
+                author: "Dr. Emily Carter",
+                content: "## Findings\nMild remodelling of the left hip joint, consistent with early arthritis.\n\n## Recommendation\nKeep weight stable; continue joint supplement; recheck in 12 months.",
+              },
+              {
+                template: "Internal clinical note",
+                title: "Staff note: behaviour during exam",
+                daysAgo: 200,
+                status: "completed",
+                author: "Sam Rivera",
+                content: "Internal only. Needs two handlers for nail trims.",
+              },
+              {
+                template: "Discharge instructions",
+                title: "Discharge after sedation (sharing switched off)",
+                daysAgo: 199,
+                status: "completed",
+                portalShared: false,
+                author: "Dr. Emily Carter",
+                content: "Switched off by staff: superseded by a corrected version given in person.",
+              },
+              {
+                template: "Anesthesia consent",
+                title: "Consent for sedation",
+                daysAgo: 199,
+                status: "completed",
+                author: "Jordan Lee",
+                content: "Signed consent form (consent forms are not shared by this practice).",
+              },
+              {
+                template: "Wellness exam",
+                title: "Draft: dental assessment",
+                daysAgo: 1,
+                status: "draft",
+                author: "Dr. Emily Carter",
+                content: "Draft in progress.",
+              },
+              {
+                template: "Wellness exam",
+                title: "Entered in error",
+                daysAgo: 300,
+                status: "voided",
+                author: "Dr. Emily Carter",
+                content: "Voided.",
+              },
+            ],
+            prescriptions: [
+              { medication: "Carprofen", strength: "75 mg chewable tablet", directions: "Give 1 tablet by mouth once daily with food.", quantity: "30 tablets", refills: 2, prescriber: "Dr. Emily Carter", daysAgo: 198, status: "active" },
+              { medication: "Apoquel (oclacitinib)", strength: "16 mg tablet", directions: "Give 1 tablet by mouth twice daily for 14 days, then once daily.", quantity: "28 tablets", refills: 0, prescriber: "Dr. Emily Carter", daysAgo: 420, status: "completed" },
+              { medication: "Gabapentin", strength: "100 mg capsule", directions: "Draft: not yet approved.", refills: 0, prescriber: "Dr. Emily Carter", daysAgo: 1, status: "draft" },
+              { medication: "Amoxicillin", strength: "250 mg", directions: "Voided: prescribed in error.", refills: 0, prescriber: "Dr. Emily Carter", daysAgo: 250, status: "voided" },
+            ],
+            appointments: [
+              { inDays: 5, at: "10:30", minutes: 30, practitioner: "Dr. Emily Carter", reason: "Dental assessment", status: "scheduled" },
+              { inDays: 34, at: "09:00", minutes: 90, practitioner: "Dr. Emily Carter", reason: "Dental cleaning under anesthesia", status: "confirmed" },
+              { inDays: -200, at: "14:00", minutes: 30, practitioner: "Dr. Emily Carter", reason: "Annual wellness exam", status: "completed" },
+              { inDays: -90, at: "11:00", minutes: 20, practitioner: "Dr. Emily Carter", reason: "Nail trim", status: "cancelled" },
+            ],
+            reminders: [
+              { description: "Rabies vaccine booster", dueInDays: -10 },
+              { description: "Heartworm test", dueInDays: 30 },
+              { description: "Annual wellness exam", dueInDays: 165 },
+              { description: "Bordetella vaccine", dueInDays: -40, status: "completed" },
+            ],
+          },
+          {
+            name: "Mochi",
+            species: "Cat",
+            breed: "Domestic Shorthair",
+            sex: "Female, spayed",
+            dateOfBirth: "2021-09-03",
+            records: [
+              {
+                template: "Wellness exam",
+                title: "Wellness exam",
+                daysAgo: 45,
+                status: "completed",
+                author: "Dr. Emily Carter",
+                content: "## Summary\nHealthy indoor cat. Weight 4.1 kg.\n\n## Plan\nFVRCP booster due in two months.",
+              },
+            ],
+            appointments: [{ inDays: -45, at: "15:30", minutes: 30, practitioner: "Dr. Emily Carter", reason: "Wellness exam", status: "completed" }],
+            reminders: [{ description: "FVRCP vaccine booster", dueInDays: 15 }],
+          },
+          {
+            name: "Pepper",
+            species: "Dog",
+            breed: "Beagle",
+            sex: "Female, spayed",
+            dateOfBirth: "2009-02-20",
+            status: "deceased",
+            // Must never appear in the portal: not the pet, not its records, reminders or appointments.
+            records: [{ template: "Wellness exam", title: "Senior wellness exam", daysAgo: 700, status: "completed", author: "Dr. Emily Carter", content: "Senior exam." }],
+            prescriptions: [{ medication: "Vetmedin", strength: "5 mg", directions: "Twice daily.", refills: 1, prescriber: "Dr. Emily Carter", daysAgo: 700, status: "active" }],
+            reminders: [{ description: "Senior blood panel", dueInDays: -30 }],
+          },
+          {
+            name: "Shadow",
+            species: "Cat",
+            breed: "Maine Coon",
+            sex: "Male",
+            dateOfBirth: "2016-06-30",
+            status: "inactive",
+            reminders: [{ description: "Rabies vaccine", dueInDays: -100 }],
+          },
         ],
       },
       {
@@ -75,7 +275,20 @@ export const DEMO_PRACTICES: DemoPractice[] = [
         lastName: "Okafor",
         phone: "(555) 010-7788",
         emails: ["james.okafor@example.com"],
-        patients: [{ name: "Luna", species: "Cat", breed: "Siamese", sex: "Female, spayed", dateOfBirth: "2020-01-15" }],
+        patients: [
+          {
+            name: "Luna",
+            species: "Cat",
+            breed: "Siamese",
+            sex: "Female, spayed",
+            dateOfBirth: "2020-01-15",
+            records: [
+              { template: "Wellness exam", title: "Wellness exam", daysAgo: 120, status: "completed", author: "Dr. Emily Carter", content: "Healthy. Weight 3.6 kg." },
+            ],
+            appointments: [{ inDays: 12, at: "16:00", minutes: 30, practitioner: "Dr. Emily Carter", reason: "Vaccinations", status: "scheduled" }],
+            reminders: [{ description: "Rabies vaccine", dueInDays: 12 }],
+          },
+        ],
       },
       {
         firstName: "Priya",
@@ -122,13 +335,77 @@ export const DEMO_PRACTICES: DemoPractice[] = [
       { name: "Owen Price", email: "owen.price@riversidephysio.example.com", jobTitle: "Chiropractor" },
       { name: "Mia Patel", email: "mia.patel@riversidephysio.example.com", jobTitle: "Reception" },
     ],
+    templates: [
+      { name: "Initial assessment", category: "visit_notes", sharedWithPortal: true },
+      { name: "Treatment plan", category: "treatment_plans", sharedWithPortal: true },
+      { name: "Home exercise programme", category: "discharge_instructions", sharedWithPortal: true },
+      { name: "Referral letter", category: "referral_letters", sharedWithPortal: true },
+      { name: "Imaging report", category: "imaging", sharedWithPortal: true },
+      { name: "Clinical reasoning notes", category: "visit_notes", sharedWithPortal: false },
+    ],
+    sharing: { categories: ["visit_notes", "treatment_plans", "discharge_instructions", "referral_letters", "imaging"], diagnosticsShareStatus: "completed" },
     clients: [
       {
         firstName: "Alex",
         lastName: "Morgan",
         phone: "07700 900123",
         emails: ["alex.morgan@example.com"],
-        patients: [{ name: "Alex Morgan", sex: "Female", dateOfBirth: "1988-05-17" }],
+        patients: [
+          {
+            name: "Alex Morgan",
+            sex: "Female",
+            dateOfBirth: "1988-05-17",
+            records: [
+              {
+                template: "Initial assessment",
+                title: "Initial assessment: right knee",
+                daysAgo: 40,
+                status: "completed",
+                author: "Hannah Brooks",
+                content:
+                  "## Presenting complaint\nRight knee pain after running, six weeks.\n\n## Findings\n- Tenderness below the kneecap\n- Full range of movement\n- Reduced single-leg control\n\n## Impression\nPatellar tendinopathy.",
+              },
+              {
+                template: "Treatment plan",
+                title: "Treatment plan: patellar tendinopathy",
+                daysAgo: 40,
+                status: "completed",
+                author: "Hannah Brooks",
+                content: "## Goals\n- Pain-free stairs within 4 weeks\n- Return to 5 km runs within 10 weeks\n\n## Sessions\nWeekly for six weeks, then fortnightly.",
+              },
+              {
+                template: "Home exercise programme",
+                title: "Home exercises, stage 2",
+                daysAgo: 12,
+                status: "completed",
+                author: "Hannah Brooks",
+                content: "- Isometric wall sits: 5 × 45 seconds, daily\n- Slow decline squats: 3 × 15, every other day\n- Calf raises: 3 × 20, daily",
+              },
+              {
+                template: "Imaging report",
+                title: "Ultrasound report (awaiting completion)",
+                daysAgo: 8,
+                status: "to_share",
+                author: "Owen Price",
+                content: "Not yet completed: imaging shows only when completed at this practice.",
+              },
+              { template: "Clinical reasoning notes", title: "Clinical reasoning", daysAgo: 40, status: "completed", author: "Hannah Brooks", content: "Internal." },
+            ],
+            prescriptions: [
+              { medication: "Ibuprofen gel", strength: "5%", directions: "Apply a thin layer to the knee up to three times a day for up to two weeks.", quantity: "50 g tube", refills: 0, prescriber: "Hannah Brooks", daysAgo: 40, status: "active" },
+            ],
+            appointments: [
+              { inDays: 3, at: "08:15", minutes: 45, location: 1, practitioner: "Hannah Brooks", reason: "Follow-up treatment", status: "scheduled" },
+              { inDays: -12, at: "18:00", minutes: 45, location: 0, practitioner: "Hannah Brooks", reason: "Treatment session", status: "completed" },
+              { inDays: -40, at: "17:00", minutes: 60, location: 0, practitioner: "Hannah Brooks", reason: "Initial assessment", status: "completed" },
+              { inDays: -20, at: "17:00", minutes: 45, location: 0, practitioner: "Hannah Brooks", reason: "Treatment session", status: "no_show" },
+            ],
+            reminders: [
+              { description: "Book your 6-week review", dueInDays: -5 },
+              { description: "Progress to stage 3 exercises", dueInDays: 14 },
+            ],
+          },
+        ],
       },
       {
         firstName: "Sarah",
@@ -137,7 +414,15 @@ export const DEMO_PRACTICES: DemoPractice[] = [
         emails: ["sarah.chen@example.com"],
         patients: [
           { name: "Sarah Chen", sex: "Female", dateOfBirth: "1979-10-02" },
-          { name: "Leo Chen", sex: "Male", dateOfBirth: "2011-03-14" },
+          {
+            name: "Leo Chen",
+            sex: "Male",
+            dateOfBirth: "2011-03-14",
+            records: [
+              { template: "Initial assessment", title: "Initial assessment: ankle sprain", daysAgo: 9, status: "completed", author: "Owen Price", content: "Grade 1 lateral ankle sprain playing football." },
+            ],
+            appointments: [{ inDays: 2, at: "16:30", minutes: 30, location: 0, practitioner: "Owen Price", reason: "Ankle rehabilitation", status: "confirmed" }],
+          },
         ],
       },
       {

@@ -1,13 +1,111 @@
 import type { Kysely } from "kysely";
+import { addDays, zonedToUtc } from "../../app/time";
+import { todayIn } from "../../app/visibility/portal-rules";
 import { createPractice } from "../../tenants/practices.server";
-import type { Database } from "../schema";
-import { DEMO_PRACTICES, type DemoPractice } from "./demo-data";
+import type { Database, DocumentCategory } from "../schema";
+import type { PracticeTransaction } from "../with-practice.server";
+import { DEMO_PRACTICES, type DemoPatient, type DemoPractice } from "./demo-data";
+
+type PatientContext = {
+  trx: PracticeTransaction;
+  practiceId: string;
+  clientId: string;
+  patientId: string;
+  today: string;
+  timeZone: string;
+  locationIds: string[];
+  templates: Map<string, { id: string; category: DocumentCategory; shared: boolean }>;
+};
+
+async function loadPatientHistory(demo: DemoPatient, ctx: PatientContext): Promise<void> {
+  const { trx, practiceId: practice_id, patientId: patient_id, today } = ctx;
+  if (demo.records?.length) {
+    await trx
+      .insertInto("documents")
+      .values(
+        demo.records.map((record) => {
+          const template = ctx.templates.get(record.template);
+          if (!template) throw new Error(`demo data: unknown template '${record.template}'`);
+          return {
+            practice_id,
+            patient_id,
+            template_id: template.id,
+            visit_date: addDays(today, -record.daysAgo),
+            title: record.title,
+            category: template.category,
+            status: record.status,
+            portal_shared: record.portalShared ?? template.shared,
+            content: record.content,
+            author_name: record.author,
+          };
+        }),
+      )
+      .execute();
+  }
+  if (demo.prescriptions?.length) {
+    await trx
+      .insertInto("prescriptions")
+      .values(
+        demo.prescriptions.map((rx) => ({
+          practice_id,
+          patient_id,
+          medication: rx.medication,
+          strength: rx.strength ?? null,
+          directions: rx.directions,
+          quantity: rx.quantity ?? null,
+          refills_remaining: rx.refills,
+          prescriber_name: rx.prescriber,
+          prescribed_on: addDays(today, -rx.daysAgo),
+          status: rx.status,
+        })),
+      )
+      .execute();
+  }
+  if (demo.appointments?.length) {
+    await trx
+      .insertInto("appointments")
+      .values(
+        demo.appointments.map((appointment) => {
+          const startsAt = zonedToUtc(addDays(today, appointment.inDays), appointment.at, ctx.timeZone);
+          const confirmed = appointment.status === "confirmed";
+          return {
+            practice_id,
+            patient_id,
+            location_id: ctx.locationIds[appointment.location ?? 0]!,
+            practitioner_name: appointment.practitioner,
+            reason: appointment.reason,
+            starts_at: startsAt,
+            ends_at: new Date(startsAt.getTime() + appointment.minutes * 60_000),
+            status: appointment.status,
+            confirmed_at: confirmed ? new Date(Date.now() - 86_400_000) : null,
+            confirmed_by_client_id: confirmed ? ctx.clientId : null,
+          };
+        }),
+      )
+      .execute();
+  }
+  if (demo.reminders?.length) {
+    await trx
+      .insertInto("reminders")
+      .values(demo.reminders.map((reminder) => ({ practice_id, patient_id, description: reminder.description, due_on: addDays(today, reminder.dueInDays), status: reminder.status ?? "pending" })))
+      .execute();
+  }
+}
 
 async function loadPractice(db: Kysely<Database>, demo: DemoPractice): Promise<void> {
   await createPractice(db, { subdomain: demo.subdomain, name: demo.name, kind: demo.kind, timeZone: demo.timeZone }, async (trx, practice) => {
     const practice_id = practice.id;
-    await trx.updateTable("practice_settings").set({ phone: demo.phone, email: demo.email, website: demo.website ?? null }).execute();
     await trx
+      .updateTable("practice_settings")
+      .set({
+        phone: demo.phone,
+        email: demo.email,
+        website: demo.website ?? null,
+        shared_categories: demo.sharing.categories,
+        diagnostics_share_status: demo.sharing.diagnosticsShareStatus,
+      })
+      .execute();
+    const locations = await trx
       .insertInto("locations")
       .values(
         demo.locations.map((location, position) => ({
@@ -21,7 +119,15 @@ async function loadPractice(db: Kysely<Database>, demo: DemoPractice): Promise<v
           position,
         })),
       )
+      .returning("id")
       .execute();
+    const templateRows = await trx
+      .insertInto("document_templates")
+      .values(demo.templates.map((t) => ({ practice_id, name: t.name, category: t.category, shared_with_portal: t.sharedWithPortal })))
+      .returning(["id", "name", "category", "shared_with_portal"])
+      .execute();
+    const templates = new Map(templateRows.map((t) => [t.name, { id: t.id, category: t.category, shared: t.shared_with_portal }]));
+    const today = todayIn(demo.timeZone, new Date());
     await trx
       .insertInto("staff_members")
       .values(demo.staff.map((member) => ({ practice_id, name: member.name, email: member.email, job_title: member.jobTitle })))
@@ -55,10 +161,10 @@ async function loadPractice(db: Kysely<Database>, demo: DemoPractice): Promise<v
           .values(contact.emails.map((email) => ({ practice_id, contact_id, email })))
           .execute();
       }
-      await trx
-        .insertInto("patients")
-        .values(
-          client.patients.map((patient) => ({
+      for (const patient of client.patients) {
+        const { id: patientId } = await trx
+          .insertInto("patients")
+          .values({
             practice_id,
             client_id,
             name: patient.name,
@@ -67,9 +173,20 @@ async function loadPractice(db: Kysely<Database>, demo: DemoPractice): Promise<v
             sex: patient.sex ?? null,
             date_of_birth: patient.dateOfBirth ?? null,
             status: patient.status ?? "active",
-          })),
-        )
-        .execute();
+          })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        await loadPatientHistory(patient, {
+          trx,
+          practiceId: practice_id,
+          clientId: client_id,
+          patientId,
+          today,
+          timeZone: demo.timeZone,
+          locationIds: locations.map((l) => l.id),
+          templates,
+        });
+      }
     }
   });
 }
