@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { Page } from "./components/page";
 import { useNonce } from "./nonce";
 import { summariseSite } from "./site-summary";
 
@@ -44,9 +45,7 @@ export function Layout({ children }: { children: ReactNode }) {
           Skip to content
         </a>
         <Brand />
-        <main id="main" className="container main">
-          {children}
-        </main>
+        {children}
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>
@@ -63,22 +62,26 @@ export function ErrorBoundary() {
   const error = useRouteError();
   if (isRouteErrorResponse(error) && error.status === 404) {
     return (
-      <section className="status-page">
-        <p className="status-page__code">404</p>
-        <h1>Page not found</h1>
-        <p>There is nothing at this address. Check the link, or go back to the home page.</p>
-        <p>
-          <a href="/">Go to the home page</a>
-        </p>
-      </section>
+      <Page>
+        <section className="status-page">
+          <p className="status-page__code">404</p>
+          <h1>Page not found</h1>
+          <p>There is nothing at this address. Check the link, or go back to the home page.</p>
+          <p>
+            <a href="/">Go to the home page</a>
+          </p>
+        </section>
+      </Page>
     );
   }
   const status = isRouteErrorResponse(error) ? error.status : 500;
   return (
-    <section className="status-page">
-      <p className="status-page__code">{status}</p>
-      <h1>Something went wrong</h1>
-      <p>We could not complete this request. Please try again in a moment.</p>
-    </section>
+    <Page>
+      <section className="status-page">
+        <p className="status-page__code">{status}</p>
+        <h1>Something went wrong</h1>
+        <p>We could not complete this request. Please try again in a moment.</p>
+      </section>
+    </Page>
   );
 }

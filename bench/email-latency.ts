@@ -63,6 +63,8 @@ async function main(): Promise<void> {
       RESEND_BASE_URL: fake.url,
       EMAIL_FROM: "portal@bench.example.com",
       TRUST_PROXY: "loopback",
+      PUBLIC_SCHEME: "http",
+      PUBLIC_PORT: String(port),
       LOG_LEVEL: "warn",
     },
     "Portico is ready",

@@ -20,6 +20,16 @@ async function ensureLoginRole(sql: postgres.Sql, role: string, password: string
   await sql.unsafe(`${verb} role ${identifier(role)} with login ${attributes} password ${literal(password)}`);
 }
 
+/**
+ * A temporary table shadows a real one of the same name for the rest of that pooled connection's life: no role here
+ * needs them, so nobody gets them. Only the database's owner may revoke; elsewhere this is left to the operator.
+ */
+async function revokeTemporaryTables(sql: postgres.Sql, database: string): Promise<void> {
+  const [owner] = await sql<{ is_owner: boolean }[]>`
+    select pg_has_role(current_user, datdba, 'member') as is_owner from pg_database where datname = ${database}`;
+  if (owner?.is_owner) await sql.unsafe(`revoke temporary on database ${identifier(database)} from public`);
+}
+
 const RUNTIME_ATTRIBUTES = "nosuperuser nobypassrls nocreatedb nocreaterole noreplication";
 
 /**
@@ -29,14 +39,16 @@ const RUNTIME_ATTRIBUTES = "nosuperuser nobypassrls nocreatedb nocreaterole nore
 export async function ensureRuntimeRole(adminUrl: string, password: string): Promise<void> {
   const sql = postgres(adminUrl, { max: 1, onnotice: () => undefined });
   try {
-    const [existing] = await sql<{ rolsuper: boolean; rolbypassrls: boolean }[]>`select rolsuper, rolbypassrls from pg_roles where rolname = ${RUNTIME_ROLE}`;
+    const [existing] = await sql<{ rolsuper: boolean; rolbypassrls: boolean; owner_member: boolean }[]>`
+      select rolsuper, rolbypassrls, pg_has_role(${RUNTIME_ROLE}, current_user, 'member') as owner_member from pg_roles where rolname = ${RUNTIME_ROLE}`;
     if (!existing) await ensureLoginRole(sql, RUNTIME_ROLE, password, RUNTIME_ATTRIBUTES);
-    else if (existing.rolsuper || existing.rolbypassrls) {
-      throw new Error(`the role ${RUNTIME_ROLE} is a superuser or may bypass row-level security; the server refuses to use it`);
+    else if (existing.rolsuper || existing.rolbypassrls || existing.owner_member) {
+      throw new Error(`the role ${RUNTIME_ROLE} is a superuser, may bypass row-level security or is a member of the owner role; the server refuses to use it`);
     }
     const [access] = await sql<{ database: string; allowed: boolean }[]>`
       select current_database() as database, has_database_privilege(${RUNTIME_ROLE}, current_database(), 'connect') as allowed`;
     if (access && !access.allowed) await sql.unsafe(`grant connect on database ${identifier(access.database)} to ${identifier(RUNTIME_ROLE)}`);
+    if (access) await revokeTemporaryTables(sql, access.database);
   } finally {
     await sql.end();
   }
@@ -51,6 +63,7 @@ export async function ensureEmbeddedDatabase(superuserUrl: string, database: str
     const [existing] = await sql`select 1 from pg_database where datname = ${database}`;
     if (!existing) await sql.unsafe(`create database ${identifier(database)} owner ${identifier(OWNER_ROLE)}`);
     await sql.unsafe(`grant connect on database ${identifier(database)} to ${identifier(RUNTIME_ROLE)}`);
+    await revokeTemporaryTables(sql, database);
   } finally {
     await sql.end();
   }

@@ -137,6 +137,7 @@ export type ClientSignInLinksTable = {
   id: Generated<string>;
   client_id: string;
   client_email_id: string;
+  email: string;
   token_hash: Buffer;
   created_at: Date;
   expires_at: Date;

@@ -13,7 +13,7 @@ import { practiceDirectory } from "../tenants/find-practice.server";
 import type { PracticeRegistry } from "../tenants/registry.server";
 import type { BackgroundTasks } from "./background.server";
 import { ROOT } from "./build.server";
-import type { Config } from "./config.server";
+import { type Config, publicOrigin } from "./config.server";
 import { devMailbox } from "./email/dev-mailbox.server";
 import { resolveSite } from "./resolve-site.server";
 import { requireSameOrigin } from "./same-origin.server";
@@ -67,6 +67,10 @@ export function createServer(deps: ServerDeps): express.Express {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" },
+      // A sign-in link's token in a log line would sign its reader in: log the path without it.
+      serializers: {
+        req: (req: { url?: string }) => ({ ...req, url: req.url?.replace(/\/sign-in\/[^/?#]+/, "/sign-in/[token]") }),
+      },
     }),
   );
 
@@ -136,7 +140,15 @@ export function createServer(deps: ServerDeps): express.Express {
     next();
   });
 
-  app.use(resolveSite({ portalDomain: config.portalDomain, registry: deps.registry, directory: practiceDirectory(deps.appDb, config.portalDomain), appDb: deps.appDb }));
+  app.use(
+    resolveSite({
+      portalDomain: config.portalDomain,
+      origin: (hostname) => publicOrigin(config, hostname),
+      registry: deps.registry,
+      directory: practiceDirectory(deps.appDb, config.portalDomain),
+      appDb: deps.appDb,
+    }),
+  );
   app.use(requireSameOrigin);
   if (deps.mailboxDb && !production) app.use("/__dev", devMailbox(deps.mailboxDb));
 

@@ -7,17 +7,16 @@ const hostname = z
   .toLowerCase()
   .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, "must be a host name such as localhost or portal.example.com");
 
-// Express accepts a hop count or a list of addresses/subnets; `true` (trust everyone) is refused because it lets
-// any client choose the Host that tenant resolution and Remix's CSRF check rely on.
+// Only named proxies are trusted. `true` and hop counts are refused: Express trusts the direct peer for any hop
+// count, so a client reaching the app port directly could choose the Host, protocol and IP the app believes.
 const trustProxy = z
   .string()
   .trim()
   .optional()
-  .transform((value, ctx): false | number | string[] => {
+  .transform((value, ctx): false | string[] => {
     if (value === undefined || value === "" || value === "false") return false;
-    if (/^\d+$/.test(value)) return Number(value);
-    if (value === "true") {
-      ctx.addIssue({ code: "custom", message: "use a hop count (e.g. 1) or the proxy addresses, not 'true'" });
+    if (value === "true" || /^\d+$/.test(value)) {
+      ctx.addIssue({ code: "custom", message: "must list the proxies' addresses or subnets (e.g. 10.0.0.0/8 or loopback), not 'true' or a hop count" });
       return z.NEVER;
     }
     return value.split(",").map((part) => part.trim()).filter(Boolean);
@@ -36,6 +35,8 @@ const envSchema = z
     DATABASE_APP_PASSWORD: z.string().min(16, "must be at least 16 characters").optional(),
     EMBEDDED_PG_PORT: port.default(54329),
     TRUST_PROXY: trustProxy,
+    PUBLIC_SCHEME: z.enum(["http", "https"]).optional(),
+    PUBLIC_PORT: port.optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
     EMAIL_TRANSPORT: z.enum(["resend", "dev", "log"]).optional(),
     EMAIL_FROM: z.email("must be an email address such as portal@mail.example.com").default("portal@portico.localhost"),
@@ -73,7 +74,12 @@ export type Config = {
   portalDomain: string;
   dataDir: string;
   database: { kind: "embedded"; port: number } | { kind: "external"; ownerUrl: string; appPassword: string };
-  trustProxy: false | number | string[];
+  trustProxy: false | string[];
+  /**
+   * How clients reach Portico: every absolute URL (links in email, links between practices) and the origin that
+   * form posts must come from are built from this, never from request headers.
+   */
+  publicUrl: { scheme: "http" | "https"; port: number | undefined };
   logLevel: string;
   email: {
     /** dev: kept for the dev mailbox; log: only logged; resend: delivered through Resend. */
@@ -87,6 +93,13 @@ export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
+}
+
+/** The origin of a host under the portal domain, as clients reach it. */
+export function publicOrigin(config: Pick<Config, "publicUrl">, hostname: string): string {
+  const { scheme, port } = config.publicUrl;
+  const defaultPort = scheme === "https" ? 443 : 80;
+  return `${scheme}://${hostname}${port !== undefined && port !== defaultPort ? `:${port}` : ""}`;
 }
 
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
@@ -108,6 +121,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         ? { kind: "external", ownerUrl: env.DATABASE_URL, appPassword: env.DATABASE_APP_PASSWORD }
         : { kind: "embedded", port: env.EMBEDDED_PG_PORT },
     trustProxy: env.TRUST_PROXY,
+    publicUrl: {
+      scheme: env.PUBLIC_SCHEME ?? (env.NODE_ENV === "production" ? "https" : "http"),
+      // Behind a production load balancer the default port is the scheme's own; in development it is PORT.
+      port: env.PUBLIC_PORT ?? (env.NODE_ENV === "production" ? undefined : env.PORT),
+    },
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : env.NODE_ENV === "development" ? "debug" : "info"),
     email: {
       transport: env.EMAIL_TRANSPORT ?? (env.RESEND_API_KEY ? "resend" : "dev"),

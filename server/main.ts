@@ -4,7 +4,7 @@ import { PracticeRegistry } from "../tenants/registry.server";
 import { createServer } from "./app.server";
 import { BackgroundTasks } from "./background.server";
 import { ensureBuild, loadBuild, watchedBuild } from "./build.server";
-import { ConfigError, loadConfig } from "./config.server";
+import { ConfigError, loadConfig, publicOrigin } from "./config.server";
 import { OutboxWorker } from "./email/outbox-worker.server";
 import { transportFor } from "./email/transports.server";
 import { createLogger } from "./logger.server";
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
 
   const mailboxDb = config.email.transport === "dev" ? platform.owner.db : undefined;
   const server: Server = createServer({ config, logger, appDb: app.db, registry, build, background, mailboxDb }).listen(config.port, config.host, () => {
-    const base = (sub?: string) => `http://${sub ? `${sub}.` : ""}${config.portalDomain}:${config.port}`;
+    const base = (sub?: string) => publicOrigin(config, `${sub ? `${sub}.` : ""}${config.portalDomain}`);
     logger.info(`Portico is running (${platform.targets.mode} database)`);
     const demo = config.env === "production" ? [] : [`    Happy Paws         ${base("happy-paws")}`, `    Riverside Physio   ${base("riverside-physio")}`];
     const mailbox = mailboxDb ? [`    dev mailbox        ${base()}/__dev/mailbox`] : [];

@@ -10,15 +10,11 @@ import { NO_PRACTICE_PAGE, renderStatusPage, suspendedPracticePage } from "./sta
 
 export type SiteResolverDeps = {
   portalDomain: string;
+  origin: (hostname: string) => string;
   registry: PracticeRegistry;
   directory: PracticeDirectory;
   appDb: Kysely<Database>;
 };
-
-function origin(protocol: string, hostname: string, port: number | undefined): string {
-  const defaultPort = protocol === "https" ? 443 : 80;
-  return `${protocol}://${hostname}${port !== undefined && port !== defaultPort ? `:${port}` : ""}`;
-}
 
 /**
  * Decides once, from the Host, which part of Portico a request is for, and stores it in `res.locals.site`.
@@ -28,7 +24,13 @@ export function resolveSite(deps: SiteResolverDeps) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     // `req.host` honours X-Forwarded-Host only when a trusted proxy is configured.
     const target = parseHost(req.host, deps.portalDomain);
-    const protocol = req.protocol;
+    // A host spelled differently from its canonical form (a trailing dot, capitals) would never match the origin
+    // that form posts are checked against: send readers to the canonical address instead.
+    if (target.kind !== "unknown" && (req.method === "GET" || req.method === "HEAD") && req.hostname !== target.hostname) {
+      res.redirect(301, `${deps.origin(target.hostname)}${req.originalUrl}`);
+      return;
+    }
+    const { origin } = deps;
     let site: Site;
     switch (target.kind) {
       case "unknown":
@@ -37,14 +39,14 @@ export function resolveSite(deps: SiteResolverDeps) {
       case "landing":
         site = {
           kind: "landing",
-          origin: origin(protocol, target.hostname, target.port),
+          origin: origin(target.hostname),
           portalDomain: deps.portalDomain,
           directory: deps.directory,
-          practiceOrigin: (subdomain) => origin(protocol, `${subdomain}.${deps.portalDomain}`, target.port),
+          practiceOrigin: (subdomain) => origin(`${subdomain}.${deps.portalDomain}`),
         };
         break;
       case "support":
-        site = { kind: "support", origin: origin(protocol, target.hostname, target.port) };
+        site = { kind: "support", origin: origin(target.hostname) };
         break;
       case "practice": {
         const practice = await deps.registry.resolve(target.subdomain);
@@ -56,11 +58,13 @@ export function resolveSite(deps: SiteResolverDeps) {
           res.status(503).set("Retry-After", "3600").type("html").send(renderStatusPage(suspendedPracticePage(practice.name)));
           return;
         }
-        site = { kind: "practice", origin: origin(protocol, target.hostname, target.port), practice, withPractice: practiceScope(deps.appDb, practice) };
+        site = { kind: "practice", origin: origin(target.hostname), practice, withPractice: practiceScope(deps.appDb, practice) };
         break;
       }
     }
     res.locals.site = site;
+    // Remix compares Origin with Host on its own: give it the canonical public host our Origin check uses.
+    req.headers.host = new URL(site.origin).host;
     next();
   };
 }

@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { LandingPage } from "~/components/landing-page";
+import { Page } from "~/components/page";
 import { PracticeHomePage } from "~/components/practice-home-page";
 import { SupportPlaceholder } from "~/components/support-placeholder";
 import { findPracticeForVisitor } from "~/use-cases/find-practice.server";
@@ -36,12 +37,5 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Index() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  switch (data.page) {
-    case "landing":
-      return <LandingPage search={data.search} />;
-    case "support":
-      return <SupportPlaceholder />;
-    case "practice":
-      return <PracticeHomePage home={data.home} result={result} />;
-  }
+  return <Page>{data.page === "landing" ? <LandingPage search={data.search} /> : data.page === "support" ? <SupportPlaceholder /> : <PracticeHomePage home={data.home} result={result} />}</Page>;
 }

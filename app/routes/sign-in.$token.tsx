@@ -1,5 +1,6 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useRouteLoaderData } from "@remix-run/react";
+import { Page } from "~/components/page";
 import { SignInForm } from "~/components/sign-in";
 import type { loader as rootLoader } from "~/root";
 import { inspectSignInLink, redeemSignInLink, resendSignInLink } from "~/use-cases/sign-in-link.server";
@@ -8,7 +9,7 @@ export const meta: MetaFunction = () => [{ title: "Sign in" }, { name: "robots",
 
 // Opening the link only looks at it; signing in is the button's POST, so mail scanners that fetch links use nothing up.
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  return { state: await inspectSignInLink(context, params.token ?? "") };
+  return inspectSignInLink(context, params.token ?? "");
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -24,8 +25,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return data({ outcome: result.status }, { status: result.status === "rate_limited" ? 429 : 200 });
 }
 
-export default function SignInWithLink() {
-  const { state } = useLoaderData<typeof loader>();
+export default function SignInWithLinkPage() {
+  return (
+    <Page>
+      <SignInWithLink />
+    </Page>
+  );
+}
+
+function SignInWithLink() {
+  const { state, maskedEmail } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const root = useRouteLoaderData<typeof rootLoader>("root");
   const practiceName = root?.site.kind === "practice" ? root.site.name : "the practice";
@@ -43,7 +52,9 @@ export default function SignInWithLink() {
     return (
       <section className="card sign-in">
         <h1>Sign in to {practiceName}</h1>
-        <p>Press the button to open your portal on this device.</p>
+        <p>
+          This link signs in the account of <strong>{maskedEmail}</strong>. Press the button to open your portal on this device.
+        </p>
         <Form method="post">
           <button type="submit" name="intent" value="sign-in" className="button">
             Sign in to {practiceName}

@@ -88,6 +88,7 @@ export async function issueSignInLinks(input: { site: PracticeSite; email: strin
           practice_id: practiceId,
           client_id: match.clientId,
           client_email_id: match.emailId,
+          email: match.email.toLowerCase(),
           token_hash: hashToken(token),
           created_at: now,
           expires_at: new Date(now.getTime() + LINK_LIFETIME_MS),
@@ -117,13 +118,13 @@ export async function issueSignInLinks(input: { site: PracticeSite; email: strin
 
 export type LinkState = "valid" | "expired" | "used" | "invalid";
 
-type LinkRow = { id: string; client_id: string; client_email_id: string; expires_at: Date; used_at: Date | null; revoked_at: Date | null };
+type LinkRow = { id: string; client_id: string; client_email_id: string; email: string; expires_at: Date; used_at: Date | null; revoked_at: Date | null };
 
 async function findLink(trx: PracticeTransaction, token: string): Promise<LinkRow | undefined> {
   if (!isWellFormedToken(token)) return undefined;
   return trx
     .selectFrom("client_sign_in_links")
-    .select(["id", "client_id", "client_email_id", "expires_at", "used_at", "revoked_at"])
+    .select(["id", "client_id", "client_email_id", "email", "expires_at", "used_at", "revoked_at"])
     .where("token_hash", "=", hashToken(token))
     .executeTakeFirst();
 }
@@ -135,10 +136,23 @@ function stateOf(link: LinkRow | undefined, now: Date): LinkState {
   return "valid";
 }
 
-/** What the link page shows. Read-only: opening a link (as mail scanners do) never uses it up. */
-export async function inspectSignInLink(context: PorticoLoadContext, token: string): Promise<LinkState> {
+/** `maria.lopez@example.com` → `m••••••••@example.com`: enough to notice a link meant for someone else. */
+export function maskEmail(email: string): string {
+  const [local = "", domain = ""] = email.split("@");
+  return `${local.slice(0, 1)}${"•".repeat(Math.max(1, Math.min(8, local.length - 1)))}@${domain}`;
+}
+
+/**
+ * What the link page shows: its state and, for a valid link, the masked address it signs in (so nobody is tricked
+ * into signing in to someone else's account). Read-only: opening a link, as mail scanners do, never uses it up.
+ */
+export async function inspectSignInLink(context: PorticoLoadContext, token: string): Promise<{ state: LinkState; maskedEmail: string | null }> {
   const site = requirePracticeSite(context);
-  return site.withPractice(async (trx) => stateOf(await findLink(trx, token), context.now()));
+  return site.withPractice(async (trx) => {
+    const link = await findLink(trx, token);
+    const state = stateOf(link, context.now());
+    return { state, maskedEmail: link && state === "valid" ? maskEmail(link.email) : null };
+  });
 }
 
 export type RedeemResult = { status: "signed_in"; cookie: string } | { status: LinkState | "rate_limited" | "not_allowed" };
@@ -152,8 +166,19 @@ export async function redeemSignInLink(context: PorticoLoadContext, token: strin
   const practiceId = site.practice.id;
   const now = context.now();
   const { ip, userAgent } = context.visitor;
-  const audit = (trx: PracticeTransaction, action: string, details: Record<string, unknown>, clientId?: string) =>
-    recordAudit(trx, practiceId, { actorType: clientId ? "client" : "anonymous", actorId: clientId ?? null, action, ip, userAgent, details, at: now });
+  // Whoever holds a link is not known to be its client until it works: failures are anonymous, about the client.
+  const audit = (trx: PracticeTransaction, action: "client.sign_in" | "client.sign_in_failed", details: Record<string, unknown>, clientId?: string) =>
+    recordAudit(trx, practiceId, {
+      actorType: action === "client.sign_in" ? "client" : "anonymous",
+      actorId: action === "client.sign_in" ? (clientId ?? null) : null,
+      subjectType: clientId ? "client" : undefined,
+      subjectId: clientId,
+      action,
+      ip,
+      userAgent,
+      details,
+      at: now,
+    });
 
   return site.withPractice(async (trx): Promise<RedeemResult> => {
     if (ip && !(await hitRateLimits(trx, practiceId, [SIGN_IN_LIMITS.redeemPerIp(ip)], now))[0]) {
@@ -186,6 +211,8 @@ export async function redeemSignInLink(context: PorticoLoadContext, token: strin
       .select(["c.id", "c.status", "c.portal_blocked", "e.email", "p.portal_enabled"])
       .where("c.id", "=", link.client_id)
       .where("e.id", "=", link.client_email_id)
+      // The address must still be the one the link was mailed to.
+      .where(sql<string>`lower(e.email)`, "=", link.email)
       .executeTakeFirst();
     if (!client || client.status !== "active" || client.portal_blocked || !client.portal_enabled) {
       await audit(trx, "client.sign_in_failed", { reason: "not_allowed" }, link.client_id);

@@ -31,7 +31,10 @@ class ClientSessionAdapter implements Adapter {
     const row = await this.trx
       .selectFrom("client_sessions as s")
       .innerJoin("clients as c", (join) => join.onRef("c.practice_id", "=", "s.practice_id").onRef("c.id", "=", "s.client_id"))
-      .innerJoin("client_emails as e", (join) => join.onRef("e.practice_id", "=", "s.practice_id").onRef("e.id", "=", "s.client_email_id"))
+      // Left join: a session whose address has moved to another client is found, refused and deleted.
+      .leftJoin("client_emails as e", (join) =>
+        join.onRef("e.practice_id", "=", "s.practice_id").onRef("e.id", "=", "s.client_email_id").onRef("e.client_id", "=", "s.client_id"),
+      )
       .innerJoin("practice_settings as p", "p.practice_id", "s.practice_id")
       .select(["s.id", "s.client_id", "s.client_email_id", "s.email", "s.expires_at", "s.created_at", "s.ip", "s.user_agent"])
       .select(["c.first_name", "c.last_name", "c.status", "c.portal_blocked", "e.email as current_email", "p.portal_enabled"])
@@ -49,6 +52,7 @@ class ClientSessionAdapter implements Adapter {
       row.portal_enabled &&
       row.status === "active" &&
       !row.portal_blocked &&
+      row.current_email !== null &&
       row.current_email.toLowerCase() === row.email.toLowerCase();
     // Lucia deletes a session whose user is missing: that is how a revoked session ends, on this very request.
     if (!stillAllowed) return [session, null];

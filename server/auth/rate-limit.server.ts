@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from "node:net";
 import { sql } from "kysely";
 import type { PracticeTransaction } from "../../db/with-practice.server";
 
@@ -25,8 +26,19 @@ export async function pruneRateLimits(trx: PracticeTransaction, olderThan: Date)
 
 const FIFTEEN_MINUTES = 15 * 60_000;
 
+/** IPv6 clients usually hold a whole /64: count them by it, or each address would get a fresh allowance. */
+export function ipBucket(ip: string): string {
+  if (!isIPv6(ip)) return ip;
+  if (ip.startsWith("::ffff:") && isIPv4(ip.slice(7))) return ip.slice(7);
+  const [head = "", tail = ""] = ip.split("::");
+  const headParts = head ? head.split(":") : [];
+  const tailParts = tail ? tail.split(":") : [];
+  const groups = [...headParts, ...Array(Math.max(0, 8 - headParts.length - tailParts.length)).fill("0"), ...tailParts];
+  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, "")).join(":")}::/64`;
+}
+
 export const SIGN_IN_LIMITS = {
   linkPerEmail: (email: string): RateLimit => ({ bucket: `link-email:${email}`, limit: 5, windowMs: FIFTEEN_MINUTES }),
-  linkPerIp: (ip: string): RateLimit => ({ bucket: `link-ip:${ip}`, limit: 30, windowMs: FIFTEEN_MINUTES }),
-  redeemPerIp: (ip: string): RateLimit => ({ bucket: `redeem-ip:${ip}`, limit: 30, windowMs: FIFTEEN_MINUTES }),
+  linkPerIp: (ip: string): RateLimit => ({ bucket: `link-ip:${ipBucket(ip)}`, limit: 30, windowMs: FIFTEEN_MINUTES }),
+  redeemPerIp: (ip: string): RateLimit => ({ bucket: `redeem-ip:${ipBucket(ip)}`, limit: 30, windowMs: FIFTEEN_MINUTES }),
 };

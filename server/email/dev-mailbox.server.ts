@@ -7,16 +7,19 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
 }
 
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
- * Development only (never mounted in production): every message in the outbox, on the landing host
- * (http://localhost:3000/__dev/mailbox), so sign-in links can be followed without a mail server.
+ * Development only (never mounted in production), for loopback clients only: every message in the outbox, on the
+ * landing host (http://localhost:3000/__dev/mailbox), so sign-in links can be followed without a mail server.
  */
 export function devMailbox(db: Kysely<Database>): express.Router {
   const router = express.Router();
-  router.use((_req: Request, res: Response, next: NextFunction) => {
-    if ((res.locals.site as Site).kind !== "landing") res.status(404).type("text").send("Not found");
+  // Only on this machine: a development server bound to 0.0.0.0 must not hand sign-in links to the network.
+  router.use((req: Request, res: Response, next: NextFunction) => {
+    if ((res.locals.site as Site).kind !== "landing" || !LOOPBACK.has(req.socket.remoteAddress ?? "")) res.status(404).type("text").send("Not found");
     else next();
   });
 

@@ -120,7 +120,10 @@ export class OutboxWorker {
 
       const update = trx.updateTable("mail.outbox").where("id", "=", row.id);
       if (result.outcome === "sent") {
-        await update.set({ status: "sent", attempts, sent_at: now(), provider_message_id: result.providerMessageId, last_error: null }).execute();
+        // Once delivered, the body (which may hold a sign-in link) has no reason to stay. The dev mailbox is the
+        // exception: showing bodies is its purpose, and it only exists in development.
+        const scrub = transport.name === "dev" ? {} : { html: "", text: "[removed after delivery]" };
+        await update.set({ status: "sent", attempts, sent_at: now(), provider_message_id: result.providerMessageId, last_error: null, ...scrub }).execute();
         logger.info({ emailId: row.id, kind: row.kind, attempts, transport: transport.name }, "email handed to transport");
       } else if (result.outcome === "failed") {
         await update.set({ status: "failed", attempts, last_error: result.error }).execute();

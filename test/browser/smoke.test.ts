@@ -11,7 +11,7 @@ let browser: Browser;
 beforeAll(async () => {
   const db = await createTestDatabase();
   await seedDemo(db.owner.db);
-  server = await startTestServer(db);
+  server = await startTestServer(db, {}, { publicPortIsListenPort: true });
   browser = await launchChromium();
 });
 

@@ -95,7 +95,7 @@ describe("X-Forwarded-Host", () => {
   });
 
   it("is honoured behind a configured trusted proxy", async () => {
-    const proxied = await startTestServer(db, { trustProxy: "loopback" as unknown as string[] });
+    const proxied = await startTestServer(db, { trustProxy: ["loopback"] });
     try {
       const res = await proxied.request("internal-upstream:8080", "/", { headers: { "x-forwarded-host": RIVERSIDE, "x-forwarded-proto": "https" } });
       expect(res.status).toBe(200);

@@ -119,6 +119,10 @@ describe("the runtime role itself", () => {
     await expect(attempt).rejects.toSatisfy((error) => errorCode(error) === "42501");
   });
 
+  it("cannot create temporary tables (which could shadow practice tables on a pooled connection)", async () => {
+    await expect(sql`create temporary table client_sessions (id text)`.execute(db.app.db)).rejects.toSatisfy((error) => errorCode(error) === "42501");
+  });
+
   it("cannot switch off row-level security", async () => {
     await expect(sql`alter table clients no force row level security`.execute(db.app.db)).rejects.toSatisfy((error) => errorCode(error) === "42501");
   });

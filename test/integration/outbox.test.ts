@@ -50,6 +50,14 @@ describe("the outbox", () => {
     await expect(db.app.db.selectFrom("mail.outbox").select("id").execute()).rejects.toSatisfy((error) => errorCode(error) === "42501");
   });
 
+  it("accepts mail only for the practice the transaction is scoped to", async () => {
+    const other = await createPracticeFixture(db.owner.db, "other-mail-vet");
+    const attempt = withPractice(db.app.db, fixture.practice, (trx) =>
+      sendEmail(trx, { kind: "test", practiceId: other.practice.id, fromName: "X", replyTo: null, to: "a@example.com", subject: "Forged", html: "", text: "" }),
+    );
+    await expect(attempt).rejects.toSatisfy((error) => errorCode(error) === "42501");
+  });
+
   it("is written in the caller's transaction: a rolled-back transaction leaves no email", async () => {
     await expect(
       withPractice(db.app.db, fixture.practice, async (trx) => {
@@ -82,6 +90,8 @@ describe("delivery through Resend", () => {
     expect(new Set(fake.requests.map((r) => r.idempotencyKey))).toEqual(new Set([id]));
     expect(fake.deliveries).toHaveLength(1);
     expect(await row(id)).toMatchObject({ status: "sent", attempts: 4, last_error: null, provider_message_id: fake.deliveries[0]!.id });
+    // The body (a sign-in link, often) does not outlive its delivery.
+    expect(await row(id)).toMatchObject({ html: "", text: "[removed after delivery]" });
   });
 
   it("honours Retry-After on 429", async () => {

@@ -229,6 +229,33 @@ describe("links", () => {
     expect((await signIn(newest)).body).toContain("This sign-in link has already been used");
   });
 
+  it("stop working when the address they were mailed to is corrected by staff", async () => {
+    const link = await linkFor();
+    await withPractice(db.owner.db, happyPaws, (trx) => trx.updateTable("client_emails").set({ email: "james.new@example.com" }).where("email", "=", "james.okafor@example.com").execute());
+    try {
+      const res = await signIn(link);
+      expect(res.headers["set-cookie"]).toBeUndefined();
+      expect(res.body).toContain("This sign-in link does not work");
+    } finally {
+      await withPractice(db.owner.db, happyPaws, (trx) => trx.updateTable("client_emails").set({ email: "james.okafor@example.com" }).where("email", "=", "james.new@example.com").execute());
+    }
+  });
+
+  it("say which account they sign in, masked", async () => {
+    const link = await linkFor();
+    expect((await server.request(HAPPY, pathOf(link))).body).toContain("j••••••••@example.com");
+  });
+
+  it("are built from configuration, never from request headers", async () => {
+    await requestLink("james.okafor@example.com", "happy-paws.localhost:1234", {
+      origin: "http://happy-paws.localhost:3000",
+      "x-forwarded-proto": "https://evil.example/?",
+      "x-forwarded-host": "evil.example",
+    });
+    await deliverMail();
+    expect(linkIn(fake.deliveries.at(-1))).toMatch(/^http:\/\/happy-paws\.localhost:3000\/sign-in\//);
+  });
+
   it("can be renewed from the expired page, to the same address", async () => {
     const link = await linkFor();
     server.clock.advance(2 * 3_600_000);
@@ -288,6 +315,20 @@ describe("sessions", () => {
       expect(left).toEqual([]);
     } finally {
       await withPractice(db.owner.db, happyPaws, restore);
+    }
+  });
+
+  it("end on the next request when the address used to sign in is moved to another client", async () => {
+    const cookie = await signInAs("maria@lopez-family.example.com");
+    const james = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("clients").select("id").where("last_name", "=", "Okafor").executeTakeFirstOrThrow());
+    const maria = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("clients").select("id").where("last_name", "=", "Lopez").executeTakeFirstOrThrow());
+    const move = (to: string) => withPractice(db.owner.db, happyPaws, (trx) => trx.updateTable("client_emails").set({ client_id: to }).where("email", "=", "maria@lopez-family.example.com").execute());
+    await move(james.id);
+    try {
+      expect((await home(cookie)).status).toBe(302);
+      expect(await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("client_sessions").select("id").execute())).toEqual([]);
+    } finally {
+      await move(maria.id);
     }
   });
 
@@ -430,7 +471,8 @@ describe("the audit log", () => {
     const james = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("clients").select("id").where("last_name", "=", "Okafor").executeTakeFirstOrThrow());
     expect(events.map((e) => [e.action, e.actor_type, e.actor_id, e.ip, e.user_agent, e.details])).toEqual([
       ["client.sign_in", "client", james.id, "127.0.0.1", "PorticoTest/1.0", { method: "email_link" }],
-      ["client.sign_in_failed", "client", james.id, "127.0.0.1", "PorticoTest/1.0", { reason: "used" }],
+      // Holding a used link proves nothing about who you are: the failure is anonymous.
+      ["client.sign_in_failed", "anonymous", null, "127.0.0.1", "PorticoTest/1.0", { reason: "used" }],
     ]);
     expect(events.every((e) => e.occurred_at instanceof Date)).toBe(true);
   });

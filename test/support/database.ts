@@ -22,6 +22,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
   await admin.unsafe(`create database ${name} template ${TEMPLATE_DATABASE} owner ${OWNER_ROLE}`);
   await admin.unsafe(`grant connect on database ${name} to ${RUNTIME_ROLE}`);
+  // Database privileges are not copied from the template: repeat what setup does for real databases.
+  await admin.unsafe(`revoke temporary on database ${name} from public`);
   const ownerUrl = withCredentials(withDatabase(adminUrl, name), OWNER_ROLE, TEST_PASSWORDS.owner);
   const appUrl = withCredentials(withDatabase(adminUrl, name), RUNTIME_ROLE, TEST_PASSWORDS.app);
   const database = { name, ownerUrl, appUrl, owner: connect(ownerUrl, { max: 3 }), app: connect(appUrl, { max: 5 }) };

@@ -7,6 +7,7 @@ import { type Config, loadConfig } from "../../server/config.server";
 import { createLogger } from "../../server/logger.server";
 import { PracticeRegistry } from "../../tenants/registry.server";
 import type { TestDatabase } from "./database";
+import { freePort } from "./processes";
 
 export type TestResponse = { status: number; headers: http.IncomingHttpHeaders; body: string };
 export type RequestOptions = { method?: string; headers?: Record<string, string>; body?: string };
@@ -48,8 +49,14 @@ export function testClock(): TestClock {
   return { now: () => new Date(Date.now() + offset), advance: (ms) => void (offset += ms), reset: () => void (offset = 0) };
 }
 
-export async function startTestServer(database: TestDatabase, overrides: Partial<Config> = {}): Promise<TestServer> {
-  const config: Config = { ...loadConfig({ NODE_ENV: "test" }), ...overrides };
+/**
+ * The real server on a free port. Links and the expected Origin use port 3000 (what HTTP tests send as Host), or,
+ * with `publicPortIsListenPort` (browser tests), the port the browser really talks to.
+ */
+export async function startTestServer(database: TestDatabase, overrides: Partial<Config> = {}, options: { publicPortIsListenPort?: boolean } = {}): Promise<TestServer> {
+  const listenPort = await freePort();
+  const base = loadConfig({ NODE_ENV: "test" });
+  const config: Config = { ...base, ...(options.publicPortIsListenPort ? { publicUrl: { ...base.publicUrl, port: listenPort } } : {}), ...overrides };
   const logger = createLogger(config);
   const registry = new PracticeRegistry(database.app.db);
   const unlisten = await registry.listen(database.app.sql);
@@ -57,7 +64,7 @@ export async function startTestServer(database: TestDatabase, overrides: Partial
   const clock = testClock();
   const app = createServer({ config, logger, appDb: database.app.db, registry, build: await loadBuild(), background, mailboxDb: database.owner.db, now: clock.now });
   const server = await new Promise<http.Server>((resolve) => {
-    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
+    const listening = app.listen(listenPort, "127.0.0.1", () => resolve(listening));
   });
   const { port } = server.address() as AddressInfo;
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../server/config.server";
+import { ConfigError, loadConfig, publicOrigin } from "../../server/config.server";
 
 describe("loadConfig", () => {
   it("defaults to the embedded database on localhost:3000", () => {
@@ -19,6 +19,8 @@ describe("loadConfig", () => {
     [{ DATABASE_URL: "mysql://x@y/z", DATABASE_APP_PASSWORD: "a-long-runtime-password" }, "DATABASE_URL"],
     [{ DATABASE_URL: "postgres://owner@db/portico" }, "DATABASE_APP_PASSWORD"],
     [{ TRUST_PROXY: "true" }, "TRUST_PROXY"],
+    [{ TRUST_PROXY: "1" }, "TRUST_PROXY"],
+    [{ PUBLIC_SCHEME: "ftp" }, "PUBLIC_SCHEME"],
     [{ NODE_ENV: "staging" }, "NODE_ENV"],
     [{ NODE_ENV: "production", EMAIL_TRANSPORT: "log" }, "DATABASE_URL"],
     [{ NODE_ENV: "production", DATABASE_URL: "postgres://o@db/p", DATABASE_APP_PASSWORD: "a-long-runtime-password" }, "RESEND_API_KEY"],
@@ -47,8 +49,14 @@ describe("loadConfig", () => {
     expect(loadConfig(production).email.transport).toBe("log");
   });
 
-  it("reads TRUST_PROXY as a hop count or a list of addresses", () => {
-    expect(loadConfig({ TRUST_PROXY: "1" }).trustProxy).toBe(1);
+  it("reads TRUST_PROXY as a list of proxy addresses", () => {
     expect(loadConfig({ TRUST_PROXY: "loopback, 10.0.0.0/8" }).trustProxy).toEqual(["loopback", "10.0.0.0/8"]);
+  });
+
+  it("builds public origins from configuration: http on PORT in development, https on the default port in production", () => {
+    expect(publicOrigin(loadConfig({ PORT: "3000" }), "happy-paws.localhost")).toBe("http://happy-paws.localhost:3000");
+    const production = { NODE_ENV: "production", DATABASE_URL: "postgres://o@db/p", DATABASE_APP_PASSWORD: "a-long-runtime-password", EMAIL_TRANSPORT: "log" };
+    expect(publicOrigin(loadConfig(production), "happy-paws.portal.example.com")).toBe("https://happy-paws.portal.example.com");
+    expect(publicOrigin(loadConfig({ ...production, PUBLIC_PORT: "8443" }), "a.example.com")).toBe("https://a.example.com:8443");
   });
 });

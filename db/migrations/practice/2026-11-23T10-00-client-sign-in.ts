@@ -13,13 +13,15 @@ async function isolate(db: Kysely<any>, table: string, grants: string): Promise<
 }
 
 export async function up(db: Kysely<any>): Promise<void> {
-  // Only a SHA-256 of each token is stored: a copy of this table signs nobody in.
+  // Only a SHA-256 of each token is stored: a copy of this table signs nobody in. `email` is the address the link
+  // was mailed to: if staff correct that address, the link stops working.
   await sql`
     create table client_sign_in_links (
       practice_id uuid not null,
       id uuid not null default gen_random_uuid(),
       client_id uuid not null,
       client_email_id uuid not null,
+      email text not null,
       token_hash bytea not null,
       created_at timestamptz not null,
       expires_at timestamptz not null,
@@ -119,6 +121,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       return null;
     end $$`.execute(db);
   await sql`create trigger outbox_notify after insert on mail.outbox for each statement execute function mail.notify_outbox()`.execute(db);
+  // Request traffic may add mail only for the practice it is scoped to. Enabled, not forced: the owner-role worker
+  // reads every practice's mail.
+  await sql`alter table mail.outbox enable row level security`.execute(db);
+  await sql`
+    create policy outbox_insert_own_practice on mail.outbox for insert to portico_app
+      with check (practice_id = (select nullif(current_setting('app.practice_id', true), '')::uuid))`.execute(db);
   await sql`grant usage on schema mail to portico_app`.execute(db);
   await sql`grant insert on mail.outbox to portico_app`.execute(db);
 }

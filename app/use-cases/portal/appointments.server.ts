@@ -1,0 +1,147 @@
+import { type SqlBool, sql } from "kysely";
+import { recordAudit } from "../../../server/audit.server";
+import type { PorticoLoadContext } from "../../load-context";
+import { patientVisibleSql } from "../../visibility/portal-queries.server";
+import { appointmentSection, canConfirmAppointment } from "../../visibility/portal-rules";
+import { type ClientScope, withSignedInClient } from "../client-session.server";
+import { idParam, notFound, portalPage } from "./portal-page.server";
+
+export type AppointmentItem = {
+  id: string;
+  patientName: string;
+  reason: string;
+  practitioner: string;
+  startsAt: string;
+  endsAt: string;
+  status: "scheduled" | "confirmed" | "completed";
+  canConfirm: boolean;
+  location: { name: string; address: string; phone: string | null };
+};
+
+/** The SQL twin of appointmentSection: upcoming (scheduled or confirmed, still to come) or past (completed). */
+function appointmentListedSql(now: Date) {
+  return sql<SqlBool>`((a.status in ('scheduled', 'confirmed') and a.starts_at > ${now}) or a.status = 'completed')`;
+}
+
+function appointmentsOf(scope: ClientScope, now: Date) {
+  return scope.trx
+    .selectFrom("appointments as a")
+    .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "a.practice_id").onRef("p.id", "=", "a.patient_id"))
+    .innerJoin("locations as l", (join) => join.onRef("l.practice_id", "=", "a.practice_id").onRef("l.id", "=", "a.location_id"))
+    .select(["a.id", "p.name as patient_name", "a.reason", "a.practitioner_name", "a.starts_at", "a.ends_at", "a.status", "l.name as location_name", "l.address", "l.phone", "l.time_zone"])
+    .where("p.client_id", "=", scope.client.id)
+    .where(patientVisibleSql)
+    .where(appointmentListedSql(now));
+}
+
+type Row = Awaited<ReturnType<ReturnType<typeof appointmentsOf>["execute"]>>[number];
+
+function toItem(row: Row, now: Date): AppointmentItem {
+  return {
+    id: row.id,
+    patientName: row.patient_name,
+    reason: row.reason,
+    practitioner: row.practitioner_name,
+    startsAt: row.starts_at.toISOString(),
+    endsAt: row.ends_at.toISOString(),
+    status: row.status as AppointmentItem["status"],
+    canConfirm: canConfirmAppointment({ status: row.status, startsAt: row.starts_at }, now),
+    location: { name: row.location_name, address: row.address, phone: row.phone },
+  };
+}
+
+export async function listAppointments(context: PorticoLoadContext, request: Request) {
+  return portalPage(context, request, async (scope) => {
+    const rows = await appointmentsOf(scope, scope.now).orderBy("a.starts_at").execute();
+    const upcoming: AppointmentItem[] = [];
+    const past: AppointmentItem[] = [];
+    for (const row of rows) {
+      const section = appointmentSection({ status: row.status, startsAt: row.starts_at }, scope.now);
+      if (section === "upcoming") upcoming.push(toItem(row, scope.now));
+      else if (section === "past") past.unshift(toItem(row, scope.now));
+    }
+    return { timeZone: scope.timeZone, upcoming, past };
+  });
+}
+
+/**
+ * Confirms an upcoming appointment of one of the client's visible patients. Idempotent: confirming twice changes
+ * nothing the second time. Recorded with time and client, and in the audit log.
+ */
+export async function confirmAppointment(context: PorticoLoadContext, request: Request, rawId: string | undefined): Promise<void> {
+  const id = idParam(rawId);
+  await withSignedInClient(context, request, async (scope) => {
+    const now = context.now();
+    const row = await appointmentsOf(scope, now).where("a.id", "=", id).executeTakeFirst();
+    if (!row || appointmentSection({ status: row.status, startsAt: row.starts_at }, now) !== "upcoming") throw notFound();
+    if (!canConfirmAppointment({ status: row.status, startsAt: row.starts_at }, now)) return;
+    const updated = await scope.trx
+      .updateTable("appointments")
+      .set({ status: "confirmed", confirmed_at: now, confirmed_by_client_id: scope.client.id })
+      .where("id", "=", id)
+      .where("status", "=", "scheduled")
+      .executeTakeFirst();
+    if (updated.numUpdatedRows !== 1n) return;
+    await recordAudit(scope.trx, scope.practiceId, {
+      actorType: "client",
+      actorId: scope.client.id,
+      action: "client.appointment_confirmed",
+      subjectType: "appointment",
+      subjectId: id,
+      ip: context.visitor.ip,
+      userAgent: context.visitor.userAgent,
+      at: now,
+    });
+  });
+}
+
+function icsText(value: string): string {
+  return value.replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\r?\n/g, "\\n");
+}
+
+function icsTime(iso: string): string {
+  return iso.replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+}
+
+// RFC 5545 wants lines of at most 75 octets, continued with a leading space.
+function fold(line: string): string {
+  const parts: string[] = [];
+  let rest = line;
+  while (Buffer.byteLength(rest) > 75) {
+    let cut = 74;
+    while (Buffer.byteLength(rest.slice(0, cut)) > 74) cut--;
+    parts.push(rest.slice(0, cut));
+    rest = ` ${rest.slice(cut)}`;
+  }
+  parts.push(rest);
+  return parts.join("\r\n");
+}
+
+/** An upcoming appointment as an .ics calendar file. */
+export async function appointmentCalendarFile(context: PorticoLoadContext, request: Request, rawId: string | undefined): Promise<{ filename: string; content: string }> {
+  const id = idParam(rawId);
+  const { shell, page } = await portalPage(context, request, async (scope) => {
+    const row = await appointmentsOf(scope, scope.now).where("a.id", "=", id).executeTakeFirst();
+    if (!row || appointmentSection({ status: row.status, startsAt: row.starts_at }, scope.now) !== "upcoming") throw notFound();
+    return toItem(row, scope.now);
+  });
+  const host = context.site.kind === "practice" ? new URL(context.site.origin).hostname : "portico";
+  const lines = [
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    "PRODID:-//Portico//Client portal//EN",
+    "CALSCALE:GREGORIAN",
+    "METHOD:PUBLISH",
+    "BEGIN:VEVENT",
+    `UID:${page.id}@${host}`,
+    `DTSTAMP:${icsTime(context.now().toISOString())}`,
+    `DTSTART:${icsTime(page.startsAt)}`,
+    `DTEND:${icsTime(page.endsAt)}`,
+    `SUMMARY:${icsText(`${page.reason} — ${page.patientName} at ${shell.practiceName}`)}`,
+    `LOCATION:${icsText(`${page.location.name}, ${page.location.address.replace(/\n/g, ", ")}`)}`,
+    `DESCRIPTION:${icsText(`With ${page.practitioner}.${page.location.phone ? ` To change this appointment call ${page.location.phone}.` : ""}`)}`,
+    "END:VEVENT",
+    "END:VCALENDAR",
+  ];
+  return { filename: `appointment-${page.startsAt.slice(0, 10)}.ics`, content: `${lines.map(fold).join("\r\n")}\r\n` };
+}

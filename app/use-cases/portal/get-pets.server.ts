@@ -1,0 +1,71 @@
+import { sql } from "kysely";
+import type { PorticoLoadContext } from "../../load-context";
+import { ageFrom } from "../../time";
+import { patientVisibleSql } from "../../visibility/portal-queries.server";
+import { portalPage } from "./portal-page.server";
+
+export type PetSummary = {
+  id: string;
+  name: string;
+  species: string | null;
+  breed: string | null;
+  age: string | null;
+  photoVersion: string | null;
+  nextAppointment: { startsAt: string; reason: string } | null;
+  overdueReminders: number;
+  lastVisit: string | null;
+};
+
+/** The client's home: every visible pet (or family member) with what matters next. One query. */
+export async function getPets(context: PorticoLoadContext, request: Request) {
+  return portalPage(context, request, async ({ trx, client, now, today, timeZone }) => {
+    const rows = await trx
+      .selectFrom("patients as p")
+      .leftJoin("patient_photos as ph", (join) => join.onRef("ph.practice_id", "=", "p.practice_id").onRef("ph.patient_id", "=", "p.id"))
+      .select(["p.id", "p.name", "p.species", "p.breed", "p.date_of_birth", "ph.uploaded_at as photo_uploaded_at"])
+      .select((eb) => [
+        eb
+          .selectFrom("appointments as a")
+          .select(sql<string>`json_build_object('startsAt', a.starts_at, 'reason', a.reason)::text`.as("next"))
+          .whereRef("a.patient_id", "=", "p.id")
+          .where("a.status", "in", ["scheduled", "confirmed"])
+          .where("a.starts_at", ">", now)
+          .orderBy("a.starts_at")
+          .limit(1)
+          .as("next_appointment"),
+        eb
+          .selectFrom("reminders as r")
+          .select(sql<number>`count(*)::int`.as("n"))
+          .whereRef("r.patient_id", "=", "p.id")
+          .where("r.status", "=", "pending")
+          .where("r.due_on", "<", today)
+          .as("overdue_reminders"),
+        eb
+          .selectFrom("appointments as a")
+          .select(sql<Date>`max(a.starts_at)`.as("last"))
+          .whereRef("a.patient_id", "=", "p.id")
+          .where("a.status", "=", "completed")
+          .as("last_visit"),
+      ])
+      .where("p.client_id", "=", client.id)
+      .where(patientVisibleSql)
+      .orderBy("p.name")
+      .execute();
+    return {
+      timeZone,
+      pets: rows.map(
+        (row): PetSummary => ({
+          id: row.id,
+          name: row.name,
+          species: row.species,
+          breed: row.breed,
+          age: row.date_of_birth ? ageFrom(row.date_of_birth, today) : null,
+          photoVersion: row.photo_uploaded_at ? String(new Date(row.photo_uploaded_at).getTime()) : null,
+          nextAppointment: row.next_appointment ? (JSON.parse(row.next_appointment) as { startsAt: string; reason: string }) : null,
+          overdueReminders: row.overdue_reminders ?? 0,
+          lastVisit: row.last_visit ? new Date(row.last_visit).toISOString() : null,
+        }),
+      ),
+    };
+  });
+}

@@ -1,0 +1,56 @@
+import { z } from "zod";
+import type { Wording } from "../../../db/schema";
+import type { PorticoLoadContext } from "../../load-context";
+import { todayIn } from "../../visibility/portal-rules";
+import { type ClientScope, withSignedInClient } from "../client-session.server";
+
+/** What every portal page shows around its content: who is signed in, and how to reach the practice. */
+export type PortalShell = {
+  clientName: string;
+  practiceName: string;
+  practiceKind: "veterinary" | "human";
+  patientsLabel: string;
+  contact: { phone: string | null; email: string | null; website: string | null };
+};
+
+export type PortalScope = ClientScope & { timeZone: string; today: string; now: Date; practiceKind: "veterinary" | "human" };
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * Runs a portal page's reads for the signed-in client, in the transaction that validated the session, and adds the
+ * page shell. Signed-out visitors are sent to the sign-in page.
+ */
+export async function portalPage<T>(context: PorticoLoadContext, request: Request, work: (scope: PortalScope) => Promise<T>): Promise<{ shell: PortalShell; page: T }> {
+  return withSignedInClient(context, request, async (scope) => {
+    const settings = await scope.trx.selectFrom("practice_settings").select(["phone", "email", "website", "time_zone", "wording"]).executeTakeFirstOrThrow();
+    const practice = context.site.kind === "practice" ? context.site.practice : undefined;
+    const practiceKind = practice?.kind ?? "veterinary";
+    const wording: Wording = settings.wording;
+    const now = context.now();
+    const page = await work({ ...scope, timeZone: settings.time_zone, today: todayIn(settings.time_zone, now), now, practiceKind });
+    return {
+      shell: {
+        clientName: `${scope.client.firstName} ${scope.client.lastName}`,
+        practiceName: practice?.name ?? "",
+        practiceKind,
+        patientsLabel: capitalise(wording.patientPlural ?? (practiceKind === "veterinary" ? "pets" : "family")),
+        contact: { phone: settings.phone, email: settings.email, website: settings.website },
+      },
+      page,
+    };
+  });
+}
+
+/** An id from a URL: anything that is not a UUID is simply not found (never a database error). */
+export function idParam(value: string | undefined): string {
+  const parsed = z.uuid().safeParse(value);
+  if (!parsed.success) throw notFound();
+  return parsed.data;
+}
+
+export function notFound(): Response {
+  return new Response("Not found", { status: 404 });
+}

@@ -1,0 +1,48 @@
+import type { PorticoLoadContext } from "../../load-context";
+import { patientVisibleSql, prescriptionVisibleSql } from "../../visibility/portal-queries.server";
+import { portalPage } from "./portal-page.server";
+
+export type PrescriptionItem = {
+  id: string;
+  patientName: string;
+  medication: string;
+  strength: string | null;
+  directions: string;
+  quantity: string | null;
+  refillsRemaining: number;
+  prescriber: string;
+  prescribedOn: string;
+  status: "active" | "completed";
+};
+
+/** Prescriptions of the client's visible patients; drafts and voided ones never leave the database. */
+export async function listPrescriptions(context: PorticoLoadContext, request: Request) {
+  return portalPage(context, request, async ({ trx, client }) => {
+    const rows = await trx
+      .selectFrom("prescriptions as rx")
+      .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "rx.practice_id").onRef("p.id", "=", "rx.patient_id"))
+      .select(["rx.id", "p.name as patient_name", "rx.medication", "rx.strength", "rx.directions", "rx.quantity", "rx.refills_remaining", "rx.prescriber_name", "rx.prescribed_on", "rx.status"])
+      .where("p.client_id", "=", client.id)
+      .where(patientVisibleSql)
+      .where(prescriptionVisibleSql)
+      .orderBy("p.name")
+      .orderBy("rx.prescribed_on", "desc")
+      .execute();
+    return {
+      prescriptions: rows.map(
+        (row): PrescriptionItem => ({
+          id: row.id,
+          patientName: row.patient_name,
+          medication: row.medication,
+          strength: row.strength,
+          directions: row.directions,
+          quantity: row.quantity,
+          refillsRemaining: row.refills_remaining,
+          prescriber: row.prescriber_name,
+          prescribedOn: row.prescribed_on,
+          status: row.status as "active" | "completed",
+        }),
+      ),
+    };
+  });
+}

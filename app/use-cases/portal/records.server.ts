@@ -1,0 +1,81 @@
+import type { DocumentCategory } from "../../../db/schema";
+import { CATEGORY_LABELS } from "../../categories";
+import { type ContentBlock, parseContent } from "../../document-content";
+import type { PorticoLoadContext } from "../../load-context";
+import { renderRecordPdf } from "../../../server/pdf/record-pdf.server";
+import { visibleDocuments } from "../../visibility/portal-queries.server";
+import { idParam, notFound, portalPage } from "./portal-page.server";
+
+export type RecordListItem = { id: string; title: string; category: string; visitDate: string };
+export type PetRecords = { patientId: string; patientName: string; years: { year: string; records: RecordListItem[] }[] };
+
+/** Medical records the practice shares, per pet, grouped by year (newest first). */
+export async function listRecords(context: PorticoLoadContext, request: Request) {
+  return portalPage(context, request, async ({ trx, client }) => {
+    const rows = await visibleDocuments(trx, client.id)
+      .select(["d.id", "d.title", "d.category", "d.visit_date", "p.id as patient_id", "p.name as patient_name"])
+      .orderBy("p.name")
+      .orderBy("d.visit_date", "desc")
+      .orderBy("d.title")
+      .execute();
+    const pets = await trx.selectFrom("patients as p").select(["p.id", "p.name"]).where("p.client_id", "=", client.id).where("p.status", "=", "active").orderBy("p.name").execute();
+    const byPet: PetRecords[] = pets.map((pet) => ({ patientId: pet.id, patientName: pet.name, years: [] }));
+    for (const row of rows) {
+      const pet = byPet.find((p) => p.patientId === row.patient_id);
+      if (!pet) continue;
+      const year = row.visit_date.slice(0, 4);
+      let group = pet.years.find((y) => y.year === year);
+      if (!group) pet.years.push((group = { year, records: [] }));
+      group.records.push({ id: row.id, title: row.title, category: CATEGORY_LABELS[row.category as DocumentCategory], visitDate: row.visit_date });
+    }
+    return { pets: byPet };
+  });
+}
+
+export type RecordDetail = {
+  id: string;
+  title: string;
+  category: string;
+  visitDate: string;
+  author: string | null;
+  patientName: string;
+  blocks: ContentBlock[];
+};
+
+/** One record, only if the rules let this client see it; otherwise the same 404 as a record that does not exist. */
+export async function getRecord(context: PorticoLoadContext, request: Request, rawId: string | undefined) {
+  const id = idParam(rawId);
+  return portalPage(context, request, async ({ trx, client }): Promise<RecordDetail> => {
+    const row = await visibleDocuments(trx, client.id)
+      .select(["d.id", "d.title", "d.category", "d.visit_date", "d.author_name", "d.content", "p.name as patient_name"])
+      .where("d.id", "=", id)
+      .executeTakeFirst();
+    if (!row) throw notFound();
+    return {
+      id: row.id,
+      title: row.title,
+      category: CATEGORY_LABELS[row.category as DocumentCategory],
+      visitDate: row.visit_date,
+      author: row.author_name,
+      patientName: row.patient_name,
+      blocks: parseContent(row.content),
+    };
+  });
+}
+
+/** The record as a PDF download, through exactly the same visibility check as the page. */
+export async function getRecordPdf(context: PorticoLoadContext, request: Request, rawId: string | undefined): Promise<{ filename: string; content: Buffer }> {
+  const { shell, page } = await getRecord(context, request, rawId);
+  const content = await renderRecordPdf({
+    practiceName: shell.practiceName,
+    practiceContact: [shell.contact.phone, shell.contact.email].filter(Boolean).join("  ·  "),
+    patientName: page.patientName,
+    title: page.title,
+    category: page.category,
+    visitDate: page.visitDate,
+    author: page.author,
+    blocks: page.blocks,
+  });
+  const slug = `${page.patientName}-${page.title}-${page.visitDate}`.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 80);
+  return { filename: `${slug || "record"}.pdf`, content };
+}

@@ -1,0 +1,93 @@
+import type { OpeningHours } from "../../../db/schema";
+import { recordAudit } from "../../../server/audit.server";
+import { type PhotoProblem, processPhoto } from "../../../server/images/process-photo.server";
+import type { PorticoLoadContext } from "../../load-context";
+import { patientVisibleSql } from "../../visibility/portal-queries.server";
+import { withSignedInClient } from "../client-session.server";
+import { idParam, notFound, portalPage } from "./portal-page.server";
+
+export type AccountSettings = {
+  client: { name: string; phone: string | null; emails: { email: string; primary: boolean }[] };
+  pets: { id: string; name: string; photoVersion: string | null }[];
+  locations: { id: string; name: string; address: string; phone: string | null; email: string | null; openingHours: OpeningHours }[];
+};
+
+/** Account details (read-only: changes go through the practice), the practice's locations, and pet photos. */
+export async function getAccountSettings(context: PorticoLoadContext, request: Request) {
+  return portalPage(context, request, async ({ trx, client }): Promise<AccountSettings> => {
+    const details = await trx.selectFrom("clients").select(["first_name", "last_name", "phone"]).where("id", "=", client.id).executeTakeFirstOrThrow();
+    const emails = await trx.selectFrom("client_emails").select(["email", "is_primary"]).where("client_id", "=", client.id).orderBy("is_primary", "desc").orderBy("email").execute();
+    const pets = await trx
+      .selectFrom("patients as p")
+      .leftJoin("patient_photos as ph", (join) => join.onRef("ph.practice_id", "=", "p.practice_id").onRef("ph.patient_id", "=", "p.id"))
+      .select(["p.id", "p.name", "ph.uploaded_at"])
+      .where("p.client_id", "=", client.id)
+      .where(patientVisibleSql)
+      .orderBy("p.name")
+      .execute();
+    const locations = await trx.selectFrom("locations").select(["id", "name", "address", "phone", "email", "opening_hours"]).orderBy("position").execute();
+    return {
+      client: { name: `${details.first_name} ${details.last_name}`, phone: details.phone, emails: emails.map((e) => ({ email: e.email, primary: e.is_primary })) },
+      pets: pets.map((p) => ({ id: p.id, name: p.name, photoVersion: p.uploaded_at ? String(new Date(p.uploaded_at).getTime()) : null })),
+      locations: locations.map((l) => ({ id: l.id, name: l.name, address: l.address, phone: l.phone, email: l.email, openingHours: l.opening_hours })),
+    };
+  });
+}
+
+export type PhotoUploadResult = { ok: true; patientName: string } | ({ ok: false } & PhotoProblem);
+
+/**
+ * Replaces a pet's photo with the uploaded one, after decoding and re-encoding it. Only for the client's own visible
+ * pets; a refused file stores nothing.
+ */
+export async function uploadPetPhoto(context: PorticoLoadContext, request: Request, input: { patientId: string | undefined; file: Buffer }): Promise<PhotoUploadResult> {
+  const patientId = idParam(input.patientId);
+  const processed = await processPhoto(input.file);
+  return withSignedInClient(context, request, async ({ trx, client, practiceId }) => {
+    const patient = await trx
+      .selectFrom("patients as p")
+      .select(["p.id", "p.name"])
+      .where("p.id", "=", patientId)
+      .where("p.client_id", "=", client.id)
+      .where(patientVisibleSql)
+      .executeTakeFirst();
+    if (!patient) throw notFound();
+    if ("problem" in processed) return { ok: false, problem: processed.problem };
+    const now = context.now();
+    await trx
+      .insertInto("patient_photos")
+      .values({ practice_id: practiceId, patient_id: patient.id, content: processed.content, content_type: processed.contentType, width: processed.width, height: processed.height, uploaded_by: "client", uploaded_at: now })
+      .onConflict((oc) =>
+        oc.columns(["practice_id", "patient_id"]).doUpdateSet({ content: processed.content, content_type: processed.contentType, width: processed.width, height: processed.height, uploaded_by: "client", uploaded_at: now }),
+      )
+      .execute();
+    await recordAudit(trx, practiceId, {
+      actorType: "client",
+      actorId: client.id,
+      action: "client.patient_photo_uploaded",
+      subjectType: "patient",
+      subjectId: patient.id,
+      ip: context.visitor.ip,
+      userAgent: context.visitor.userAgent,
+      at: now,
+    });
+    return { ok: true, patientName: patient.name };
+  });
+}
+
+/** A visible pet's photo, for its own client only. */
+export async function getPetPhoto(context: PorticoLoadContext, request: Request, rawId: string | undefined): Promise<{ content: Buffer; contentType: string; etag: string }> {
+  const patientId = idParam(rawId);
+  return withSignedInClient(context, request, async ({ trx, client }) => {
+    const photo = await trx
+      .selectFrom("patient_photos as ph")
+      .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "ph.practice_id").onRef("p.id", "=", "ph.patient_id"))
+      .select(["ph.content", "ph.content_type", "ph.uploaded_at"])
+      .where("ph.patient_id", "=", patientId)
+      .where("p.client_id", "=", client.id)
+      .where(patientVisibleSql)
+      .executeTakeFirst();
+    if (!photo) throw notFound();
+    return { content: photo.content, contentType: photo.content_type, etag: `"${new Date(photo.uploaded_at).getTime()}"` };
+  });
+}
