@@ -30,12 +30,18 @@ export function formatDate(date: string, locale = "en-US"): string {
   return new Intl.DateTimeFormat(locale, { timeZone: "UTC", year: "numeric", month: "long", day: "numeric" }).format(new Date(Date.UTC(y, m - 1, d)));
 }
 
+/** E.g. "Friday, November 28, 2026 at 10:30 AM EST", always in the practice's time zone. */
 export function formatDateTime(instant: Date | string, timeZone: string, locale = "en-US"): string {
-  return new Intl.DateTimeFormat(locale, { timeZone, weekday: "long", year: "numeric", month: "long", day: "numeric", hour: "numeric", minute: "2-digit" }).format(new Date(instant));
-}
-
-export function formatTime(instant: Date | string, timeZone: string, locale = "en-US"): string {
-  return new Intl.DateTimeFormat(locale, { timeZone, hour: "numeric", minute: "2-digit", timeZoneName: "short" }).format(new Date(instant));
+  return new Intl.DateTimeFormat(locale, {
+    timeZone,
+    weekday: "long",
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZoneName: "short",
+  }).format(new Date(instant));
 }
 
 /** Whole years between a date of birth and today (both YYYY-MM-DD); months for the very young. */
@@ -47,4 +53,9 @@ export function ageFrom(dateOfBirth: string, today: string): string {
   if (months < 24) return `${months} month${months === 1 ? "" : "s"}`;
   const years = Math.floor(months / 12);
   return `${years} years`;
+}
+
+/** Practices have no locale setting yet: European time zones read dates the British way, the others the American. */
+export function localeFor(timeZone: string): string {
+  return timeZone.startsWith("Europe/") ? "en-GB" : "en-US";
 }

@@ -34,6 +34,9 @@ export type ServerDeps = {
 
 /** Form posts and JSON are small; photo uploads get their own, larger limit where they are accepted. */
 const MAX_BODY_BYTES = 1024 * 1024;
+/** A 10 MB photo plus the multipart envelope; the upload handler enforces the 10 MB itself, with a clear message. */
+const UPLOAD_BODY_BYTES = 10 * 1024 * 1024 + 64 * 1024;
+const UPLOAD_PATHS = new Set(["/settings", "/settings.data"]);
 
 type Locals = { site: Site; cspNonce: string };
 
@@ -133,7 +136,7 @@ export function createServer(deps: ServerDeps): express.Express {
       res.status(411).type("text").send("A request body needs a Content-Length.");
       return;
     }
-    if (length > MAX_BODY_BYTES) {
+    if (length > (UPLOAD_PATHS.has(req.path) ? UPLOAD_BODY_BYTES : MAX_BODY_BYTES)) {
       res.status(413).type("text").send("Request body too large.");
       return;
     }

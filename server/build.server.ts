@@ -8,7 +8,8 @@ const run = promisify(execFile);
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 export const BUILD_FILE = path.join(ROOT, "build", "index.js");
-const SOURCES = ["app", "db", "tenants", "public/css", "remix.config.js", "package.json"];
+// Route modules import use cases, which import server/ and db/ modules: all of them end up in the build.
+const SOURCES = ["app", "server", "db", "tenants", "public/css", "remix.config.js", "package.json"];
 
 async function newestMtime(entry: string): Promise<number> {
   const stat = await fs.stat(entry).catch(() => undefined);

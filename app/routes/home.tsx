@@ -1,41 +1,52 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
-import { getClientHome } from "~/use-cases/get-client-home.server";
+import { Link, useLoaderData } from "@remix-run/react";
+import { EmptyState, PortalLayout } from "~/components/portal-layout";
+import { PetPhoto } from "~/components/pet-photo";
+import { getPets } from "~/use-cases/portal/get-pets.server";
 
-export const meta: MetaFunction = () => [{ title: "Your portal" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.shell.patientsLabel ?? "Home"} · ${data?.shell.practiceName ?? "Portal"}` }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return getClientHome(context, request);
+  return getPets(context, request);
 }
 
-export default function ClientHomePage() {
-  const { client, patients, practiceKind } = useLoaderData<typeof loader>();
-  const heading = practiceKind === "veterinary" ? "Your pets" : "Your family";
+export default function PetsPage() {
+  const { shell, page } = useLoaderData<typeof loader>();
+  const vet = shell.practiceKind === "veterinary";
   return (
-    <>
-      <div className="page-bar">
-        <p>
-          Signed in as <strong>{`${client.firstName} ${client.lastName}`}</strong>
-        </p>
-        <Form method="post" action="/sign-out">
-          <button type="submit" className="button button--secondary">
-            Sign out
-          </button>
-        </Form>
-      </div>
-      <h1>{heading}</h1>
-      {patients.length === 0 ? (
-        <p className="notice">No {practiceKind === "veterinary" ? "pets" : "family members"} are listed for you yet. Please contact the practice.</p>
+    <PortalLayout shell={shell}>
+      <h1>{vet ? "Your pets" : "Your family"}</h1>
+      {page.pets.length === 0 ? (
+        <EmptyState>No {vet ? "pets" : "family members"} are listed for you yet. If that looks wrong, please contact the practice.</EmptyState>
       ) : (
-        <ul className="patient-list">
-          {patients.map((patient) => (
-            <li key={patient.id} className="card">
-              <h2>{patient.name}</h2>
-              {patient.species ? <p className="muted">{[patient.species, patient.breed].filter(Boolean).join(" · ")}</p> : null}
+        <ul className="pet-grid">
+          {page.pets.map((pet) => (
+            <li key={pet.id} className="card pet-card">
+              <PetPhoto patientId={pet.id} name={pet.name} version={pet.photoVersion} />
+              <div className="pet-card__body">
+                <h2>{pet.name}</h2>
+                <p className="muted">{[pet.species, pet.breed, pet.age].filter(Boolean).join(" · ")}</p>
+                <dl className="facts">
+                  <dt>Next appointment</dt>
+                  <dd>{pet.nextAppointment ? `${pet.nextAppointment.when} — ${pet.nextAppointment.reason}` : "None booked"}</dd>
+                  <dt>Reminders</dt>
+                  <dd>
+                    {pet.overdueReminders > 0 ? (
+                      <Link to="/reminders" className="badge badge--warning">
+                        {`${pet.overdueReminders} overdue`}
+                      </Link>
+                    ) : (
+                      "Nothing overdue"
+                    )}
+                  </dd>
+                  <dt>Last visit</dt>
+                  <dd>{pet.lastVisit ?? "No visits yet"}</dd>
+                </dl>
+              </div>
             </li>
           ))}
         </ul>
       )}
-    </>
+    </PortalLayout>
   );
 }

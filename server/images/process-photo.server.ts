@@ -21,7 +21,8 @@ export async function processPhoto(input: Buffer): Promise<ProcessedPhoto | Phot
   let width = 0;
   let height = 0;
   try {
-    const metadata = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
+    // Reading the header decodes no pixels, so the dimension check below can explain a refusal precisely.
+    const metadata = await sharp(input, { limitInputPixels: false }).metadata();
     format = metadata.format;
     width = metadata.width ?? 0;
     height = metadata.height ?? 0;

@@ -1,6 +1,7 @@
 import { type SqlBool, sql } from "kysely";
 import { recordAudit } from "../../../server/audit.server";
 import type { PorticoLoadContext } from "../../load-context";
+import { formatDateTime, localeFor } from "../../time";
 import { patientVisibleSql } from "../../visibility/portal-queries.server";
 import { appointmentSection, canConfirmAppointment } from "../../visibility/portal-rules";
 import { type ClientScope, withSignedInClient } from "../client-session.server";
@@ -13,6 +14,8 @@ export type AppointmentItem = {
   practitioner: string;
   startsAt: string;
   endsAt: string;
+  /** In the practice's time zone, ready to show. */
+  when: string;
   status: "scheduled" | "confirmed" | "completed";
   canConfirm: boolean;
   location: { name: string; address: string; phone: string | null };
@@ -37,6 +40,7 @@ function appointmentsOf(scope: ClientScope, now: Date) {
 type Row = Awaited<ReturnType<ReturnType<typeof appointmentsOf>["execute"]>>[number];
 
 function toItem(row: Row, now: Date): AppointmentItem {
+  const locale = localeFor(row.time_zone);
   return {
     id: row.id,
     patientName: row.patient_name,
@@ -44,6 +48,7 @@ function toItem(row: Row, now: Date): AppointmentItem {
     practitioner: row.practitioner_name,
     startsAt: row.starts_at.toISOString(),
     endsAt: row.ends_at.toISOString(),
+    when: formatDateTime(row.starts_at, row.time_zone, locale),
     status: row.status as AppointmentItem["status"],
     canConfirm: canConfirmAppointment({ status: row.status, startsAt: row.starts_at }, now),
     location: { name: row.location_name, address: row.address, phone: row.phone },

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { PorticoLoadContext } from "../../load-context";
-import { ageFrom } from "../../time";
+import { ageFrom, formatDate, formatDateTime, localeFor } from "../../time";
+import { todayIn } from "../../visibility/portal-rules";
 import { patientVisibleSql } from "../../visibility/portal-queries.server";
 import { portalPage } from "./portal-page.server";
 
@@ -11,10 +12,14 @@ export type PetSummary = {
   breed: string | null;
   age: string | null;
   photoVersion: string | null;
-  nextAppointment: { startsAt: string; reason: string } | null;
+  nextAppointment: { when: string; reason: string } | null;
   overdueReminders: number;
   lastVisit: string | null;
 };
+
+function nextVisit(next: { startsAt: string; reason: string }, timeZone: string, locale: string) {
+  return { when: formatDateTime(next.startsAt, timeZone, locale), reason: next.reason };
+}
 
 /** The client's home: every visible pet (or family member) with what matters next. One query. */
 export async function getPets(context: PorticoLoadContext, request: Request) {
@@ -51,8 +56,8 @@ export async function getPets(context: PorticoLoadContext, request: Request) {
       .where(patientVisibleSql)
       .orderBy("p.name")
       .execute();
+    const locale = localeFor(timeZone);
     return {
-      timeZone,
       pets: rows.map(
         (row): PetSummary => ({
           id: row.id,
@@ -61,9 +66,9 @@ export async function getPets(context: PorticoLoadContext, request: Request) {
           breed: row.breed,
           age: row.date_of_birth ? ageFrom(row.date_of_birth, today) : null,
           photoVersion: row.photo_uploaded_at ? String(new Date(row.photo_uploaded_at).getTime()) : null,
-          nextAppointment: row.next_appointment ? (JSON.parse(row.next_appointment) as { startsAt: string; reason: string }) : null,
+          nextAppointment: row.next_appointment ? nextVisit(JSON.parse(row.next_appointment) as { startsAt: string; reason: string }, timeZone, locale) : null,
           overdueReminders: row.overdue_reminders ?? 0,
-          lastVisit: row.last_visit ? new Date(row.last_visit).toISOString() : null,
+          lastVisit: row.last_visit ? formatDate(todayIn(timeZone, new Date(row.last_visit)), locale) : null,
         }),
       ),
     };

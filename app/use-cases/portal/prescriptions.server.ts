@@ -1,4 +1,5 @@
 import type { PorticoLoadContext } from "../../load-context";
+import { formatDate, localeFor } from "../../time";
 import { patientVisibleSql, prescriptionVisibleSql } from "../../visibility/portal-queries.server";
 import { portalPage } from "./portal-page.server";
 
@@ -17,7 +18,7 @@ export type PrescriptionItem = {
 
 /** Prescriptions of the client's visible patients; drafts and voided ones never leave the database. */
 export async function listPrescriptions(context: PorticoLoadContext, request: Request) {
-  return portalPage(context, request, async ({ trx, client }) => {
+  return portalPage(context, request, async ({ trx, client, timeZone }) => {
     const rows = await trx
       .selectFrom("prescriptions as rx")
       .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "rx.practice_id").onRef("p.id", "=", "rx.patient_id"))
@@ -39,7 +40,7 @@ export async function listPrescriptions(context: PorticoLoadContext, request: Re
           quantity: row.quantity,
           refillsRemaining: row.refills_remaining,
           prescriber: row.prescriber_name,
-          prescribedOn: row.prescribed_on,
+          prescribedOn: formatDate(row.prescribed_on, localeFor(timeZone)),
           status: row.status as "active" | "completed",
         }),
       ),

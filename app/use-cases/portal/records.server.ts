@@ -2,16 +2,18 @@ import type { DocumentCategory } from "../../../db/schema";
 import { CATEGORY_LABELS } from "../../categories";
 import { type ContentBlock, parseContent } from "../../document-content";
 import type { PorticoLoadContext } from "../../load-context";
+import { formatDate, localeFor } from "../../time";
 import { renderRecordPdf } from "../../../server/pdf/record-pdf.server";
 import { visibleDocuments } from "../../visibility/portal-queries.server";
 import { idParam, notFound, portalPage } from "./portal-page.server";
 
-export type RecordListItem = { id: string; title: string; category: string; visitDate: string };
+export type RecordListItem = { id: string; title: string; category: string; visitDate: string; visitDateText: string };
 export type PetRecords = { patientId: string; patientName: string; years: { year: string; records: RecordListItem[] }[] };
 
 /** Medical records the practice shares, per pet, grouped by year (newest first). */
 export async function listRecords(context: PorticoLoadContext, request: Request) {
-  return portalPage(context, request, async ({ trx, client }) => {
+  return portalPage(context, request, async ({ trx, client, timeZone }) => {
+    const locale = localeFor(timeZone);
     const rows = await visibleDocuments(trx, client.id)
       .select(["d.id", "d.title", "d.category", "d.visit_date", "p.id as patient_id", "p.name as patient_name"])
       .orderBy("p.name")
@@ -26,7 +28,7 @@ export async function listRecords(context: PorticoLoadContext, request: Request)
       const year = row.visit_date.slice(0, 4);
       let group = pet.years.find((y) => y.year === year);
       if (!group) pet.years.push((group = { year, records: [] }));
-      group.records.push({ id: row.id, title: row.title, category: CATEGORY_LABELS[row.category as DocumentCategory], visitDate: row.visit_date });
+      group.records.push({ id: row.id, title: row.title, category: CATEGORY_LABELS[row.category as DocumentCategory], visitDate: row.visit_date, visitDateText: formatDate(row.visit_date, locale) });
     }
     return { pets: byPet };
   });
@@ -37,6 +39,7 @@ export type RecordDetail = {
   title: string;
   category: string;
   visitDate: string;
+  visitDateText: string;
   author: string | null;
   patientName: string;
   blocks: ContentBlock[];
@@ -45,7 +48,7 @@ export type RecordDetail = {
 /** One record, only if the rules let this client see it; otherwise the same 404 as a record that does not exist. */
 export async function getRecord(context: PorticoLoadContext, request: Request, rawId: string | undefined) {
   const id = idParam(rawId);
-  return portalPage(context, request, async ({ trx, client }): Promise<RecordDetail> => {
+  return portalPage(context, request, async ({ trx, client, timeZone }): Promise<RecordDetail> => {
     const row = await visibleDocuments(trx, client.id)
       .select(["d.id", "d.title", "d.category", "d.visit_date", "d.author_name", "d.content", "p.name as patient_name"])
       .where("d.id", "=", id)
@@ -56,6 +59,7 @@ export async function getRecord(context: PorticoLoadContext, request: Request, r
       title: row.title,
       category: CATEGORY_LABELS[row.category as DocumentCategory],
       visitDate: row.visit_date,
+      visitDateText: formatDate(row.visit_date, localeFor(timeZone)),
       author: row.author_name,
       patientName: row.patient_name,
       blocks: parseContent(row.content),
@@ -72,7 +76,7 @@ export async function getRecordPdf(context: PorticoLoadContext, request: Request
     patientName: page.patientName,
     title: page.title,
     category: page.category,
-    visitDate: page.visitDate,
+    visitDate: page.visitDateText,
     author: page.author,
     blocks: page.blocks,
   });

@@ -1,4 +1,5 @@
 import type { PorticoLoadContext } from "../../load-context";
+import { formatDate, localeFor } from "../../time";
 import { patientVisibleSql } from "../../visibility/portal-queries.server";
 import { reminderSection } from "../../visibility/portal-rules";
 import { portalPage } from "./portal-page.server";
@@ -7,7 +8,7 @@ export type ReminderItem = { id: string; patientName: string; description: strin
 
 /** Pending reminders per visible patient, split into overdue and upcoming by the practice's calendar. */
 export async function listReminders(context: PorticoLoadContext, request: Request) {
-  return portalPage(context, request, async ({ trx, client, today }) => {
+  return portalPage(context, request, async ({ trx, client, today, timeZone }) => {
     const rows = await trx
       .selectFrom("reminders as r")
       .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "r.practice_id").onRef("p.id", "=", "r.patient_id"))
@@ -21,7 +22,7 @@ export async function listReminders(context: PorticoLoadContext, request: Reques
     const overdue: ReminderItem[] = [];
     const upcoming: ReminderItem[] = [];
     for (const row of rows) {
-      const item = { id: row.id, patientName: row.patient_name, description: row.description, dueOn: row.due_on };
+      const item = { id: row.id, patientName: row.patient_name, description: row.description, dueOn: formatDate(row.due_on, localeFor(timeZone)) };
       const section = reminderSection({ status: row.status, dueOn: row.due_on }, today);
       if (section === "overdue") overdue.push(item);
       else if (section === "upcoming") upcoming.push(item);

@@ -1,6 +1,8 @@
 import type { OpeningHours } from "../../../db/schema";
 import { recordAudit } from "../../../server/audit.server";
 import { type PhotoProblem, processPhoto } from "../../../server/images/process-photo.server";
+
+export { MAX_PHOTO_BYTES } from "../../../server/images/process-photo.server";
 import type { PorticoLoadContext } from "../../load-context";
 import { patientVisibleSql } from "../../visibility/portal-queries.server";
 import { withSignedInClient } from "../client-session.server";

@@ -1,0 +1,15 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { getPetPhoto } from "~/use-cases/portal/settings.server";
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const photo = await getPetPhoto(context, request, params.patientId);
+  if (request.headers.get("if-none-match") === photo.etag) return new Response(null, { status: 304, headers: { ETag: photo.etag } });
+  return new Response(new Uint8Array(photo.content), {
+    headers: {
+      "Content-Type": photo.contentType,
+      "Cache-Control": "private, max-age=300",
+      ETag: photo.etag,
+      "Content-Security-Policy": "default-src 'none'",
+    },
+  });
+}

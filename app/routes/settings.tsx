@@ -1,0 +1,141 @@
+import {
+  type ActionFunctionArgs,
+  data,
+  type LoaderFunctionArgs,
+  MaxPartSizeExceededError,
+  type MetaFunction,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+} from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { PetPhoto } from "~/components/pet-photo";
+import { PortalLayout } from "~/components/portal-layout";
+import { getAccountSettings, MAX_PHOTO_BYTES, uploadPetPhoto } from "~/use-cases/portal/settings.server";
+
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Settings · ${data?.shell.practiceName ?? "Portal"}` }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  return getAccountSettings(context, request);
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  let form: FormData;
+  try {
+    form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_PHOTO_BYTES }));
+  } catch (error) {
+    if (error instanceof MaxPartSizeExceededError) return data({ ok: false as const, problem: "That photo is larger than 10 MB. Please choose a smaller one." }, { status: 413 });
+    return data({ ok: false as const, problem: "The upload did not arrive complete. Please try again." }, { status: 400 });
+  }
+  const file = form.get("photo");
+  const patientId = form.get("patientId");
+  const bytes = file instanceof Blob ? Buffer.from(await file.arrayBuffer()) : Buffer.alloc(0);
+  const result = await uploadPetPhoto(context, request, { patientId: typeof patientId === "string" ? patientId : undefined, file: bytes });
+  return data(result, { status: result.ok ? 200 : 422 });
+}
+
+export default function SettingsPage() {
+  const { shell, page } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const vet = shell.practiceKind === "veterinary";
+  return (
+    <PortalLayout shell={shell}>
+      <h1>Settings</h1>
+      <section className="card" aria-labelledby="account-heading">
+        <h2 id="account-heading">Your account</h2>
+        <dl className="facts">
+          <dt>Name</dt>
+          <dd>{page.client.name}</dd>
+          <dt>Phone</dt>
+          <dd>{page.client.phone ?? "Not on file"}</dd>
+          <dt>Email addresses</dt>
+          <dd>
+            <ul className="plain-list">
+              {page.client.emails.map((e) => (
+                <li key={e.email}>
+                  {e.email}
+                  {e.primary ? " (primary)" : ""}
+                </li>
+              ))}
+            </ul>
+          </dd>
+        </dl>
+        <p className="muted">These details are kept by {shell.practiceName}. To change them, please contact the practice.</p>
+      </section>
+
+      {vet ? (
+        <section className="card" aria-labelledby="photos-heading">
+          <h2 id="photos-heading">Pet photos</h2>
+          <p className="muted">Photos are shared with the practice. JPEG, PNG or WebP, up to 10 MB.</p>
+          {result ? (
+            <p className={result.ok ? "notice" : "notice notice--warning"} role={result.ok ? "status" : "alert"}>
+              {result.ok ? `The photo of ${result.patientName} was updated.` : result.problem}
+            </p>
+          ) : null}
+          <ul className="photo-list">
+            {page.pets.map((pet) => (
+              <li key={pet.id} className="photo-row">
+                <PetPhoto patientId={pet.id} name={pet.name} version={pet.photoVersion} />
+                <Form method="post" encType="multipart/form-data" className="photo-form">
+                  <input type="hidden" name="patientId" value={pet.id} />
+                  <label htmlFor={`photo-${pet.id}`}>New photo of {pet.name}</label>
+                  <input id={`photo-${pet.id}`} name="photo" type="file" accept="image/jpeg,image/png,image/webp" required />
+                  <button type="submit" className="button button--small" disabled={busy}>
+                    Upload
+                  </button>
+                </Form>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      <section className="card" aria-labelledby="practice-heading">
+        <h2 id="practice-heading">{shell.practiceName}</h2>
+        <dl className="facts">
+          {shell.contact.phone ? (
+            <>
+              <dt>Phone</dt>
+              <dd>{shell.contact.phone}</dd>
+            </>
+          ) : null}
+          {shell.contact.email ? (
+            <>
+              <dt>Email</dt>
+              <dd>
+                <a href={`mailto:${shell.contact.email}`}>{shell.contact.email}</a>
+              </dd>
+            </>
+          ) : null}
+        </dl>
+        <div className="location-grid">
+          {page.locations.map((location) => (
+            <article key={location.id} className="location" aria-labelledby={`loc-${location.id}`}>
+              <h3 id={`loc-${location.id}`}>{location.name}</h3>
+              <address>
+                {location.address.split("\n").map((line) => (
+                  <span key={line} className="address-line">
+                    {line}
+                  </span>
+                ))}
+              </address>
+              {location.phone ? <p>Phone: {location.phone}</p> : null}
+              <table className="hours">
+                <caption>Opening hours</caption>
+                <tbody>
+                  {location.openingHours.map((row) => (
+                    <tr key={row.days}>
+                      <th scope="row">{row.days}</th>
+                      <td>{row.hours}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </article>
+          ))}
+        </div>
+      </section>
+    </PortalLayout>
+  );
+}

@@ -1,0 +1,24 @@
+import { sql } from "kysely";
+import { withPractice } from "../../db/with-practice.server";
+import { clientSessions } from "../../server/auth/client-session.server";
+import type { Practice } from "../../tenants/practice";
+import type { TestDatabase } from "./database";
+
+/** Signs a client in directly (no email round trip): returns the Cookie header value for their session. */
+export async function sessionCookieFor(db: TestDatabase, practice: Practice, email: string): Promise<string> {
+  return withPractice(db.app.db, practice, async (trx) => {
+    const row = await trx
+      .selectFrom("client_emails")
+      .select(["id", "client_id", "email"])
+      .where(sql<string>`lower(email)`, "=", email.toLowerCase())
+      .executeTakeFirstOrThrow();
+    const setCookie = await clientSessions(trx, practice.id, { secure: false, now: () => new Date() }).create({
+      clientId: row.client_id,
+      clientEmailId: row.id,
+      email: row.email,
+      ip: "127.0.0.1",
+      userAgent: "test fixture",
+    });
+    return setCookie.split(";")[0]!;
+  });
+}
