@@ -42,7 +42,7 @@ describe("in Chromium", () => {
     await page.getByRole("button", { name: "Sign in to Happy Paws Animal Hospital" }).click();
 
     await page.waitForURL(`${practice}/home`);
-    await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Your pets");
+    await page.getByRole("heading", { level: 1, name: "Your pets" }).waitFor();
     await expect(page.getByRole("heading", { name: "Biscuit" }).isVisible()).resolves.toBe(true);
     await expect(page.getByText("Pepper").count()).resolves.toBe(0);
     await screenshot(page, "client-home");
