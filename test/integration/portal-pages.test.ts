@@ -163,7 +163,8 @@ describe("appointments", () => {
   it("refuses to confirm another client's appointment, or a past one, with 404", async () => {
     const lunas = await idOf(happyPaws, "appointments", "reason", "Vaccinations");
     const past = await idOf(happyPaws, "appointments", "reason", "Annual wellness exam");
-    for (const id of [lunas, past, "nope"]) {
+    const otherPractices = await idOf(riverside, "appointments", "reason", "Follow-up treatment");
+    for (const id of [lunas, past, otherPractices, "nope"]) {
       expect((await post(maria, `/appointments/${id}/confirm`, "", "application/x-www-form-urlencoded")).status).toBe(404);
     }
     const row = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("appointments").select("status").where("id", "=", lunas).executeTakeFirstOrThrow());
@@ -182,6 +183,8 @@ describe("appointments", () => {
     const past = await idOf(happyPaws, "appointments", "reason", "Annual wellness exam");
     expect((await get(maria, `/appointments/${past}.ics`)).status).toBe(404);
     expect((await get(james, `/appointments/${id}.ics`)).status).toBe(404);
+    const otherPractices = await idOf(riverside, "appointments", "reason", "Follow-up treatment");
+    expect((await get(maria, `/appointments/${otherPractices}.ics`)).status).toBe(404);
   });
 });
 
