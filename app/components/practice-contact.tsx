@@ -1,3 +1,4 @@
+import { LocationCard } from "./location-card";
 import type { PracticeHome } from "~/use-cases/get-practice-home.server";
 
 export function PracticeContact({ home }: { home: PracticeHome }) {
@@ -34,30 +35,7 @@ export function PracticeContact({ home }: { home: PracticeHome }) {
       </dl>
       <div className="location-grid">
         {home.locations.map((location) => (
-          <article key={location.id} className="card location" aria-labelledby={`location-${location.id}`}>
-            <h3 id={`location-${location.id}`}>{location.name}</h3>
-            <address>
-              {location.address.split("\n").map((line) => (
-                <span key={line} className="address-line">
-                  {line}
-                </span>
-              ))}
-            </address>
-            {location.phone ? <p>Phone: {location.phone}</p> : null}
-            {location.openingHours.length > 0 ? (
-              <table className="hours">
-                <caption>Opening hours</caption>
-                <tbody>
-                  {location.openingHours.map((row) => (
-                    <tr key={row.days}>
-                      <th scope="row">{row.days}</th>
-                      <td>{row.hours}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ) : null}
-          </article>
+          <LocationCard key={location.id} location={location} />
         ))}
       </div>
     </section>

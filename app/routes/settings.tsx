@@ -8,6 +8,7 @@ import {
   unstable_parseMultipartFormData,
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { LocationCard } from "~/components/location-card";
 import { PetPhoto } from "~/components/pet-photo";
 import { PortalLayout } from "~/components/portal-layout";
 import { getAccountSettings, MAX_PHOTO_BYTES, uploadPetPhoto } from "~/use-cases/portal/settings.server";
@@ -111,28 +112,7 @@ export default function SettingsPage() {
         </dl>
         <div className="location-grid">
           {page.locations.map((location) => (
-            <article key={location.id} className="location" aria-labelledby={`loc-${location.id}`}>
-              <h3 id={`loc-${location.id}`}>{location.name}</h3>
-              <address>
-                {location.address.split("\n").map((line) => (
-                  <span key={line} className="address-line">
-                    {line}
-                  </span>
-                ))}
-              </address>
-              {location.phone ? <p>Phone: {location.phone}</p> : null}
-              <table className="hours">
-                <caption>Opening hours</caption>
-                <tbody>
-                  {location.openingHours.map((row) => (
-                    <tr key={row.days}>
-                      <th scope="row">{row.days}</th>
-                      <td>{row.hours}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </article>
+            <LocationCard key={location.id} location={location} />
           ))}
         </div>
       </section>

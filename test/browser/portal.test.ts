@@ -2,12 +2,12 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemo } from "../../db/seed/seed-demo.server";
 import { withPractice } from "../../db/with-practice.server";
 import type { Practice } from "../../tenants/practice";
 import { launchChromium, screenshot, watchConsole } from "../support/browser";
-import { createTestDatabase, type TestDatabase } from "../support/database";
-import { startTestServer, type TestServer } from "../support/http";
+import type { TestDatabase } from "../support/database";
+import { startDemoServer } from "../support/demo-server";
+import type { TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
 
 type AxeViolation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] };
@@ -18,9 +18,7 @@ let browser: Browser;
 let axeSource: string;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  await seedDemo(db.owner.db);
-  server = await startTestServer(db, {}, { publicPortIsListenPort: true });
+  ({ db, server } = await startDemoServer({ publicPortIsListenPort: true }));
   browser = await launchChromium();
   axeSource = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 });

@@ -1,17 +1,14 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemo } from "../../db/seed/seed-demo.server";
 import { launchChromium, screenshot, watchConsole } from "../support/browser";
-import { createTestDatabase } from "../support/database";
-import { startTestServer, type TestServer } from "../support/http";
+import { startDemoServer } from "../support/demo-server";
+import type { TestServer } from "../support/http";
 
 let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  const db = await createTestDatabase();
-  await seedDemo(db.owner.db);
-  server = await startTestServer(db, {}, { publicPortIsListenPort: true });
+  ({ server } = await startDemoServer({ publicPortIsListenPort: true }));
   browser = await launchChromium();
 });
 

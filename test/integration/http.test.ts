@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemo } from "../../db/seed/seed-demo.server";
 import { createPractice, setPracticeStatus } from "../../tenants/practices.server";
-import { createTestDatabase, type TestDatabase } from "../support/database";
+import type { TestDatabase } from "../support/database";
+import { startDemoServer } from "../support/demo-server";
 import { startTestServer, type TestServer } from "../support/http";
 
 let db: TestDatabase;
@@ -11,9 +11,7 @@ const HAPPY = "happy-paws.localhost:3000";
 const RIVERSIDE = "riverside-physio.localhost:3000";
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  await seedDemo(db.owner.db);
-  server = await startTestServer(db);
+  ({ db, server } = await startDemoServer());
 });
 
 afterAll(async () => {

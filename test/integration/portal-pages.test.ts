@@ -1,10 +1,10 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemo } from "../../db/seed/seed-demo.server";
 import { withPractice } from "../../db/with-practice.server";
 import type { Practice } from "../../tenants/practice";
-import { createTestDatabase, type TestDatabase } from "../support/database";
-import { startTestServer, type TestResponse, type TestServer } from "../support/http";
+import type { TestDatabase } from "../support/database";
+import { startDemoServer } from "../support/demo-server";
+import type { TestResponse, TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
 
 const HAPPY = "happy-paws.localhost:3000";
@@ -19,9 +19,7 @@ let james: string;
 let alex: string;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  await seedDemo(db.owner.db);
-  server = await startTestServer(db);
+  ({ db, server } = await startDemoServer());
   happyPaws = (await server.registry.resolve("happy-paws"))!;
   riverside = (await server.registry.resolve("riverside-physio"))!;
   maria = await sessionCookieFor(db, happyPaws, "maria.lopez@example.com");
