@@ -46,6 +46,12 @@ describe("npm start on a fresh machine", () => {
     // Graceful shutdown stopped the embedded server it had started.
     await expect(fs.access(path.join(dataDir, "postgres", "postmaster.pid"))).rejects.toThrow();
 
+    // With no server running, the CLI starts the embedded Postgres itself, and stops it again.
+    const listed = await runScript("server/cli/practice.ts", ["list"], env);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^acme-vet\s+active/m);
+    await expect(fs.access(path.join(dataDir, "postgres", "postmaster.pid"))).rejects.toThrow();
+
     const second = await startScript("server/main.ts", env, "Portico is ready");
     try {
       expect(second.output()).not.toContain("loaded demo practices");
