@@ -97,7 +97,7 @@ async function main(): Promise<void> {
           body,
         });
         responseMs.push(performance.now() - t0);
-        if (res.status !== 200) throw new Error(`request ${i}: HTTP ${res.status}`);
+        if (res.status !== 200) throw new Error(`request ${i}: HTTP ${res.status}\n${server.output().slice(-3000)}`);
       };
       const started = Date.now();
       if (pacing === "burst") {

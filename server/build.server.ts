@@ -20,19 +20,28 @@ async function newestMtime(entry: string): Promise<number> {
   return Math.max(stat.mtimeMs, ...times);
 }
 
+/** Written after a production build: `remix watch` (npm run dev) writes a development build to the same place. */
+const PRODUCTION_MARKER = path.join(ROOT, "build", ".production-build");
+
 export async function isBuildStale(): Promise<boolean> {
   const built = await fs.stat(BUILD_FILE).catch(() => undefined);
   if (!built) return true;
+  const marker = await fs.stat(PRODUCTION_MARKER).catch(() => undefined);
+  if (!marker || marker.mtimeMs < built.mtimeMs) return true;
   const sources = await Promise.all(SOURCES.map((entry) => newestMtime(path.join(ROOT, entry))));
   return Math.max(...sources) > built.mtimeMs;
 }
 
-/** `npm start` must work straight after `npm install`: build when the build is missing or older than its sources. */
+/**
+ * `npm start` must work straight after `npm install`: build when the build is missing, older than its sources, or
+ * a development build left by `npm run dev`.
+ */
 export async function ensureBuild(log: (message: string) => void): Promise<void> {
   if (!(await isBuildStale())) return;
   log("building the app (missing or older than its sources)…");
   const remix = path.join(ROOT, "node_modules", ".bin", "remix");
   await run(remix, ["build"], { cwd: ROOT, env: { ...process.env, NODE_ENV: "production" } });
+  await fs.writeFile(PRODUCTION_MARKER, new Date().toISOString());
   log("build ready");
 }
 
