@@ -74,6 +74,20 @@ export function ErrorBoundary() {
       </Page>
     );
   }
+  if (isRouteErrorResponse(error) && error.status === 403) {
+    return (
+      <Page>
+        <section className="status-page">
+          <p className="status-page__code">403</p>
+          <h1>Not allowed</h1>
+          <p>You do not have permission to open this page. Ask someone who manages staff at your practice.</p>
+          <p>
+            <a href="/admin">Back to administration</a>
+          </p>
+        </section>
+      </Page>
+    );
+  }
   const status = isRouteErrorResponse(error) ? error.status : 500;
   return (
     <Page>

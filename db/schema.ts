@@ -45,6 +45,7 @@ export type PracticeSettingsTable = {
   portal_enabled: Generated<boolean>;
   shared_categories: ColumnType<DocumentCategory[], DocumentCategory[] | undefined, DocumentCategory[]>;
   diagnostics_share_status: Generated<ShareThreshold>;
+  direct_booking_enabled: Generated<boolean>;
   phone: string | null;
   email: string | null;
   website: string | null;
@@ -129,7 +130,29 @@ export type StaffMembersTable = {
   email: string;
   job_title: string | null;
   active: Generated<boolean>;
+  role_id: string | null;
+  password_hash: string | null;
+  last_sign_in_at: Date | null;
   created_at: Timestamp;
+};
+
+export type StaffRolesTable = {
+  practice_id: string;
+  id: Generated<string>;
+  name: string;
+  permissions: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: Timestamp;
+};
+
+export type StaffSessionsTable = {
+  practice_id: string;
+  id: string;
+  staff_id: string;
+  created_at: Date;
+  expires_at: Date;
+  last_seen_at: Date;
+  ip: string | null;
+  user_agent: string | null;
 };
 
 export type ClientSignInLinksTable = {
@@ -306,6 +329,8 @@ export type Database = {
   appointments: AppointmentsTable;
   reminders: RemindersTable;
   patient_photos: PatientPhotosTable;
+  staff_roles: StaffRolesTable;
+  staff_sessions: StaffSessionsTable;
   "mail.outbox": OutboxTable;
 };
 

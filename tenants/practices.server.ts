@@ -1,5 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import { z } from "zod";
+import { defaultRoles } from "../app/admin/permissions";
 import type { Database, PracticeKind, Wording } from "../db/schema";
 import type { PracticeTransaction } from "../db/with-practice.server";
 import { PRACTICE_COLUMNS, type Practice } from "./practice";
@@ -46,7 +47,7 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
- * Registers a practice and its settings in one transaction. `populate` runs inside that same transaction, already
+ * Registers a practice, its settings and its default staff roles in one transaction. `populate` runs inside that same transaction, already
  * scoped to the new practice, so a practice never exists half-loaded.
  */
 export async function createPractice(
@@ -75,6 +76,10 @@ export async function createPractice(
       await trx
         .insertInto("practice_settings")
         .values({ practice_id: practice.id, time_zone: parsed.data.timeZone, wording: defaultWording(practice.kind) })
+        .execute();
+      await trx
+        .insertInto("staff_roles")
+        .values(defaultRoles(practice.kind).map((role) => ({ practice_id: practice.id, name: role.name, permissions: role.permissions })))
         .execute();
       if (populate) await populate(trx, practice);
       return practice;

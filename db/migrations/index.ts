@@ -3,6 +3,7 @@ import * as practiceRegistry from "./platform/2026-11-23T09-00-practice-registry
 import * as practiceFoundation from "./practice/2026-11-23T09-10-practice-foundation";
 import * as clientSignIn from "./practice/2026-11-23T10-00-client-sign-in";
 import * as portalRecords from "./practice/2026-11-23T11-00-portal-records";
+import * as practiceAdmin from "./practice/2026-11-23T12-00-practice-admin";
 
 /** The control plane: only in the main database. Listed explicitly so that bundlers and tsx load the same set. */
 export const platformMigrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const practiceMigrations: Record<string, Migration> = {
   "2026-11-23T09-10-practice-foundation": practiceFoundation,
   "2026-11-23T10-00-client-sign-in": clientSignIn,
   "2026-11-23T11-00-portal-records": portalRecords,
+  "2026-11-23T12-00-practice-admin": practiceAdmin,
 };

@@ -52,6 +52,9 @@ export type DemoClient = {
   patients: DemoPatient[];
 };
 export type DemoLocation = { name: string; address: string; phone: string; email?: string; openingHours: OpeningHours };
+/** The password of every demo staff account: printed in the README, for local use only. */
+export const DEMO_STAFF_PASSWORD = "portico-demo-staff";
+
 export type DemoPractice = {
   subdomain: string;
   name: string;
@@ -61,7 +64,8 @@ export type DemoPractice = {
   email: string;
   website?: string;
   locations: DemoLocation[];
-  staff: { name: string; email: string; jobTitle: string }[];
+  /** Every demo staff member signs in with DEMO_STAFF_PASSWORD (development only). */
+  staff: { name: string; email: string; jobTitle: string; role: string }[];
   templates: { name: string; category: DocumentCategory; sharedWithPortal: boolean }[];
   sharing: { categories: DocumentCategory[]; diagnosticsShareStatus: ShareThreshold };
   clients: DemoClient[];
@@ -88,9 +92,10 @@ export const DEMO_PRACTICES: DemoPractice[] = [
       },
     ],
     staff: [
-      { name: "Dr. Emily Carter", email: "emily.carter@happypaws.example.com", jobTitle: "Veterinarian" },
-      { name: "Jordan Lee", email: "jordan.lee@happypaws.example.com", jobTitle: "Practice manager" },
-      { name: "Sam Rivera", email: "sam.rivera@happypaws.example.com", jobTitle: "Front desk" },
+      { name: "Dana Whitfield", email: "owner@happypaws.example.com", jobTitle: "Owner", role: "Owner" },
+      { name: "Dr. Emily Carter", email: "emily.carter@happypaws.example.com", jobTitle: "Veterinarian", role: "Veterinarian" },
+      { name: "Jordan Lee", email: "jordan.lee@happypaws.example.com", jobTitle: "Practice manager", role: "Practice manager" },
+      { name: "Sam Rivera", email: "sam.rivera@happypaws.example.com", jobTitle: "Front desk", role: "Front desk" },
     ],
     templates: [
       { name: "Wellness exam", category: "visit_notes", sharedWithPortal: true },
@@ -331,9 +336,10 @@ export const DEMO_PRACTICES: DemoPractice[] = [
       },
     ],
     staff: [
-      { name: "Hannah Brooks", email: "hannah.brooks@riversidephysio.example.com", jobTitle: "Physiotherapist" },
-      { name: "Owen Price", email: "owen.price@riversidephysio.example.com", jobTitle: "Chiropractor" },
-      { name: "Mia Patel", email: "mia.patel@riversidephysio.example.com", jobTitle: "Reception" },
+      { name: "Rosa Adeyemi", email: "owner@riversidephysio.example.com", jobTitle: "Clinic owner", role: "Owner" },
+      { name: "Hannah Brooks", email: "hannah.brooks@riversidephysio.example.com", jobTitle: "Physiotherapist", role: "Practitioner" },
+      { name: "Owen Price", email: "owen.price@riversidephysio.example.com", jobTitle: "Chiropractor", role: "Practitioner" },
+      { name: "Mia Patel", email: "mia.patel@riversidephysio.example.com", jobTitle: "Reception", role: "Front desk" },
     ],
     templates: [
       { name: "Initial assessment", category: "visit_notes", sharedWithPortal: true },

@@ -4,7 +4,8 @@ import { todayIn } from "../../app/visibility/portal-rules";
 import { createPractice } from "../../tenants/practices.server";
 import type { Database, DocumentCategory } from "../schema";
 import type { PracticeTransaction } from "../with-practice.server";
-import { DEMO_PRACTICES, type DemoPatient, type DemoPractice } from "./demo-data";
+import { hashPassword } from "../../server/auth/passwords.server";
+import { DEMO_PRACTICES, DEMO_STAFF_PASSWORD, type DemoPatient, type DemoPractice } from "./demo-data";
 
 type PatientContext = {
   trx: PracticeTransaction;
@@ -92,7 +93,7 @@ async function loadPatientHistory(demo: DemoPatient, ctx: PatientContext): Promi
   }
 }
 
-async function loadPractice(db: Kysely<Database>, demo: DemoPractice): Promise<void> {
+async function loadPractice(db: Kysely<Database>, demo: DemoPractice, staffPasswordHash: string): Promise<void> {
   await createPractice(db, { subdomain: demo.subdomain, name: demo.name, kind: demo.kind, timeZone: demo.timeZone }, async (trx, practice) => {
     const practice_id = practice.id;
     await trx
@@ -128,9 +129,16 @@ async function loadPractice(db: Kysely<Database>, demo: DemoPractice): Promise<v
       .execute();
     const templates = new Map(templateRows.map((t) => [t.name, { id: t.id, category: t.category, shared: t.shared_with_portal }]));
     const today = todayIn(demo.timeZone, new Date());
+    const roles = new Map((await trx.selectFrom("staff_roles").select(["id", "name"]).execute()).map((role) => [role.name, role.id]));
     await trx
       .insertInto("staff_members")
-      .values(demo.staff.map((member) => ({ practice_id, name: member.name, email: member.email, job_title: member.jobTitle })))
+      .values(
+        demo.staff.map((member) => {
+          const roleId = roles.get(member.role);
+          if (!roleId) throw new Error(`demo data: unknown role '${member.role}'`);
+          return { practice_id, name: member.name, email: member.email, job_title: member.jobTitle, role_id: roleId, password_hash: staffPasswordHash };
+        }),
+      )
       .execute();
 
     for (const client of demo.clients) {
@@ -195,9 +203,11 @@ async function loadPractice(db: Kysely<Database>, demo: DemoPractice): Promise<v
 export async function seedDemo(db: Kysely<Database>): Promise<string[]> {
   const existing = new Set((await db.selectFrom("platform.practices").select("subdomain").execute()).map((row) => row.subdomain));
   const created: string[] = [];
+  // One hash for every demo account: argon2 is slow on purpose, and they share the documented password.
+  const staffPasswordHash = await hashPassword(DEMO_STAFF_PASSWORD);
   for (const demo of DEMO_PRACTICES) {
     if (existing.has(demo.subdomain)) continue;
-    await loadPractice(db, demo);
+    await loadPractice(db, demo, staffPasswordHash);
     created.push(demo.subdomain);
   }
   return created;

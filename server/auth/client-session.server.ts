@@ -16,7 +16,8 @@ export type SignedInClient = { id: string; firstName: string; lastName: string; 
 type SessionAttributes = { client_email_id: string; email: string; created_at: Date; ip: string | null; user_agent: string | null };
 type ClientAttributes = { first_name: string; last_name: string; email: string };
 
-function sessionKey(sessionId: string): string {
+/** Sessions are stored under the SHA-256 of their id: a copy of the table signs nobody in. Shared with staff sessions. */
+export function sessionKey(sessionId: string): string {
   return createHash("sha256").update(sessionId, "utf8").digest("hex");
 }
 
@@ -104,11 +105,11 @@ class ClientSessionAdapter implements Adapter {
   }
 }
 
+// Lucia's attribute types are global; client and staff sessions each narrow them at their own boundary.
 declare module "lucia" {
   interface Register {
-    Lucia: Lucia<SessionAttributes, ClientAttributes>;
-    DatabaseSessionAttributes: SessionAttributes;
-    DatabaseUserAttributes: ClientAttributes;
+    DatabaseSessionAttributes: Record<string, unknown>;
+    DatabaseUserAttributes: Record<string, unknown>;
   }
 }
 
@@ -130,10 +131,10 @@ export type ClientSessions = {
 /** Bound to one practice transaction: sessions are read and written under that practice's row-level security. */
 export function clientSessions(trx: PracticeTransaction, practiceId: string, options: SessionCookieSettings & { now: () => Date }): ClientSessions {
   const lucia = new Lucia(new ClientSessionAdapter(trx, practiceId, options.now), {
-    sessionExpiresIn: new TimeSpan(CLIENT_SESSION_HOURS, "h"),
-    sessionCookie: { name: clientSessionCookieName(options), expires: true, attributes: { secure: options.secure, sameSite: "lax", path: "/" } },
     getUserAttributes: (attributes) => attributes,
     getSessionAttributes: (attributes) => attributes,
+    sessionExpiresIn: new TimeSpan(CLIENT_SESSION_HOURS, "h"),
+    sessionCookie: { name: clientSessionCookieName(options), expires: true, attributes: { secure: options.secure, sameSite: "lax", path: "/" } },
   });
   return {
     async validate(cookieHeader) {
@@ -141,9 +142,11 @@ export function clientSessions(trx: PracticeTransaction, practiceId: string, opt
       if (!sessionId) return null;
       const { session, user } = await lucia.validateSession(sessionId);
       if (!session || !user) return null;
+      const client = user as unknown as ClientAttributes;
+      const { created_at } = session as unknown as SessionAttributes;
       return {
         sessionId: session.id,
-        client: { id: user.id, firstName: user.first_name, lastName: user.last_name, email: user.email, sessionExpiresAt: new Date(session.created_at.getTime() + CLIENT_SESSION_HOURS * 3_600_000) },
+        client: { id: user.id, firstName: client.first_name, lastName: client.last_name, email: client.email, sessionExpiresAt: new Date(created_at.getTime() + CLIENT_SESSION_HOURS * 3_600_000) },
       };
     },
     async create(input) {

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { withPractice } from "../../db/with-practice.server";
 import { clientSessions } from "../../server/auth/client-session.server";
+import { staffSessions } from "../../server/auth/staff-session.server";
 import type { Practice } from "../../tenants/practice";
 import type { TestDatabase } from "./database";
 
@@ -19,6 +20,15 @@ export async function sessionCookieFor(db: TestDatabase, practice: Practice, ema
       ip: "127.0.0.1",
       userAgent: "test fixture",
     });
+    return setCookie.split(";")[0]!;
+  });
+}
+
+/** Signs a staff member in directly: returns the Cookie header value for their staff session. */
+export async function staffCookieFor(db: TestDatabase, practice: Practice, email: string): Promise<string> {
+  return withPractice(db.app.db, practice, async (trx) => {
+    const staff = await trx.selectFrom("staff_members").select("id").where(sql<string>`lower(email)`, "=", email.toLowerCase()).executeTakeFirstOrThrow();
+    const setCookie = await staffSessions(trx, practice.id, { secure: false, now: () => new Date() }).create({ staffId: staff.id, ip: "127.0.0.1", userAgent: "test fixture" });
     return setCookie.split(";")[0]!;
   });
 }

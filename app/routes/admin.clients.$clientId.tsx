@@ -1,0 +1,153 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { AdminLayout } from "~/components/admin-layout";
+import { SharingToggle } from "~/components/sharing-toggle";
+import { getClientForStaff, setClientPortalBlocked } from "~/use-cases/admin/clients.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.page.client.name ?? "Client"} · Administration` }];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return getClientForStaff(context, request, params.clientId);
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const intent = (await request.formData()).get("intent");
+  if (intent !== "block" && intent !== "unblock") throw new Response("Unknown action", { status: 400 });
+  await setClientPortalBlocked(context, request, params.clientId, intent === "block");
+  throw redirect(`/admin/clients/${params.clientId}#portal-access`);
+}
+
+const STATUS_LABELS = { blocked: "Blocked", never_signed_in: "Never signed in", active: "Active" } as const;
+
+export default function ClientPage() {
+  const { shell, page } = useLoaderData<typeof loader>();
+  const here = `/admin/clients/${page.client.id}`;
+  return (
+    <AdminLayout shell={shell}>
+      <p>
+        <Link to="/admin/clients">← All clients</Link>
+      </p>
+      <h1>{page.client.name}</h1>
+      <section className="card" aria-labelledby="details-heading">
+        <h2 id="details-heading">Details</h2>
+        <dl className="facts">
+          <dt>Phone</dt>
+          <dd>{page.client.phone ?? "—"}</dd>
+          <dt>Record</dt>
+          <dd>{page.client.status === "active" ? "Active" : "Inactive"}</dd>
+          <dt>Emails (can sign in)</dt>
+          <dd>
+            <ul className="plain-list">
+              {page.emails.map((e) => (
+                <li key={e.email}>
+                  {e.email}
+                  {e.primary ? " (primary)" : ""}
+                </li>
+              ))}
+            </ul>
+          </dd>
+        </dl>
+        {page.contacts.length > 0 ? (
+          <>
+            <h3>Alternative contacts</h3>
+            <p className="muted">Alternative contacts cannot sign in to the portal with their own email.</p>
+            <ul className="plain-list">
+              {page.contacts.map((c) => (
+                <li key={c.id}>
+                  {c.name}
+                  {c.relationship ? ` (${c.relationship})` : ""} {c.phone ? `· ${c.phone}` : ""} {c.emails ? `· ${c.emails}` : ""}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </section>
+
+      <section className="card" aria-labelledby="patients-heading">
+        <h2 id="patients-heading">{shell.practiceKind === "veterinary" ? "Pets" : "Patients"}</h2>
+        <ul className="plain-list">
+          {page.patients.map((p) => (
+            <li key={p.id}>
+              {p.name} {p.species ? <span className="muted">· {[p.species, p.breed].filter(Boolean).join(", ")}</span> : null} <span className="muted">· {p.status}</span>
+              {p.photoBy ? <span className="muted"> · photo by {p.photoBy === "client" ? "the client" : "staff"}</span> : null}
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      {page.can.chart ? (
+        <section className="card" aria-labelledby="documents-heading">
+          <h2 id="documents-heading">Records</h2>
+          <div className="table-scroll">
+            <table className="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">Record</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Client sees it</th>
+                  <th scope="col">Portal sharing</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.documents.map((d) => (
+                  <tr key={d.id}>
+                    <td>
+                      <Link to={`/admin/documents/${d.id}`}>{d.title}</Link>
+                      <br />
+                      <span className="muted">
+                        {d.patientName} · {d.category} · {d.visitDate}
+                      </span>
+                    </td>
+                    <td>{d.status.replace("_", " ")}</td>
+                    <td>{d.visibleToClient ? "Yes" : "No"}</td>
+                    <td>
+                      <SharingToggle documentId={d.id} shared={d.portalShared} returnTo={here} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
+
+      {page.can.chart ? (
+        <section className="card" aria-labelledby="appointments-heading">
+          <h2 id="appointments-heading">Appointments</h2>
+          <ul className="plain-list">
+            {page.appointments.map((a) => (
+              <li key={a.id}>
+                {a.when} — {a.reason} ({a.patientName}) · {a.status}
+                {a.confirmedFromPortal ? <span className="badge badge--success"> confirmed in the portal</span> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {page.access ? (
+        <section className="card" id="portal-access" aria-labelledby="access-heading">
+          <h2 id="access-heading">Portal access</h2>
+          <dl className="facts">
+            <dt>Status</dt>
+            <dd>{STATUS_LABELS[page.access.status]}</dd>
+            <dt>Last sign-in</dt>
+            <dd>{page.access.lastSignIn ?? "Never"}</dd>
+          </dl>
+          <Form method="post">
+            {page.access.status === "blocked" ? (
+              <button type="submit" name="intent" value="unblock" className="button">
+                Unblock portal access
+              </button>
+            ) : (
+              <button type="submit" name="intent" value="block" className="button button--secondary">
+                Block portal access
+              </button>
+            )}
+          </Form>
+          <p className="muted">Blocking signs the client out at once and stops new sign-in links. Password accounts, invitations and access links will appear here.</p>
+        </section>
+      ) : null}
+    </AdminLayout>
+  );
+}

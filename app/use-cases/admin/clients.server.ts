@@ -1,0 +1,255 @@
+import { sql } from "kysely";
+import { z } from "zod";
+import type { DocumentCategory } from "../../../db/schema";
+import { recordAudit } from "../../../server/audit.server";
+import { canViewPortalSettings, type Permission } from "../../admin/permissions";
+import { CATEGORY_LABELS } from "../../categories";
+import type { PorticoLoadContext } from "../../load-context";
+import { formatDate, formatDateTime, localeFor } from "../../time";
+import { isDocumentVisible, isPatientVisible } from "../../visibility/portal-rules";
+import { idParam, notFound } from "../portal/portal-page.server";
+import { adminPage } from "./admin-page.server";
+
+const PAGE_SIZE = 25;
+const seesClients = (p: readonly Permission[]) => p.includes("chart_access") || p.includes("manage_client_portal_access");
+
+export type ClientRow = { id: string; name: string; email: string | null; phone: string | null; patients: string; status: string; portalBlocked: boolean };
+
+const searchSchema = z.object({ q: z.string().trim().max(100).default(""), after: z.string().max(400).optional() });
+
+// The keyset cursor is the last row's sort key, so each page is an index range scan whatever the page number.
+function encodeCursor(row: { last: string; first: string; id: string }): string {
+  return Buffer.from(JSON.stringify([row.last, row.first, row.id])).toString("base64url");
+}
+
+function decodeCursor(cursor: string | undefined): [string, string, string] | undefined {
+  if (!cursor) return undefined;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
+    if (Array.isArray(value) && value.length === 3 && value.every((v) => typeof v === "string")) return value as [string, string, string];
+  } catch {
+    // A cursor that does not parse is treated as the first page.
+  }
+  return undefined;
+}
+
+/**
+ * The client directory: search by name, email or patient name (prefixes, index-backed) or by phone digits, in pages of 25
+ * ordered by last name. Fast for tens of thousands of clients.
+ */
+export async function searchClients(context: PorticoLoadContext, request: Request) {
+  const params = Object.fromEntries(new URL(request.url).searchParams);
+  const parsed = searchSchema.safeParse(params);
+  const q = parsed.success ? parsed.data.q : "";
+  const cursor = decodeCursor(parsed.success ? parsed.data.after : undefined);
+  return adminPage(context, request, seesClients, async ({ trx }) => {
+    const term = q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+    const digits = q.replace(/\D/g, "");
+    let query = trx
+      .selectFrom("clients as c")
+      .select(["c.id", "c.first_name", "c.last_name", "c.phone", "c.status", "c.portal_blocked", sql<string>`lower(c.last_name)`.as("last_key"), sql<string>`lower(c.first_name)`.as("first_key")])
+      .select((eb) => [
+        eb.selectFrom("client_emails as e").select("e.email").whereRef("e.client_id", "=", "c.id").orderBy("e.is_primary", "desc").limit(1).as("email"),
+        eb.selectFrom("patients as p").select(sql<string>`string_agg(p.name, ', ' order by p.name)`.as("names")).whereRef("p.client_id", "=", "c.id").as("patients"),
+      ]);
+    if (term) {
+      query = query.where((eb) => {
+        const prefix = `${term}%`;
+        const conditions = [
+          eb(sql`lower(c.last_name)`, "like", prefix),
+          eb(sql`lower(c.first_name)`, "like", prefix),
+          eb(sql`lower(c.first_name || ' ' || c.last_name)`, "like", prefix),
+          eb.exists(eb.selectFrom("client_emails as e").select("e.id").whereRef("e.client_id", "=", "c.id").where(sql`lower(e.email)`, "like", prefix)),
+          eb.exists(eb.selectFrom("patients as p").select("p.id").whereRef("p.client_id", "=", "c.id").where(sql`lower(p.name)`, "like", prefix)),
+        ];
+        if (digits.length >= 4) conditions.push(eb(sql`regexp_replace(coalesce(c.phone, ''), '\\D', '', 'g')`, "like", `%${digits}%`));
+        return eb.or(conditions);
+      });
+    }
+    if (cursor) {
+      query = query.where(sql<boolean>`(lower(c.last_name), lower(c.first_name), c.id) > (${cursor[0]}, ${cursor[1]}, ${cursor[2]}::uuid)`);
+    }
+    const rows = await query.orderBy(sql`lower(c.last_name)`).orderBy(sql`lower(c.first_name)`).orderBy("c.id").limit(PAGE_SIZE + 1).execute();
+    const visible = rows.slice(0, PAGE_SIZE);
+    const last = visible.at(-1);
+    return {
+      q,
+      clients: visible.map(
+        (r): ClientRow => ({ id: r.id, name: `${r.last_name}, ${r.first_name}`, email: r.email, phone: r.phone, patients: r.patients ?? "", status: r.status, portalBlocked: r.portal_blocked }),
+      ),
+      next: rows.length > PAGE_SIZE && last ? encodeCursor({ last: last.last_key, first: last.first_key, id: last.id }) : null,
+    };
+  });
+}
+
+export type PortalStatus = "blocked" | "never_signed_in" | "active";
+
+/** One client as staff see it; the Portal Access section only for those who manage portal access. */
+export async function getClientForStaff(context: PorticoLoadContext, request: Request, rawId: string | undefined) {
+  const id = idParam(rawId);
+  return adminPage(context, request, seesClients, async ({ trx, staff }) => {
+    const client = await trx.selectFrom("clients").selectAll().where("id", "=", id).executeTakeFirst();
+    if (!client) throw notFound();
+    const chart = staff.permissions.includes("chart_access");
+    const access = staff.permissions.includes("manage_client_portal_access");
+    const settings = await trx.selectFrom("practice_settings").select(["portal_enabled", "shared_categories", "diagnostics_share_status", "time_zone"]).executeTakeFirstOrThrow();
+    const locale = localeFor(settings.time_zone);
+    const emails = await trx.selectFrom("client_emails").select(["email", "is_primary"]).where("client_id", "=", id).orderBy("is_primary", "desc").orderBy("email").execute();
+    const contacts = await trx
+      .selectFrom("alternative_contacts as a")
+      .select(["a.id", "a.name", "a.relationship", "a.phone"])
+      .select((eb) => eb.selectFrom("alternative_contact_emails as ae").select(sql<string>`string_agg(ae.email, ', ')`.as("emails")).whereRef("ae.contact_id", "=", "a.id").as("emails"))
+      .where("a.client_id", "=", id)
+      .execute();
+    const patients = await trx
+      .selectFrom("patients as p")
+      .leftJoin("patient_photos as ph", (join) => join.onRef("ph.practice_id", "=", "p.practice_id").onRef("ph.patient_id", "=", "p.id"))
+      .select(["p.id", "p.name", "p.species", "p.breed", "p.status", "ph.uploaded_by"])
+      .where("p.client_id", "=", id)
+      .orderBy("p.name")
+      .execute();
+    const documents = chart
+      ? await trx
+          .selectFrom("documents as d")
+          .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "d.practice_id").onRef("p.id", "=", "d.patient_id"))
+          .select(["d.id", "d.title", "d.category", "d.status", "d.visit_date", "d.portal_shared", "p.name as patient_name", "p.status as patient_status"])
+          .where("p.client_id", "=", id)
+          .orderBy("d.visit_date", "desc")
+          .execute()
+      : [];
+    const appointments = chart
+      ? await trx
+          .selectFrom("appointments as a")
+          .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "a.practice_id").onRef("p.id", "=", "a.patient_id"))
+          .select(["a.id", "a.reason", "a.starts_at", "a.status", "a.confirmed_at", "a.confirmed_by_client_id", "p.name as patient_name"])
+          .where("p.client_id", "=", id)
+          .orderBy("a.starts_at", "desc")
+          .execute()
+      : [];
+    const lastSignIn = access
+      ? await trx.selectFrom("audit_events").select(sql<Date | null>`max(occurred_at)`.as("at")).where("actor_id", "=", id).where("action", "=", "client.sign_in").executeTakeFirst()
+      : undefined;
+    const sharing = { portalEnabled: settings.portal_enabled, sharedCategories: settings.shared_categories, diagnosticsShareStatus: settings.diagnostics_share_status };
+    const status: PortalStatus = client.portal_blocked ? "blocked" : lastSignIn?.at ? "active" : "never_signed_in";
+    return {
+      client: { id: client.id, name: `${client.first_name} ${client.last_name}`, phone: client.phone, status: client.status },
+      emails: emails.map((e) => ({ email: e.email, primary: e.is_primary })),
+      contacts: contacts.map((c) => ({ id: c.id, name: c.name, relationship: c.relationship, phone: c.phone, emails: c.emails })),
+      patients: patients.map((p) => ({ id: p.id, name: p.name, species: p.species, breed: p.breed, status: p.status, photoBy: p.uploaded_by })),
+      documents: documents.map((d) => ({
+        id: d.id,
+        title: d.title,
+        category: CATEGORY_LABELS[d.category as DocumentCategory],
+        status: d.status,
+        visitDate: formatDate(d.visit_date, locale),
+        patientName: d.patient_name,
+        portalShared: d.portal_shared,
+        // What the client sees right now, by the same rules as the portal.
+        visibleToClient: isPatientVisible({ status: d.patient_status }) && isDocumentVisible({ category: d.category, status: d.status, portalShared: d.portal_shared }, sharing),
+      })),
+      appointments: appointments.map((a) => ({
+        id: a.id,
+        reason: a.reason,
+        patientName: a.patient_name,
+        when: formatDateTime(a.starts_at, settings.time_zone, locale),
+        status: a.status,
+        confirmedFromPortal: a.confirmed_by_client_id !== null,
+      })),
+      access: access ? { status, lastSignIn: lastSignIn?.at ? formatDateTime(lastSignIn.at, settings.time_zone, locale) : null } : null,
+      can: { chart, access },
+    };
+  });
+}
+
+/** Portal sharing of one record, switched by anyone with chart access; recorded with before and after. */
+export async function setDocumentSharing(context: PorticoLoadContext, request: Request, rawId: string | undefined, shared: boolean): Promise<{ clientId: string }> {
+  const id = idParam(rawId);
+  const { page } = await adminPage(context, request, "chart_access", async ({ trx, staff, practiceId, now }) => {
+    const document = await trx
+      .selectFrom("documents as d")
+      .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "d.practice_id").onRef("p.id", "=", "d.patient_id"))
+      .select(["d.id", "d.portal_shared", "p.client_id"])
+      .where("d.id", "=", id)
+      .executeTakeFirst();
+    if (!document) throw notFound();
+    if (document.portal_shared !== shared) {
+      await trx.updateTable("documents").set({ portal_shared: shared, updated_at: now }).where("id", "=", id).execute();
+      await recordAudit(trx, practiceId, {
+        actorType: "staff",
+        actorId: staff.id,
+        action: "staff.document_sharing_changed",
+        subjectType: "document",
+        subjectId: id,
+        ip: context.visitor.ip,
+        userAgent: context.visitor.userAgent,
+        details: { before: { portalShared: document.portal_shared }, after: { portalShared: shared } },
+        at: now,
+      });
+    }
+    return { clientId: document.client_id };
+  });
+  return page;
+}
+
+/** Blocking ends the client's sessions at once; unblocking lets them sign in again. Audited. */
+export async function setClientPortalBlocked(context: PorticoLoadContext, request: Request, rawId: string | undefined, blocked: boolean): Promise<void> {
+  const id = idParam(rawId);
+  await adminPage(context, request, "manage_client_portal_access", async ({ trx, staff, practiceId, now }) => {
+    const client = await trx.selectFrom("clients").select(["id", "portal_blocked"]).where("id", "=", id).executeTakeFirst();
+    if (!client) throw notFound();
+    if (client.portal_blocked === blocked) return;
+    await trx.updateTable("clients").set({ portal_blocked: blocked, updated_at: now }).where("id", "=", id).execute();
+    if (blocked) await trx.deleteFrom("client_sessions").where("client_id", "=", id).execute();
+    await recordAudit(trx, practiceId, {
+      actorType: "staff",
+      actorId: staff.id,
+      action: blocked ? "staff.client_portal_blocked" : "staff.client_portal_unblocked",
+      subjectType: "client",
+      subjectId: id,
+      ip: context.visitor.ip,
+      userAgent: context.visitor.userAgent,
+      details: { before: { portalBlocked: client.portal_blocked }, after: { portalBlocked: blocked } },
+      at: now,
+    });
+  });
+}
+
+/** A patient's photo for staff: those who see charts, and those who review photos before enabling the portal. */
+export async function getPatientPhotoForStaff(context: PorticoLoadContext, request: Request, rawId: string | undefined) {
+  const id = idParam(rawId);
+  const { page } = await adminPage(
+    context,
+    request,
+    (p) => p.includes("chart_access") || canViewPortalSettings(p),
+    async ({ trx }) => trx.selectFrom("patient_photos").select(["content", "content_type"]).where("patient_id", "=", id).executeTakeFirst(),
+  );
+  if (!page) throw notFound();
+  return { content: page.content, contentType: page.content_type };
+}
+
+/** One record as staff see it, with its portal sharing switch. */
+export async function getDocumentForStaff(context: PorticoLoadContext, request: Request, rawId: string | undefined) {
+  const id = idParam(rawId);
+  return adminPage(context, request, "chart_access", async ({ trx }) => {
+    const row = await trx
+      .selectFrom("documents as d")
+      .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "d.practice_id").onRef("p.id", "=", "d.patient_id"))
+      .innerJoin("clients as c", (join) => join.onRef("c.practice_id", "=", "p.practice_id").onRef("c.id", "=", "p.client_id"))
+      .select(["d.id", "d.title", "d.category", "d.status", "d.visit_date", "d.portal_shared", "d.content", "d.author_name", "p.name as patient_name", "c.id as client_id", "c.first_name", "c.last_name"])
+      .where("d.id", "=", id)
+      .executeTakeFirst();
+    if (!row) throw notFound();
+    return {
+      id: row.id,
+      title: row.title,
+      category: CATEGORY_LABELS[row.category as DocumentCategory],
+      status: row.status,
+      visitDate: row.visit_date,
+      portalShared: row.portal_shared,
+      content: row.content,
+      author: row.author_name,
+      patientName: row.patient_name,
+      client: { id: row.client_id, name: `${row.first_name} ${row.last_name}` },
+    };
+  });
+}

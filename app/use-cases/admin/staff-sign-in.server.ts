@@ -1,0 +1,92 @@
+import { sql } from "kysely";
+import { z } from "zod";
+import { recordAudit } from "../../../server/audit.server";
+import { verifyPassword } from "../../../server/auth/passwords.server";
+import { hitRateLimits, ipBucket } from "../../../server/auth/rate-limit.server";
+import { staffSessions } from "../../../server/auth/staff-session.server";
+import type { PorticoLoadContext } from "../../load-context";
+import { requirePracticeSite } from "../require-practice.server";
+
+const FIFTEEN_MINUTES = 15 * 60_000;
+const UNIFORM_ERROR = "That email and password do not match an account here. Please check them and try again.";
+
+const credentials = z.object({
+  email: z.string().trim().toLowerCase().max(254).pipe(z.email()),
+  password: z.string().min(1).max(200),
+});
+
+export type StaffSignInResult = { ok: true; cookie: string } | { ok: false; error: string; email: string };
+
+/**
+ * Email and password for staff of this practice. Every failure reads the same, whether the account exists or not,
+ * and costs the same (a password check runs either way); attempts are limited per account and per address.
+ */
+export async function signInStaff(context: PorticoLoadContext, form: FormData): Promise<StaffSignInResult> {
+  const site = requirePracticeSite(context);
+  const rawEmail = typeof form.get("email") === "string" ? String(form.get("email")).slice(0, 254) : "";
+  const parsed = credentials.safeParse({ email: form.get("email"), password: form.get("password") });
+  if (!parsed.success) return { ok: false, error: "Enter your email address and password.", email: rawEmail };
+  const { email, password } = parsed.data;
+  const { ip, userAgent } = context.visitor;
+  const now = context.now();
+  return site.withPractice(async (trx) => {
+    const practiceId = site.practice.id;
+    const rules = [
+      { bucket: `staff-login-account:${email}`, limit: 10, windowMs: FIFTEEN_MINUTES },
+      ...(ip ? [{ bucket: `staff-login-ip:${ipBucket(ip)}`, limit: 30, windowMs: FIFTEEN_MINUTES }] : []),
+    ];
+    const within = await hitRateLimits(trx, practiceId, rules, now);
+    const staff = await trx.selectFrom("staff_members").select(["id", "password_hash", "active"]).where(sql<string>`lower(email)`, "=", email).executeTakeFirst();
+    const passwordMatches = await verifyPassword(staff?.password_hash ?? null, password);
+    const audit = (action: string, details: Record<string, unknown>) =>
+      recordAudit(trx, practiceId, {
+        actorType: action === "staff.sign_in" ? "staff" : "anonymous",
+        actorId: action === "staff.sign_in" ? (staff?.id ?? null) : null,
+        subjectType: staff ? "staff" : undefined,
+        subjectId: staff?.id,
+        action,
+        ip,
+        userAgent,
+        details,
+        at: now,
+      });
+    if (within.some((ok) => !ok)) {
+      await audit("staff.sign_in_failed", { reason: "rate_limited" });
+      return { ok: false, error: "Too many attempts. Please wait 15 minutes and try again.", email };
+    }
+    if (!staff || !staff.active || !passwordMatches) {
+      await audit("staff.sign_in_failed", { reason: !staff ? "unknown_account" : !staff.active ? "deactivated" : "wrong_password" });
+      return { ok: false, error: UNIFORM_ERROR, email };
+    }
+    const sessions = staffSessions(trx, practiceId, { secure: context.secureCookies, now: context.now });
+    const cookie = await sessions.create({ staffId: staff.id, ip, userAgent });
+    await trx.updateTable("staff_members").set({ last_sign_in_at: now }).where("id", "=", staff.id).execute();
+    await audit("staff.sign_in", {});
+    return { ok: true, cookie };
+  });
+}
+
+export async function signOutStaff(context: PorticoLoadContext, request: Request): Promise<string> {
+  const site = requirePracticeSite(context);
+  return site.withPractice(async (trx) => {
+    const sessions = staffSessions(trx, site.practice.id, { secure: context.secureCookies, now: context.now });
+    const signedIn = await sessions.validate(request.headers.get("cookie"));
+    if (signedIn) {
+      await sessions.invalidate(signedIn.sessionId);
+      await recordAudit(trx, site.practice.id, {
+        actorType: "staff",
+        actorId: signedIn.staff.id,
+        action: "staff.sign_out",
+        ip: context.visitor.ip,
+        userAgent: context.visitor.userAgent,
+        at: context.now(),
+      });
+    }
+    return sessions.blankCookie();
+  });
+}
+
+/** Where to go after signing in: only a path inside /admin, never another site. */
+export function safeNext(next: string | null): string {
+  return next && /^\/admin(\/[A-Za-z0-9/_.-]*)?$/.test(next) ? next : "/admin";
+}

@@ -1,0 +1,106 @@
+import { type Kysely, sql } from "kysely";
+
+// Frozen in time: never import application code here. The permission names are copied from
+// app/admin/permissions.ts as they were on this date.
+
+async function isolate(db: Kysely<any>, table: string, grants: string): Promise<void> {
+  await sql`alter table ${sql.table(table)} enable row level security`.execute(db);
+  await sql`alter table ${sql.table(table)} force row level security`.execute(db);
+  await sql`
+    create policy practice_isolation on ${sql.table(table)}
+      using (practice_id = (select nullif(current_setting('app.practice_id', true), '')::uuid))
+      with check (practice_id = (select nullif(current_setting('app.practice_id', true), '')::uuid))`.execute(db);
+  await sql.raw(`grant ${grants} on ${table} to portico_app`).execute(db);
+}
+
+const PERMISSIONS = [
+  "admin_manage_pet_owner_portal",
+  "admin_view_pet_owner_portal",
+  "chart_access",
+  "manage_client_portal_access",
+  "manage_staff",
+  "view_audit_log",
+];
+
+export async function up(db: Kysely<any>): Promise<void> {
+  const known = PERMISSIONS.map((p) => `'${p}'`).join(", ");
+  await sql.raw(`
+    create table staff_roles (
+      practice_id uuid not null,
+      id uuid not null default gen_random_uuid(),
+      name text not null check (length(btrim(name)) between 1 and 60),
+      permissions text[] not null default '{}' check (permissions <@ array[${known}]),
+      created_at timestamptz not null default now(),
+      primary key (practice_id, id)
+    )`).execute(db);
+  await sql`create unique index staff_roles_name_unique on staff_roles (practice_id, lower(name))`.execute(db);
+
+  await sql`
+    alter table staff_members
+      add column role_id uuid,
+      add column password_hash text,
+      add column last_sign_in_at timestamptz,
+      add constraint staff_members_role_fk foreign key (practice_id, role_id) references staff_roles (practice_id, id)`.execute(db);
+  await sql`create index staff_members_role_idx on staff_members (practice_id, role_id)`.execute(db);
+
+  // Staff sessions: 12 hours at most, 30 minutes idle. The id is a SHA-256 of the cookie's secret.
+  await sql`
+    create table staff_sessions (
+      practice_id uuid not null,
+      id text not null,
+      staff_id uuid not null,
+      created_at timestamptz not null,
+      expires_at timestamptz not null,
+      last_seen_at timestamptz not null,
+      ip text,
+      user_agent text,
+      primary key (practice_id, id),
+      foreign key (practice_id, staff_id) references staff_members (practice_id, id) on delete cascade
+    )`.execute(db);
+  await sql`create index staff_sessions_staff_idx on staff_sessions (practice_id, staff_id)`.execute(db);
+
+  await sql`
+    alter table practice_settings
+      add column direct_booking_enabled boolean not null default false`.execute(db);
+
+  // Someone must always be able to manage staff: checked at commit, whatever changed the staff or their roles.
+  await sql`
+    create function keep_a_staff_manager() returns trigger language plpgsql as $$
+    declare
+      practice uuid := coalesce(new.practice_id, old.practice_id);
+    begin
+      if exists (select 1 from staff_members where practice_id = practice and active)
+         and not exists (
+           select 1 from staff_members m join staff_roles r on r.practice_id = m.practice_id and r.id = m.role_id
+           where m.practice_id = practice and m.active and 'manage_staff' = any(r.permissions)) then
+        raise exception 'at least one active staff member must be able to manage staff' using errcode = 'check_violation';
+      end if;
+      return null;
+    end $$`.execute(db);
+  await sql`
+    create constraint trigger staff_members_keep_a_manager after update or delete on staff_members
+    deferrable initially deferred for each row execute function keep_a_staff_manager()`.execute(db);
+  await sql`
+    create constraint trigger staff_roles_keep_a_manager after update or delete on staff_roles
+    deferrable initially deferred for each row execute function keep_a_staff_manager()`.execute(db);
+
+  // Prefix search in the client directory, fast for tens of thousands of clients per practice.
+  await sql`create index clients_last_name_prefix_idx on clients (practice_id, lower(last_name) text_pattern_ops)`.execute(db);
+  await sql`create index clients_first_name_prefix_idx on clients (practice_id, lower(first_name) text_pattern_ops)`.execute(db);
+  await sql`create index client_emails_prefix_idx on client_emails (practice_id, lower(email) text_pattern_ops)`.execute(db);
+  await sql`create index patients_name_prefix_idx on patients (practice_id, lower(name) text_pattern_ops)`.execute(db);
+  await sql`create index audit_events_actor_idx on audit_events (practice_id, actor_id, occurred_at desc)`.execute(db);
+
+  await isolate(db, "staff_roles", "select, insert, update, delete");
+  await isolate(db, "staff_sessions", "select, insert, update, delete");
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await sql`drop trigger staff_roles_keep_a_manager on staff_roles`.execute(db);
+  await sql`drop trigger staff_members_keep_a_manager on staff_members`.execute(db);
+  await sql`drop function keep_a_staff_manager()`.execute(db);
+  await sql`alter table practice_settings drop column direct_booking_enabled`.execute(db);
+  await sql`drop table staff_sessions`.execute(db);
+  await sql`alter table staff_members drop constraint staff_members_role_fk, drop column role_id, drop column password_hash, drop column last_sign_in_at`.execute(db);
+  await sql`drop table staff_roles`.execute(db);
+}
