@@ -97,7 +97,7 @@ export default function PortalSettingsPage() {
             <input type="checkbox" name="directBooking" defaultChecked={page.directBooking.enabled} /> Let clients book appointments online
           </label>
           {page.directBooking.available ? null : (
-            <p className="muted">Direct booking is available to single-location practices only; this practice has {page.directBooking.locations} locations.</p>
+            <p className="muted">{`Direct booking is available to single-location practices only; this practice has ${page.directBooking.locations} locations.`}</p>
           )}
         </fieldset>
 

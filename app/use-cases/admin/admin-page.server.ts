@@ -1,4 +1,4 @@
-import { data, redirect } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import type { PracticeTransaction } from "../../../db/with-practice.server";
 import { type SignedInStaff, staffSessions } from "../../../server/auth/staff-session.server";
 import { isPermission, type Permission } from "../../admin/permissions";
@@ -16,7 +16,7 @@ function allows(requirement: Requirement, permissions: readonly Permission[]): b
 }
 
 export function forbidden(): Response {
-  return data({ message: "You do not have permission to open this page. Ask someone who manages staff at your practice." }, { status: 403 }) as unknown as Response;
+  return new Response("You do not have permission to open this page.", { status: 403 });
 }
 
 /**

@@ -1,0 +1,343 @@
+import { sql } from "kysely";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PERMISSIONS, type Permission } from "../../app/admin/permissions";
+import { DEMO_STAFF_PASSWORD } from "../../db/seed/demo-data";
+import { withPractice } from "../../db/with-practice.server";
+import { hashPassword } from "../../server/auth/passwords.server";
+import type { Practice } from "../../tenants/practice";
+import type { TestDatabase } from "../support/database";
+import { startDemoServer } from "../support/demo-server";
+import { errorCode } from "../support/errors";
+import type { TestResponse, TestServer } from "../support/http";
+import { sessionCookieFor, staffCookieFor } from "../support/sessions";
+
+const HAPPY = "happy-paws.localhost:3000";
+const RIVERSIDE = "riverside-physio.localhost:3000";
+
+let db: TestDatabase;
+let server: TestServer;
+let happyPaws: Practice;
+let owner: string;
+const ids: Record<"client" | "document" | "patient", string> = { client: "", document: "", patient: "" };
+
+beforeAll(async () => {
+  ({ db, server } = await startDemoServer());
+  happyPaws = (await server.registry.resolve("happy-paws"))!;
+  owner = await staffCookieFor(db, happyPaws, "owner@happypaws.example.com");
+  await withPractice(db.owner.db, happyPaws, async (trx) => {
+    ids.client = (await trx.selectFrom("clients").select("id").where("last_name", "=", "Lopez").executeTakeFirstOrThrow()).id;
+    ids.document = (await trx.selectFrom("documents").select("id").where("title", "=", "Hip radiographs").executeTakeFirstOrThrow()).id;
+    ids.patient = (await trx.selectFrom("patients").select("id").where("name", "=", "Biscuit").executeTakeFirstOrThrow()).id;
+    const photo = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#888" } }).jpeg().toBuffer();
+    await trx.insertInto("patient_photos").values({ practice_id: happyPaws.id, patient_id: ids.patient, content: photo, content_type: "image/jpeg", width: 8, height: 8, uploaded_by: "staff" }).execute();
+  });
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+function form(fields: [string, string][]): string {
+  return new URLSearchParams(fields).toString();
+}
+
+const get = (cookie: string, path: string, host = HAPPY) => server.request(host, path, { headers: { cookie } });
+
+function post(cookie: string, path: string, fields: [string, string][], extra: Record<string, string> = {}, host = HAPPY): Promise<TestResponse> {
+  const body = form(fields);
+  return server.request(host, path, {
+    method: "POST",
+    headers: { cookie, origin: `http://${host}`, "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)), ...extra },
+    body,
+  });
+}
+
+/** The settings form exactly as the page would post it, from the current settings plus changes. */
+async function settingsForm(change: { portalEnabled?: boolean; threshold?: string } = {}): Promise<[string, string][]> {
+  const { settings, templates } = await withPractice(db.owner.db, happyPaws, async (trx) => ({
+    settings: await trx.selectFrom("practice_settings").selectAll().executeTakeFirstOrThrow(),
+    templates: await trx.selectFrom("document_templates").select(["id", "shared_with_portal"]).execute(),
+  }));
+  const fields: [string, string][] = [["intent", "save"], ["diagnosticsShareStatus", change.threshold ?? settings.diagnostics_share_status]];
+  if (change.portalEnabled ?? settings.portal_enabled) fields.push(["portalEnabled", "on"]);
+  for (const category of settings.shared_categories) fields.push(["sharedCategories", category]);
+  for (const template of templates.filter((t) => t.shared_with_portal)) fields.push(["sharedTemplates", template.id]);
+  if (settings.direct_booking_enabled) fields.push(["directBooking", "on"]);
+  return fields;
+}
+
+type Route = { method: "GET" | "POST"; path: () => string; fields?: () => Promise<[string, string][]> | [string, string][]; allowed: (p: readonly Permission[]) => boolean };
+
+const ROUTES: Route[] = [
+  { method: "GET", path: () => "/admin", allowed: () => true },
+  { method: "GET", path: () => "/admin/portal-settings", allowed: (p) => p.includes("admin_view_pet_owner_portal") || p.includes("admin_manage_pet_owner_portal") },
+  { method: "POST", path: () => "/admin/portal-settings", fields: () => settingsForm(), allowed: (p) => p.includes("admin_manage_pet_owner_portal") },
+  { method: "POST", path: () => "/admin/portal-settings", fields: () => [["intent", "remove-photo"], ["patientId", "00000000-0000-4000-8000-000000000000"]], allowed: (p) => p.includes("admin_manage_pet_owner_portal") },
+  { method: "GET", path: () => "/admin/clients", allowed: (p) => p.includes("chart_access") || p.includes("manage_client_portal_access") },
+  { method: "GET", path: () => `/admin/clients/${ids.client}`, allowed: (p) => p.includes("chart_access") || p.includes("manage_client_portal_access") },
+  { method: "POST", path: () => `/admin/clients/${ids.client}`, fields: () => [["intent", "unblock"]], allowed: (p) => p.includes("manage_client_portal_access") },
+  { method: "GET", path: () => `/admin/documents/${ids.document}`, allowed: (p) => p.includes("chart_access") },
+  { method: "POST", path: () => `/admin/documents/${ids.document}`, fields: () => [["shared", "on"]], allowed: (p) => p.includes("chart_access") },
+  { method: "GET", path: () => `/admin/photos/${ids.patient}`, allowed: (p) => p.includes("chart_access") || p.includes("admin_view_pet_owner_portal") || p.includes("admin_manage_pet_owner_portal") },
+  { method: "GET", path: () => "/admin/audit", allowed: (p) => p.includes("view_audit_log") },
+  { method: "GET", path: () => "/admin/audit.csv", allowed: (p) => p.includes("view_audit_log") },
+];
+
+describe("every admin route checks its permission on the server", () => {
+  const roles: { name: string; permissions: Permission[] }[] = [{ name: "No permissions", permissions: [] }, ...PERMISSIONS.map((p) => ({ name: `Only ${p}`, permissions: [p] }))];
+  const cookies = new Map<string, string>();
+
+  beforeAll(async () => {
+    const passwordHash = await hashPassword("matrix-password-1");
+    await withPractice(db.owner.db, happyPaws, async (trx) => {
+      for (const role of roles) {
+        const { id } = await trx.insertInto("staff_roles").values({ practice_id: happyPaws.id, name: role.name, permissions: role.permissions }).returning("id").executeTakeFirstOrThrow();
+        const email = `${role.name.replace(/\W+/g, "-").toLowerCase()}@happypaws.example.com`;
+        await trx.insertInto("staff_members").values({ practice_id: happyPaws.id, name: role.name, email, role_id: id, password_hash: passwordHash }).execute();
+      }
+    });
+    for (const role of roles) cookies.set(role.name, await staffCookieFor(db, happyPaws, `${role.name.replace(/\W+/g, "-").toLowerCase()}@happypaws.example.com`));
+  });
+
+  it(`answers ${ROUTES.length} routes × ${PERMISSIONS.length + 1} roles as the permission says`, async () => {
+    const wrong: string[] = [];
+    for (const role of roles) {
+      for (const route of ROUTES) {
+        const cookie = cookies.get(role.name)!;
+        const res = route.method === "GET" ? await get(cookie, route.path()) : await post(cookie, route.path(), await route.fields!());
+        const expected = route.allowed(role.permissions);
+        const got = res.status !== 403;
+        if (expected !== got || res.status >= 500) wrong.push(`${role.name}: ${route.method} ${route.path()} → ${res.status}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("hides from the navigation what a role cannot use", async () => {
+    const onlyAudit = await get(cookies.get("Only view_audit_log")!, "/admin");
+    expect(onlyAudit.body).toContain('href="/admin/audit"');
+    expect(onlyAudit.body).not.toContain('href="/admin/portal-settings"');
+    expect(onlyAudit.body).not.toContain('href="/admin/clients"');
+  });
+
+  it("shows settings read-only to staff who may only view them", async () => {
+    const res = await get(cookies.get("Only admin_view_pet_owner_portal")!, "/admin/portal-settings");
+    expect(res.body).toContain("You can view these settings");
+    expect(res.body).not.toContain("Save settings");
+  });
+});
+
+describe("staff sign-in", () => {
+  const signIn = (email: string, password: string, extra: Record<string, string> = {}) => post("", "/admin/login", [["email", email], ["password", password]], extra);
+
+  it("signs the demo owner in with a host-only staff cookie, separate from client sessions", async () => {
+    const res = await signIn("Owner@HappyPaws.example.com ", DEMO_STAFF_PASSWORD);
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe("/admin");
+    const cookie = [res.headers["set-cookie"]].flat().join();
+    expect(cookie).toMatch(/^portico_staff=[a-z0-9]{40}; HttpOnly; Max-Age=43200; Path=\/; SameSite=Lax$/);
+  });
+
+  it("answers a wrong password and an unknown account with the same words", async () => {
+    const wrong = await signIn("owner@happypaws.example.com", "not-the-password", { "x-test": "1" });
+    const unknown = await signIn("nobody@happypaws.example.com", "not-the-password");
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    const message = (body: string) => /role="alert">([^<]+)</.exec(body)?.[1];
+    expect(message(wrong.body)).toBe(message(unknown.body));
+    expect(message(wrong.body)).toContain("do not match an account");
+  });
+
+  it("limits attempts per account", async () => {
+    for (let i = 0; i < 10; i++) await signIn("jordan.lee@happypaws.example.com", `wrong-${i}`);
+    const res = await signIn("jordan.lee@happypaws.example.com", DEMO_STAFF_PASSWORD);
+    expect(res.status).toBe(401);
+    expect(res.body).toContain("Too many attempts");
+  });
+
+  it("does not let a Happy Paws staff session into Riverside's admin", async () => {
+    const res = await get(owner, "/admin", RIVERSIDE);
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe("/admin/login?next=%2Fadmin");
+  });
+
+  it("ends sessions after 30 minutes idle, after 12 hours, and at once when the person is deactivated", async () => {
+    const cookie = await staffCookieFor(db, happyPaws, "sam.rivera@happypaws.example.com");
+    try {
+      server.clock.advance(25 * 60_000);
+      expect((await get(cookie, "/admin")).status).toBe(200);
+      server.clock.advance(31 * 60_000);
+      expect((await get(cookie, "/admin")).status).toBe(302);
+
+      server.clock.reset();
+      const busy = await staffCookieFor(db, happyPaws, "sam.rivera@happypaws.example.com");
+      for (let hour = 1; hour <= 12; hour++) {
+        server.clock.advance(25 * 60_000);
+        const res = await get(busy, "/admin");
+        if (hour * 25 < 12 * 60) expect(res.status).toBe(200);
+      }
+      server.clock.advance(12 * 3_600_000);
+      expect((await get(busy, "/admin")).status).toBe(302);
+
+      server.clock.reset();
+      const active = await staffCookieFor(db, happyPaws, "sam.rivera@happypaws.example.com");
+      await withPractice(db.owner.db, happyPaws, (trx) => trx.updateTable("staff_members").set({ active: false }).where("email", "=", "sam.rivera@happypaws.example.com").execute());
+      expect((await get(active, "/admin")).status).toBe(302);
+    } finally {
+      server.clock.reset();
+      await withPractice(db.owner.db, happyPaws, (trx) => trx.updateTable("staff_members").set({ active: true }).where("email", "=", "sam.rivera@happypaws.example.com").execute());
+    }
+  });
+});
+
+describe("portal settings", () => {
+  it("disabling signs clients out at once, keeps every setting, and re-enabling restores them exactly", async () => {
+    const maria = await sessionCookieFor(db, happyPaws, "maria.lopez@example.com");
+    expect((await get(maria, "/home")).status).toBe(200);
+    const before = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("practice_settings").select(["shared_categories", "diagnostics_share_status"]).executeTakeFirstOrThrow());
+
+    expect((await post(owner, "/admin/portal-settings", await settingsForm({ portalEnabled: false }))).status).toBe(200);
+    expect((await get(maria, "/home")).status).toBe(302);
+    expect((await get("", "/", HAPPY)).body).toContain("is not available at the moment");
+
+    expect((await post(owner, "/admin/portal-settings", await settingsForm({ portalEnabled: true }))).status).toBe(200);
+    const after = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("practice_settings").select(["portal_enabled", "shared_categories", "diagnostics_share_status"]).executeTakeFirstOrThrow());
+    expect(after).toEqual({ ...before, portal_enabled: true });
+
+    const audit = await withPractice(db.owner.db, happyPaws, (trx) =>
+      trx.selectFrom("audit_events").select("details").where("action", "=", "staff.portal_settings_changed").orderBy("seq").execute(),
+    );
+    expect(audit.slice(-2).map((a) => a.details)).toEqual([
+      { before: { portalEnabled: true }, after: { portalEnabled: false } },
+      { before: { portalEnabled: false }, after: { portalEnabled: true } },
+    ]);
+  });
+
+  it("refuses invalid input with a clear message and changes nothing", async () => {
+    const res = await post(owner, "/admin/portal-settings", [["intent", "save"], ["diagnosticsShareStatus", "whenever"], ["sharedCategories", "secrets"]]);
+    expect(res.status).toBe(400);
+    const settings = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("practice_settings").select(["portal_enabled", "diagnostics_share_status"]).executeTakeFirstOrThrow());
+    expect(settings).toEqual({ portal_enabled: true, diagnostics_share_status: "to_share" });
+  });
+
+  it("offers direct booking only to single-location practices", async () => {
+    const fields = await settingsForm();
+    fields.push(["directBooking", "on"]);
+    const res = await post(owner, "/admin/portal-settings", fields);
+    expect(res.status).toBe(200);
+    const riversideOwner = await staffCookieFor(db, (await server.registry.resolve("riverside-physio"))!, "owner@riversidephysio.example.com");
+    const page = await get(riversideOwner, "/admin/portal-settings", RIVERSIDE);
+    expect(page.body).toContain("available to single-location practices only; this practice has 2 locations");
+  });
+
+  it("changing the lab-results threshold changes what clients see", async () => {
+    const maria = await sessionCookieFor(db, happyPaws, "maria.lopez@example.com");
+    expect((await get(maria, "/records")).body).not.toContain("Urinalysis");
+    await post(owner, "/admin/portal-settings", await settingsForm({ threshold: "to_review" }));
+    expect((await get(maria, "/records")).body).toContain("Urinalysis");
+    await post(owner, "/admin/portal-settings", await settingsForm({ threshold: "to_share" }));
+  });
+});
+
+describe("clients, records and portal access", () => {
+  it("finds clients by name, email, phone and pet name", async () => {
+    for (const q of ["lop", "Maria", "maria@lopez", "010-2231", "Bisc"]) {
+      const res = await get(owner, `/admin/clients?q=${encodeURIComponent(q)}`);
+      expect(res.body, q).toContain(`/admin/clients/${ids.client}`);
+    }
+    expect((await get(owner, "/admin/clients?q=zzz")).body).toContain("No clients match");
+  });
+
+  it("a record's sharing switch changes what the client sees at once, and is audited", async () => {
+    const maria = await sessionCookieFor(db, happyPaws, "maria.lopez@example.com");
+    expect((await get(maria, `/records/${ids.document}`)).status).toBe(200);
+    const off = await post(owner, `/admin/documents/${ids.document}`, [["shared", "off"], ["returnTo", `/admin/clients/${ids.client}`]]);
+    expect(off.status).toBe(302);
+    expect(off.headers.location).toBe(`/admin/clients/${ids.client}`);
+    expect((await get(maria, `/records/${ids.document}`)).status).toBe(404);
+    await post(owner, `/admin/documents/${ids.document}`, [["shared", "on"], ["returnTo", "https://evil.example/"]]);
+    expect((await get(maria, `/records/${ids.document}`)).status).toBe(200);
+    const audit = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("audit_events").select("details").where("action", "=", "staff.document_sharing_changed").where("subject_id", "=", ids.document).orderBy("seq").execute());
+    expect(audit.map((a) => a.details)).toEqual([
+      { before: { portalShared: true }, after: { portalShared: false } },
+      { before: { portalShared: false }, after: { portalShared: true } },
+    ]);
+  });
+
+  it("the client page marks alternative contacts and portal confirmations", async () => {
+    const res = await get(owner, `/admin/clients/${ids.client}`);
+    expect(res.body).toContain("Carlos Lopez");
+    expect(res.body).toContain("Alternative contacts cannot sign in");
+    expect(res.body).toContain("confirmed in the portal");
+    expect(res.body).toContain("Portal access");
+  });
+
+  it("blocking ends the client's sessions at once; unblocking lets them back", async () => {
+    const maria = await sessionCookieFor(db, happyPaws, "maria.lopez@example.com");
+    expect((await post(owner, `/admin/clients/${ids.client}`, [["intent", "block"]])).status).toBe(302);
+    expect((await get(maria, "/home")).status).toBe(302);
+    expect((await get(owner, `/admin/clients/${ids.client}`)).body).toContain("Unblock portal access");
+    expect((await post(owner, `/admin/clients/${ids.client}`, [["intent", "unblock"]])).status).toBe(302);
+    const again = await sessionCookieFor(db, happyPaws, "maria.lopez@example.com");
+    expect((await get(again, "/home")).status).toBe(200);
+    const actions = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("audit_events").select("action").where("subject_id", "=", ids.client).where("action", "like", "staff.client_portal_%").orderBy("seq").execute());
+    expect(actions.map((a) => a.action)).toEqual(["staff.client_portal_blocked", "staff.client_portal_unblocked"]);
+  });
+
+  it("answers 404 for another practice's client or record", async () => {
+    const riverside = (await server.registry.resolve("riverside-physio"))!;
+    const theirs = await withPractice(db.owner.db, riverside, async (trx) => ({
+      client: (await trx.selectFrom("clients").select("id").executeTakeFirstOrThrow()).id,
+      document: (await trx.selectFrom("documents").select("id").executeTakeFirstOrThrow()).id,
+    }));
+    expect((await get(owner, `/admin/clients/${theirs.client}`)).status).toBe(404);
+    expect((await get(owner, `/admin/documents/${theirs.document}`)).status).toBe(404);
+    expect((await post(owner, `/admin/documents/${theirs.document}`, [["shared", "off"]])).status).toBe(404);
+  });
+});
+
+describe("forgery and the audit log", () => {
+  it("refuses every admin form posted from a sibling practice with 403", async () => {
+    for (const [path, fields] of [
+      ["/admin/portal-settings", await settingsForm()],
+      [`/admin/clients/${ids.client}`, [["intent", "block"]]],
+      [`/admin/documents/${ids.document}`, [["shared", "off"]]],
+      ["/admin/logout", []],
+      ["/admin/login", [["email", "owner@happypaws.example.com"], ["password", DEMO_STAFF_PASSWORD]]],
+    ] as [string, [string, string][]][]) {
+      const res = await post(owner, path, fields, { origin: `http://${RIVERSIDE}` });
+      expect(res.status, path).toBe(403);
+    }
+    const client = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("clients").select("portal_blocked").where("id", "=", ids.client).executeTakeFirstOrThrow());
+    expect(client.portal_blocked).toBe(false);
+  });
+
+  it("lists, filters and exports events; the runtime role can neither change nor delete them", async () => {
+    const page = await get(owner, "/admin/audit?action=staff.client_portal_blocked");
+    expect(page.body).toContain("staff.client_portal_blocked");
+    expect(page.body).not.toContain("staff.document_sharing_changed</td>");
+    const csv = await get(owner, "/admin/audit.csv?action=staff.document_sharing_changed");
+    expect(csv.headers["content-type"]).toBe("text/csv; charset=utf-8");
+    const lines = csv.body.trim().split("\r\n");
+    expect(lines[0]).toBe("time_utc,time_local,actor,actor_type,action,subject,ip,details");
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(lines.slice(1).every((line) => line.includes('"staff.document_sharing_changed"'))).toBe(true);
+
+    await expect(withPractice(db.app.db, happyPaws, (trx) => trx.deleteFrom("audit_events").execute())).rejects.toSatisfy((e) => errorCode(e) === "42501");
+    await expect(withPractice(db.app.db, happyPaws, (trx) => trx.updateTable("audit_events").set({ action: "rewritten" }).execute())).rejects.toSatisfy((e) => errorCode(e) === "42501");
+  });
+});
+
+describe("staff management", () => {
+  it("the database keeps at least one active staff member who can manage staff", async () => {
+    const attempt = withPractice(db.owner.db, happyPaws, (trx) =>
+      trx.updateTable("staff_roles").set({ permissions: sql`array_remove(permissions, 'manage_staff')` }).where("permissions", "@>", sql<string[]>`array['manage_staff']`).execute(),
+    );
+    await expect(attempt).rejects.toThrow(/at least one active staff member must be able to manage staff/);
+    const managers = await withPractice(db.owner.db, happyPaws, (trx) =>
+      trx.selectFrom("staff_roles").select("name").where(sql<boolean>`'manage_staff' = any(permissions)`).orderBy("name").execute(),
+    );
+    expect(managers.map((m) => m.name)).toEqual(["Only manage_staff", "Owner", "Practice manager"]);
+  });
+});
