@@ -144,6 +144,17 @@ export type StaffRolesTable = {
   created_at: Timestamp;
 };
 
+export type StaffInvitationsTable = {
+  practice_id: string;
+  id: Generated<string>;
+  staff_id: string;
+  token_hash: Buffer;
+  created_at: Date;
+  expires_at: Date;
+  used_at: Date | null;
+  invited_by: string | null;
+};
+
 export type StaffSessionsTable = {
   practice_id: string;
   id: string;
@@ -331,6 +342,7 @@ export type Database = {
   patient_photos: PatientPhotosTable;
   staff_roles: StaffRolesTable;
   staff_sessions: StaffSessionsTable;
+  staff_invitations: StaffInvitationsTable;
   "mail.outbox": OutboxTable;
 };
 

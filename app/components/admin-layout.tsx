@@ -9,6 +9,7 @@ type Section = { to: string; label: string; visible: (permissions: readonly Perm
 export const ADMIN_SECTIONS: Section[] = [
   { to: "/admin/clients", label: "Clients", visible: (p) => p.includes("chart_access") || p.includes("manage_client_portal_access") },
   { to: "/admin/portal-settings", label: "Portal settings", visible: canViewPortalSettings },
+  { to: "/admin/staff", label: "Staff", visible: (p) => p.includes("manage_staff") },
   { to: "/admin/audit", label: "Audit log", visible: (p) => p.includes("view_audit_log") },
 ];
 

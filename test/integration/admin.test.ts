@@ -80,6 +80,8 @@ const ROUTES: Route[] = [
   { method: "GET", path: () => `/admin/documents/${ids.document}`, allowed: (p) => p.includes("chart_access") },
   { method: "POST", path: () => `/admin/documents/${ids.document}`, fields: () => [["shared", "on"]], allowed: (p) => p.includes("chart_access") },
   { method: "GET", path: () => `/admin/photos/${ids.patient}`, allowed: (p) => p.includes("chart_access") || p.includes("admin_view_pet_owner_portal") || p.includes("admin_manage_pet_owner_portal") },
+  { method: "GET", path: () => "/admin/staff", allowed: (p) => p.includes("manage_staff") },
+  { method: "POST", path: () => "/admin/staff", fields: () => [["intent", "resend"], ["staffId", "00000000-0000-4000-8000-000000000000"]], allowed: (p) => p.includes("manage_staff") },
   { method: "GET", path: () => "/admin/audit", allowed: (p) => p.includes("view_audit_log") },
   { method: "GET", path: () => "/admin/audit.csv", allowed: (p) => p.includes("view_audit_log") },
 ];
@@ -330,14 +332,92 @@ describe("forgery and the audit log", () => {
 });
 
 describe("staff management", () => {
+  async function latestInvitationPath(): Promise<string> {
+    const row = await db.owner.db.selectFrom("mail.outbox").select("text").where("kind", "=", "staff_invitation").orderBy("created_at", "desc").limit(1).executeTakeFirstOrThrow();
+    return new URL(/https?:\/\/\S+\/admin\/invitation\/[A-Za-z0-9_-]+/.exec(row.text)![0]).pathname;
+  }
+
+  it("invites by email; the link lets the person choose a password once, and signs them in", async () => {
+    const roles = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("staff_roles").select(["id", "name"]).execute());
+    const vet = roles.find((r) => r.name === "Veterinarian")!;
+    const invited = await post(owner, "/admin/staff", [["intent", "invite"], ["name", "Dr. Ana Silva"], ["email", "Ana.Silva@happypaws.example.com"], ["roleId", vet.id]]);
+    expect(invited.status).toBe(200);
+    expect(invited.body).toContain("An invitation is on its way to ana.silva@happypaws.example.com.");
+    expect((await get(owner, "/admin/staff")).body).toContain("Invitation sent");
+
+    const path = await latestInvitationPath();
+    const page = await get("", path);
+    expect(page.body).toContain("Welcome, <!-- -->Dr. Ana Silva");
+    const weak = await post("", path, [["password", "password1234"], ["confirmPassword", "password1234"]]);
+    expect(weak.status).toBe(400);
+    expect(weak.body).toContain("too common");
+    const mismatch = await post("", path, [["password", "a-strong-new-password"], ["confirmPassword", "something-else-entirely"]]);
+    expect(mismatch.body).toContain("not the same");
+
+    const accepted = await post("", path, [["password", "a-strong-new-password"], ["confirmPassword", "a-strong-new-password"]]);
+    expect(accepted.status).toBe(302);
+    expect(accepted.headers.location).toBe("/admin");
+    const cookie = [accepted.headers["set-cookie"]].flat().join().split(";")[0]!;
+    expect((await get(cookie, "/admin")).body).toContain("Dr. Ana Silva");
+    expect((await get(cookie, "/admin/clients")).status).toBe(200);
+    expect((await get(cookie, "/admin/staff")).status).toBe(403);
+
+    expect((await get("", path)).body).toContain("already been used");
+    const signIn = await post("", "/admin/login", [["email", "ana.silva@happypaws.example.com"], ["password", "a-strong-new-password"]]);
+    expect(signIn.status).toBe(302);
+  });
+
+  it("invitations expire after 3 days", async () => {
+    const roles = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("staff_roles").select(["id", "name"]).execute());
+    await post(owner, "/admin/staff", [["intent", "invite"], ["name", "Late Starter"], ["email", "late@happypaws.example.com"], ["roleId", roles[0]!.id]]);
+    const path = await latestInvitationPath();
+    server.clock.advance(2 * 86_400_000);
+    expect((await get("", path)).body).toContain("Welcome");
+    server.clock.advance(86_400_000 + 60_000);
+    try {
+      expect((await get("", path)).body).toContain("This invitation has expired");
+      const late = await post("", path, [["password", "a-strong-new-password"], ["confirmPassword", "a-strong-new-password"]]);
+      expect(late.status).toBe(400);
+    } finally {
+      server.clock.reset();
+    }
+  });
+
+  it("deactivating someone ends their sessions at once, and is audited", async () => {
+    const cookie = await staffCookieFor(db, happyPaws, "emily.carter@happypaws.example.com");
+    const emily = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("staff_members").select("id").where("email", "=", "emily.carter@happypaws.example.com").executeTakeFirstOrThrow());
+    expect((await get(cookie, "/admin")).status).toBe(200);
+    expect((await post(owner, "/admin/staff", [["intent", "deactivate"], ["staffId", emily.id]])).body).toContain("was deactivated");
+    expect((await get(cookie, "/admin")).status).toBe(302);
+    await post(owner, "/admin/staff", [["intent", "reactivate"], ["staffId", emily.id]]);
+    const actions = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("audit_events").select("action").where("subject_id", "=", emily.id).orderBy("seq").execute());
+    expect(actions.map((a) => a.action)).toEqual(["staff.deactivated", "staff.reactivated"]);
+  });
+
+  it("refuses, with a clear message, a role change that would leave nobody able to manage staff", async () => {
+    const managerRoles = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("staff_roles").select(["id", "name"]).where(sql<boolean>`'manage_staff' = any(permissions)`).execute());
+    const keep = managerRoles.find((r) => r.name === "Owner")!;
+    // Strip manage_staff from every other role first (allowed: the owner still has it)…
+    for (const role of managerRoles.filter((r) => r.id !== keep.id)) {
+      const res = await post(owner, "/admin/staff", [["intent", "save-role"], ["roleId", role.id], ["name", role.name], ["permissions", "chart_access"]]);
+      expect(res.status, role.name).toBe(200);
+    }
+    // …then the owner role itself: refused, and nothing changes.
+    const res = await post(owner, "/admin/staff", [["intent", "save-role"], ["roleId", keep.id], ["name", "Owner"], ["permissions", "chart_access"]]);
+    expect(res.status).toBe(400);
+    expect(res.body).toContain("At least one active staff member must always be able to manage staff.");
+    expect((await get(owner, "/admin/staff")).status).toBe(200);
+  });
+
   it("the database keeps at least one active staff member who can manage staff", async () => {
+    const managerRoles = () =>
+      withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("staff_roles").select("name").where(sql<boolean>`'manage_staff' = any(permissions)`).orderBy("name").execute());
+    const before = await managerRoles();
+    expect(before.length).toBeGreaterThan(0);
     const attempt = withPractice(db.owner.db, happyPaws, (trx) =>
       trx.updateTable("staff_roles").set({ permissions: sql`array_remove(permissions, 'manage_staff')` }).where("permissions", "@>", sql<string[]>`array['manage_staff']`).execute(),
     );
     await expect(attempt).rejects.toThrow(/at least one active staff member must be able to manage staff/);
-    const managers = await withPractice(db.owner.db, happyPaws, (trx) =>
-      trx.selectFrom("staff_roles").select("name").where(sql<boolean>`'manage_staff' = any(permissions)`).orderBy("name").execute(),
-    );
-    expect(managers.map((m) => m.name)).toEqual(["Only manage_staff", "Owner", "Practice manager"]);
+    expect(await managerRoles()).toEqual(before);
   });
 });

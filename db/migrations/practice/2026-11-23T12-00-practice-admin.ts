@@ -59,6 +59,23 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`.execute(db);
   await sql`create index staff_sessions_staff_idx on staff_sessions (practice_id, staff_id)`.execute(db);
 
+  // Invitations: a 3-day, single-use link to set one's own password. Only a SHA-256 of the token is stored.
+  await sql`
+    create table staff_invitations (
+      practice_id uuid not null,
+      id uuid not null default gen_random_uuid(),
+      staff_id uuid not null,
+      token_hash bytea not null,
+      created_at timestamptz not null,
+      expires_at timestamptz not null,
+      used_at timestamptz,
+      invited_by uuid,
+      primary key (practice_id, id),
+      foreign key (practice_id, staff_id) references staff_members (practice_id, id) on delete cascade
+    )`.execute(db);
+  await sql`create unique index staff_invitations_token_idx on staff_invitations (practice_id, token_hash)`.execute(db);
+  await sql`create index staff_invitations_staff_idx on staff_invitations (practice_id, staff_id)`.execute(db);
+
   await sql`
     alter table practice_settings
       add column direct_booking_enabled boolean not null default false`.execute(db);
@@ -93,6 +110,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await isolate(db, "staff_roles", "select, insert, update, delete");
   await isolate(db, "staff_sessions", "select, insert, update, delete");
+  await isolate(db, "staff_invitations", "select, insert, update");
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
@@ -100,6 +118,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop trigger staff_members_keep_a_manager on staff_members`.execute(db);
   await sql`drop function keep_a_staff_manager()`.execute(db);
   await sql`alter table practice_settings drop column direct_booking_enabled`.execute(db);
+  await sql`drop table staff_invitations`.execute(db);
   await sql`drop table staff_sessions`.execute(db);
   await sql`alter table staff_members drop constraint staff_members_role_fk, drop column role_id, drop column password_hash, drop column last_sign_in_at`.execute(db);
   await sql`drop table staff_roles`.execute(db);

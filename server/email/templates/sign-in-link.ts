@@ -1,3 +1,5 @@
+import { escapeHtml } from "./escape";
+
 /**
  * The sign-in email: one button, the link spelled out for clients whose mail hides buttons, who to contact, and
  * nothing that tracks (no images, no third-party resources).
@@ -10,9 +12,6 @@ export type SignInLinkEmail = {
   practiceEmail: string | null;
 };
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
-}
 
 function contactLine(email: SignInLinkEmail): string | undefined {
   const ways = [email.practicePhone, email.practiceEmail].filter(Boolean);
