@@ -1,4 +1,3 @@
-import { sql } from "kysely";
 import { z } from "zod";
 import type { PracticeTransaction } from "../../db/with-practice.server";
 import { recordAudit } from "../../server/audit.server";
@@ -74,7 +73,7 @@ export async function issueSignInLinks(input: { site: PracticeSite; email: strin
       .selectFrom("client_emails as e")
       .innerJoin("clients as c", (join) => join.onRef("c.practice_id", "=", "e.practice_id").onRef("c.id", "=", "e.client_id"))
       .select(["e.id as emailId", "e.email", "c.id as clientId", "c.first_name"])
-      .where(sql<string>`lower(e.email)`, "=", email)
+      .where("e.email_key", "=", email)
       .where("c.status", "=", "active")
       .where("c.portal_blocked", "=", false)
       .execute();
@@ -212,7 +211,7 @@ export async function redeemSignInLink(context: PorticoLoadContext, token: strin
       .where("c.id", "=", link.client_id)
       .where("e.id", "=", link.client_email_id)
       // The address must still be the one the link was mailed to.
-      .where(sql<string>`lower(e.email)`, "=", link.email)
+      .where("e.email_key", "=", link.email)
       .executeTakeFirst();
     if (!client || client.status !== "active" || client.portal_blocked || !client.portal_enabled) {
       await audit(trx, "client.sign_in_failed", { reason: "not_allowed" }, link.client_id);

@@ -340,7 +340,8 @@ describe("sessions", () => {
     try {
       expect((await home(cookie)).status).toBe(302);
     } finally {
-      await withPractice(db.owner.db, happyPaws, (trx) => trx.insertInto("client_emails").values(removed).execute());
+      const { email_key: _generated, ...restorable } = removed;
+      await withPractice(db.owner.db, happyPaws, (trx) => trx.insertInto("client_emails").values(restorable).execute());
     }
   });
 

@@ -1,4 +1,3 @@
-import { sql } from "kysely";
 import { withPractice } from "../../db/with-practice.server";
 import { clientSessions } from "../../server/auth/client-session.server";
 import { staffSessions } from "../../server/auth/staff-session.server";
@@ -11,7 +10,7 @@ export async function sessionCookieFor(db: TestDatabase, practice: Practice, ema
     const row = await trx
       .selectFrom("client_emails")
       .select(["id", "client_id", "email"])
-      .where(sql<string>`lower(email)`, "=", email.toLowerCase())
+      .where("email_key", "=", email.toLowerCase())
       .executeTakeFirstOrThrow();
     const setCookie = await clientSessions(trx, practice.id, { secure: false, now: () => new Date() }).create({
       clientId: row.client_id,
@@ -27,7 +26,7 @@ export async function sessionCookieFor(db: TestDatabase, practice: Practice, ema
 /** Signs a staff member in directly: returns the Cookie header value for their staff session. */
 export async function staffCookieFor(db: TestDatabase, practice: Practice, email: string): Promise<string> {
   return withPractice(db.app.db, practice, async (trx) => {
-    const staff = await trx.selectFrom("staff_members").select("id").where(sql<string>`lower(email)`, "=", email.toLowerCase()).executeTakeFirstOrThrow();
+    const staff = await trx.selectFrom("staff_members").select("id").where("email_key", "=", email.toLowerCase()).executeTakeFirstOrThrow();
     const setCookie = await staffSessions(trx, practice.id, { secure: false, now: () => new Date() }).create({ staffId: staff.id, ip: "127.0.0.1", userAgent: "test fixture" });
     return setCookie.split(";")[0]!;
   });

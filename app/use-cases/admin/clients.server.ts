@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { z } from "zod";
 import type { DocumentCategory } from "../../../db/schema";
+import type { PracticeTransaction } from "../../../db/with-practice.server";
 import { recordAudit } from "../../../server/audit.server";
 import { canViewPortalSettings, type Permission } from "../../admin/permissions";
 import { CATEGORY_LABELS } from "../../categories";
@@ -33,9 +34,54 @@ function decodeCursor(cursor: string | undefined): [string, string, string] | un
   return undefined;
 }
 
+/** `column` starts with `prefix`, as a byte-wise range: `~>=~` and `~<~` are leakproof and match text_pattern_ops. */
+function startsWith(column: string, prefix: string) {
+  return sql<boolean>`(${sql.ref(column)} ~>=~ ${prefix} and ${sql.ref(column)} ~<~ ${`${prefix}\u{10FFFF}`})`;
+}
+
+/** The directory query for one page (exported for the query-plan test). */
+export function directoryQuery(trx: PracticeTransaction, q: string, cursor: [string, string, string] | undefined) {
+  const term = q.trim().toLowerCase().replace(/\s+/g, " ");
+  const digits = q.replace(/\D/g, "");
+  let query = trx
+    .selectFrom("clients as c")
+    .select(["c.id", "c.first_name", "c.last_name", "c.phone", "c.status", "c.portal_blocked", "c.last_name_key", "c.first_name_key"])
+    .select((eb) => [
+      eb.selectFrom("client_emails as e").select("e.email").whereRef("e.client_id", "=", "c.id").orderBy("e.is_primary", "desc").limit(1).as("email"),
+      eb.selectFrom("patients as p").select(sql<string>`string_agg(p.name, ', ' order by p.name)`.as("names")).whereRef("p.client_id", "=", "c.id").as("patients"),
+    ]);
+  if (term) {
+    // One index range scan per way of matching, unioned into a small set of ids: an OR of these would make
+    // Postgres walk the whole directory. `startsWith` compares byte-wise with leakproof operators, so it stays an
+    // index condition under row-level security (LIKE would not).
+    let matches = trx
+      .selectFrom("clients")
+      .select("id as client_id")
+      .where(startsWith("last_name_key", term))
+      .union(trx.selectFrom("clients").select("id as client_id").where(startsWith("first_name_key", term)))
+      .union(trx.selectFrom("client_emails").select("client_id").where(startsWith("email_key", term)))
+      .union(trx.selectFrom("patients").select("client_id").where(startsWith("name_key", term)));
+    // "maria lop": a first-name prefix and a last-name prefix.
+    const [first, ...rest] = term.split(" ");
+    if (first && rest.length > 0) {
+      matches = matches.union(trx.selectFrom("clients").select("id as client_id").where(startsWith("first_name_key", first)).where(startsWith("last_name_key", rest.join(" "))));
+    }
+    // The end of a phone number ("2231", "010-2231"), matched on the reversed digits.
+    if (digits.length >= 4) {
+      matches = matches.union(trx.selectFrom("clients").select("id as client_id").where(startsWith("phone_digits_reversed", [...digits].reverse().join(""))));
+    }
+    query = query.where("c.id", "in", matches);
+  }
+  if (cursor) {
+    query = query.where(sql<boolean>`(c.last_name_key, c.first_name_key, c.id) > (${cursor[0]}, ${cursor[1]}, ${cursor[2]}::uuid)`);
+  }
+  return query.orderBy("c.last_name_key").orderBy("c.first_name_key").orderBy("c.id").limit(PAGE_SIZE + 1);
+}
+
 /**
- * The client directory: search by name, email or patient name (prefixes, index-backed) or by phone digits, in pages of 25
- * ordered by last name. Fast for tens of thousands of clients.
+ * The client directory: search by name, email or patient name (prefixes) or by the last digits of a phone number,
+ * in pages of 25 ordered by last name. Every branch is index-backed, so it stays fast at tens of thousands of clients
+ * (test/integration/client-directory-plans.test.ts checks the plans).
  */
 export async function searchClients(context: PorticoLoadContext, request: Request) {
   const params = Object.fromEntries(new URL(request.url).searchParams);
@@ -43,33 +89,7 @@ export async function searchClients(context: PorticoLoadContext, request: Reques
   const q = parsed.success ? parsed.data.q : "";
   const cursor = decodeCursor(parsed.success ? parsed.data.after : undefined);
   return adminPage(context, request, seesClients, async ({ trx }) => {
-    const term = q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
-    const digits = q.replace(/\D/g, "");
-    let query = trx
-      .selectFrom("clients as c")
-      .select(["c.id", "c.first_name", "c.last_name", "c.phone", "c.status", "c.portal_blocked", sql<string>`lower(c.last_name)`.as("last_key"), sql<string>`lower(c.first_name)`.as("first_key")])
-      .select((eb) => [
-        eb.selectFrom("client_emails as e").select("e.email").whereRef("e.client_id", "=", "c.id").orderBy("e.is_primary", "desc").limit(1).as("email"),
-        eb.selectFrom("patients as p").select(sql<string>`string_agg(p.name, ', ' order by p.name)`.as("names")).whereRef("p.client_id", "=", "c.id").as("patients"),
-      ]);
-    if (term) {
-      query = query.where((eb) => {
-        const prefix = `${term}%`;
-        const conditions = [
-          eb(sql`lower(c.last_name)`, "like", prefix),
-          eb(sql`lower(c.first_name)`, "like", prefix),
-          eb(sql`lower(c.first_name || ' ' || c.last_name)`, "like", prefix),
-          eb.exists(eb.selectFrom("client_emails as e").select("e.id").whereRef("e.client_id", "=", "c.id").where(sql`lower(e.email)`, "like", prefix)),
-          eb.exists(eb.selectFrom("patients as p").select("p.id").whereRef("p.client_id", "=", "c.id").where(sql`lower(p.name)`, "like", prefix)),
-        ];
-        if (digits.length >= 4) conditions.push(eb(sql`regexp_replace(coalesce(c.phone, ''), '\\D', '', 'g')`, "like", `%${digits}%`));
-        return eb.or(conditions);
-      });
-    }
-    if (cursor) {
-      query = query.where(sql<boolean>`(lower(c.last_name), lower(c.first_name), c.id) > (${cursor[0]}, ${cursor[1]}, ${cursor[2]}::uuid)`);
-    }
-    const rows = await query.orderBy(sql`lower(c.last_name)`).orderBy(sql`lower(c.first_name)`).orderBy("c.id").limit(PAGE_SIZE + 1).execute();
+    const rows = await directoryQuery(trx, q, cursor).execute();
     const visible = rows.slice(0, PAGE_SIZE);
     const last = visible.at(-1);
     return {
@@ -77,7 +97,7 @@ export async function searchClients(context: PorticoLoadContext, request: Reques
       clients: visible.map(
         (r): ClientRow => ({ id: r.id, name: `${r.last_name}, ${r.first_name}`, email: r.email, phone: r.phone, patients: r.patients ?? "", status: r.status, portalBlocked: r.portal_blocked }),
       ),
-      next: rows.length > PAGE_SIZE && last ? encodeCursor({ last: last.last_key, first: last.first_key, id: last.id }) : null,
+      next: rows.length > PAGE_SIZE && last ? encodeCursor({ last: last.last_name_key, first: last.first_name_key, id: last.id }) : null,
     };
   });
 }

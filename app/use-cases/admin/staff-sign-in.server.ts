@@ -1,4 +1,3 @@
-import { sql } from "kysely";
 import { z } from "zod";
 import { recordAudit } from "../../../server/audit.server";
 import { verifyPassword } from "../../../server/auth/passwords.server";
@@ -36,7 +35,7 @@ export async function signInStaff(context: PorticoLoadContext, form: FormData): 
       ...(ip ? [{ bucket: `staff-login-ip:${ipBucket(ip)}`, limit: 30, windowMs: FIFTEEN_MINUTES }] : []),
     ];
     const within = await hitRateLimits(trx, practiceId, rules, now);
-    const staff = await trx.selectFrom("staff_members").select(["id", "password_hash", "active"]).where(sql<string>`lower(email)`, "=", email).executeTakeFirst();
+    const staff = await trx.selectFrom("staff_members").select(["id", "password_hash", "active"]).where("email_key", "=", email).executeTakeFirst();
     const passwordMatches = await verifyPassword(staff?.password_hash ?? null, password);
     const audit = (action: string, details: Record<string, unknown>) =>
       recordAudit(trx, practiceId, {

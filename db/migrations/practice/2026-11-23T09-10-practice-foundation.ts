@@ -1,6 +1,10 @@
 import { type Kysely, sql } from "kysely";
 
 // Frozen in time: never import application code here.
+//
+// Case-insensitive keys are stored generated columns, not lower(...) expressions: under row-level security a
+// predicate calling a function that is not leakproof (lower, LIKE) cannot be an index condition, while comparisons
+// of plain text columns can (docs/decisions/003-row-level-security.md).
 
 async function isolate(db: Kysely<any>, table: string): Promise<void> {
   await sql`alter table ${sql.table(table)} enable row level security`.execute(db);
@@ -49,11 +53,13 @@ export async function up(db: Kysely<any>): Promise<void> {
       phone text,
       status text not null default 'active' check (status in ('active', 'inactive')),
       portal_blocked boolean not null default false,
+      last_name_key text generated always as (lower(last_name)) stored,
+      first_name_key text generated always as (lower(first_name)) stored,
       created_at timestamptz not null default now(),
       updated_at timestamptz not null default now(),
       primary key (practice_id, id)
     )`.execute(db);
-  await sql`create index clients_name_idx on clients (practice_id, lower(last_name), lower(first_name))`.execute(db);
+  await sql`create index clients_name_idx on clients (practice_id, last_name_key, first_name_key, id)`.execute(db);
 
   // Emails are compared trimmed and case-insensitively; the check keeps stored values trimmed so the index matches.
   await sql`
@@ -62,14 +68,15 @@ export async function up(db: Kysely<any>): Promise<void> {
       id uuid not null default gen_random_uuid(),
       client_id uuid not null,
       email text not null check (email = btrim(email) and email ~ '^[^@[:space:]]+@[^@[:space:]]+$'),
+      email_key text generated always as (lower(email)) stored,
       is_primary boolean not null default false,
       created_at timestamptz not null default now(),
       primary key (practice_id, id),
       foreign key (practice_id, client_id) references clients (practice_id, id) on delete cascade
     )`.execute(db);
-  await sql`create unique index client_emails_unique_per_client on client_emails (practice_id, client_id, lower(email))`.execute(db);
+  await sql`create unique index client_emails_unique_per_client on client_emails (practice_id, client_id, email_key)`.execute(db);
   await sql`create unique index client_emails_one_primary on client_emails (practice_id, client_id) where is_primary`.execute(db);
-  await sql`create index client_emails_lookup_idx on client_emails (practice_id, lower(email))`.execute(db);
+  await sql`create index client_emails_lookup_idx on client_emails (practice_id, email_key text_pattern_ops)`.execute(db);
 
   await sql`
     create table alternative_contacts (
@@ -102,6 +109,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       id uuid not null default gen_random_uuid(),
       client_id uuid not null,
       name text not null,
+      name_key text generated always as (lower(name)) stored,
       species text,
       breed text,
       sex text,
@@ -120,12 +128,13 @@ export async function up(db: Kysely<any>): Promise<void> {
       id uuid not null default gen_random_uuid(),
       name text not null,
       email text not null check (email = btrim(email) and email ~ '^[^@[:space:]]+@[^@[:space:]]+$'),
+      email_key text generated always as (lower(email)) stored,
       job_title text,
       active boolean not null default true,
       created_at timestamptz not null default now(),
       primary key (practice_id, id)
     )`.execute(db);
-  await sql`create unique index staff_members_email_unique on staff_members (practice_id, lower(email))`.execute(db);
+  await sql`create unique index staff_members_email_unique on staff_members (practice_id, email_key)`.execute(db);
 
   for (const table of [
     "practice_settings",

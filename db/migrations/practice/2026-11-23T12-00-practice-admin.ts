@@ -101,11 +101,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     create constraint trigger staff_roles_keep_a_manager after update or delete on staff_roles
     deferrable initially deferred for each row execute function keep_a_staff_manager()`.execute(db);
 
-  // Prefix search in the client directory, fast for tens of thousands of clients per practice.
-  await sql`create index clients_last_name_prefix_idx on clients (practice_id, lower(last_name) text_pattern_ops)`.execute(db);
-  await sql`create index clients_first_name_prefix_idx on clients (practice_id, lower(first_name) text_pattern_ops)`.execute(db);
-  await sql`create index client_emails_prefix_idx on client_emails (practice_id, lower(email) text_pattern_ops)`.execute(db);
-  await sql`create index patients_name_prefix_idx on patients (practice_id, lower(name) text_pattern_ops)`.execute(db);
+  // Prefix search in the client directory, on the stored lower-case keys (leakproof comparisons under RLS).
+  await sql`create index clients_last_name_prefix_idx on clients (practice_id, last_name_key text_pattern_ops)`.execute(db);
+  await sql`create index clients_first_name_prefix_idx on clients (practice_id, first_name_key text_pattern_ops)`.execute(db);
+  await sql`create index patients_name_prefix_idx on patients (practice_id, name_key text_pattern_ops)`.execute(db);
+  // Staff type the end of a number ("2231", "010-2231"): its digits, reversed, make that a prefix search.
+  await sql`
+    alter table clients add column phone_digits_reversed text
+      generated always as (reverse(regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g'))) stored`.execute(db);
+  await sql`create index clients_phone_suffix_idx on clients (practice_id, phone_digits_reversed text_pattern_ops)`.execute(db);
   await sql`create index audit_events_actor_idx on audit_events (practice_id, actor_id, occurred_at desc)`.execute(db);
 
   await isolate(db, "staff_roles", "select, insert, update, delete");
