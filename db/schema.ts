@@ -46,6 +46,7 @@ export type PracticeSettingsTable = {
   shared_categories: ColumnType<DocumentCategory[], DocumentCategory[] | undefined, DocumentCategory[]>;
   diagnostics_share_status: Generated<ShareThreshold>;
   direct_booking_enabled: Generated<boolean>;
+  staff_totp_required: Generated<boolean>;
   phone: string | null;
   email: string | null;
   website: string | null;
@@ -143,6 +144,9 @@ export type StaffMembersTable = {
   role_id: string | null;
   password_hash: string | null;
   last_sign_in_at: Date | null;
+  /** TOTP key; active once totp_enabled_at is set (before that, an enrolment in progress). */
+  totp_secret: Buffer | null;
+  totp_enabled_at: Date | null;
   created_at: Timestamp;
 };
 
@@ -165,10 +169,14 @@ export type StaffInvitationsTable = {
   invited_by: string | null;
 };
 
+export type StaffSessionStage = "full" | "awaiting_code" | "enrollment_required";
+
 export type StaffSessionsTable = {
   practice_id: string;
   id: string;
   staff_id: string;
+  stage: Generated<StaffSessionStage>;
+  code_attempts: Generated<number>;
   created_at: Date;
   expires_at: Date;
   last_seen_at: Date;

@@ -11,6 +11,7 @@ export const ADMIN_SECTIONS: Section[] = [
   { to: "/admin/portal-settings", label: "Portal settings", visible: canViewPortalSettings },
   { to: "/admin/staff", label: "Staff", visible: (p) => p.includes("manage_staff") },
   { to: "/admin/audit", label: "Audit log", visible: (p) => p.includes("view_audit_log") },
+  { to: "/admin/security", label: "My security", visible: () => true },
 ];
 
 export function AdminLayout({ shell, children }: { shell: StaffShell; children: ReactNode }) {

@@ -14,7 +14,10 @@ export async function loader({ context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const result = await signInStaff(context, await request.formData());
-  if (result.ok) throw redirect(safeNext(new URL(request.url).searchParams.get("next")), { headers: { "Set-Cookie": result.cookie } });
+  if (result.ok) {
+    const next = result.next === "requested" ? safeNext(new URL(request.url).searchParams.get("next")) : result.next;
+    throw redirect(next, { headers: { "Set-Cookie": result.cookie } });
+  }
   return data({ error: result.error, email: result.email }, { status: 401 });
 }
 

@@ -2,6 +2,7 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { AdminLayout } from "~/components/admin-layout";
 import { changeStaffRole, inviteStaff, listStaff, resendInvitation, saveRole, setStaffActive } from "~/use-cases/admin/staff.server";
+import { setSecondFactorRequired } from "~/use-cases/admin/two-factor.server";
 
 export const meta: MetaFunction = () => [{ title: "Staff · Administration" }];
 
@@ -24,7 +25,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
             ? await setStaffActive(context, request, staffId, intent === "reactivate")
             : intent === "save-role"
               ? await saveRole(context, request, form)
-              : ({ ok: false, error: "Unknown action." } as const);
+              : intent === "second-factor"
+                ? await setSecondFactorRequired(context, request, form.get("required") === "on")
+                : ({ ok: false, error: "Unknown action." } as const);
   return data(result, { status: result.ok ? 200 : 400 });
 }
 
@@ -84,6 +87,7 @@ export default function StaffPage() {
                     {m.active ? "Active" : "Deactivated"}
                     {m.invitation !== "accepted" ? <span className="muted"> · {INVITATION_LABELS[m.invitation]}</span> : null}
                     {m.lastSignIn ? <span className="muted"> · last sign-in {m.lastSignIn}</span> : null}
+                    <span className="muted"> · {m.secondFactor ? "second factor on" : "no second factor"}</span>
                   </td>
                   <td>
                     <Form method="post" className="inline-form">
@@ -109,6 +113,19 @@ export default function StaffPage() {
             </tbody>
           </table>
         </div>
+      </section>
+
+      <section className="card" aria-labelledby="second-factor-heading">
+        <h2 id="second-factor-heading">Second factor</h2>
+        <Form method="post" className="stack">
+          <label className="checkbox">
+            <input type="checkbox" name="required" defaultChecked={page.secondFactorRequired} /> Require every staff member to use an authenticator app code when signing in
+          </label>
+          <p className="muted">Staff who have not set one up are asked to do so the next time they sign in.</p>
+          <button type="submit" name="intent" value="second-factor" className="button button--small">
+            Save
+          </button>
+        </Form>
       </section>
 
       <section className="card" aria-labelledby="invite-heading">

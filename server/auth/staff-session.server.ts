@@ -1,4 +1,5 @@
 import { type Adapter, type DatabaseSession, type DatabaseUser, Lucia, TimeSpan } from "lucia";
+import type { StaffSessionStage } from "../../db/schema";
 import type { PracticeTransaction } from "../../db/with-practice.server";
 import { sessionKey } from "./client-session.server";
 
@@ -13,7 +14,7 @@ export const STAFF_IDLE_MINUTES = 30;
 // Writing last_seen_at on every request would make every page a write; once a minute is precise enough.
 const LAST_SEEN_PRECISION_MS = 60_000;
 
-export type SignedInStaff = { id: string; name: string; email: string; roleName: string | null; permissions: string[] };
+export type SignedInStaff = { id: string; name: string; email: string; roleName: string | null; permissions: string[]; stage: StaffSessionStage; sessionKey: string };
 
 class StaffSessionAdapter implements Adapter {
   constructor(
@@ -27,7 +28,7 @@ class StaffSessionAdapter implements Adapter {
       .selectFrom("staff_sessions as s")
       .innerJoin("staff_members as m", (join) => join.onRef("m.practice_id", "=", "s.practice_id").onRef("m.id", "=", "s.staff_id"))
       .leftJoin("staff_roles as r", (join) => join.onRef("r.practice_id", "=", "m.practice_id").onRef("r.id", "=", "m.role_id"))
-      .select(["s.id", "s.staff_id", "s.expires_at", "s.last_seen_at", "m.name", "m.email", "m.active", "r.name as role_name", "r.permissions"])
+      .select(["s.id", "s.staff_id", "s.stage", "s.expires_at", "s.last_seen_at", "m.name", "m.email", "m.active", "r.name as role_name", "r.permissions"])
       .where("s.id", "=", sessionKey(sessionId))
       .executeTakeFirst();
     if (!row) return [null, null];
@@ -38,7 +39,7 @@ class StaffSessionAdapter implements Adapter {
     if (now.getTime() - row.last_seen_at.getTime() > LAST_SEEN_PRECISION_MS) {
       await this.trx.updateTable("staff_sessions").set({ last_seen_at: now }).where("id", "=", row.id).execute();
     }
-    return [session, { id: row.staff_id, attributes: { name: row.name, email: row.email, role_name: row.role_name, permissions: row.permissions ?? [] } }];
+    return [session, { id: row.staff_id, attributes: { name: row.name, email: row.email, role_name: row.role_name, permissions: row.permissions ?? [], stage: row.stage, session_key: row.id } }];
   }
 
   async getUserSessions(staffId: string): Promise<DatabaseSession[]> {
@@ -47,7 +48,7 @@ class StaffSessionAdapter implements Adapter {
   }
 
   async setSession(session: DatabaseSession): Promise<void> {
-    const attributes = session.attributes as unknown as { ip: string | null; user_agent: string | null };
+    const attributes = session.attributes as unknown as { ip: string | null; user_agent: string | null; stage: StaffSessionStage };
     const now = this.now();
     await this.trx
       .insertInto("staff_sessions")
@@ -55,6 +56,7 @@ class StaffSessionAdapter implements Adapter {
         practice_id: this.practiceId,
         id: sessionKey(session.id),
         staff_id: session.userId,
+        stage: attributes.stage,
         created_at: now,
         expires_at: new Date(now.getTime() + STAFF_SESSION_HOURS * 3_600_000),
         last_seen_at: now,
@@ -86,7 +88,7 @@ export function staffSessionCookieName(secure: boolean): string {
 
 export type StaffSessions = {
   validate(cookieHeader: string | null): Promise<{ staff: SignedInStaff; sessionId: string } | null>;
-  create(input: { staffId: string; ip: string | null; userAgent: string | null }): Promise<string>;
+  create(input: { staffId: string; ip: string | null; userAgent: string | null; stage?: StaffSessionStage }): Promise<string>;
   invalidate(sessionId: string): Promise<void>;
   blankCookie(): string;
 };
@@ -104,11 +106,14 @@ export function staffSessions(trx: PracticeTransaction, practiceId: string, opti
       if (!sessionId) return null;
       const { session, user } = await lucia.validateSession(sessionId);
       if (!session || !user) return null;
-      const attributes = (user as unknown as { name: string; email: string; role_name: string | null; permissions: string[] });
-      return { sessionId: session.id, staff: { id: user.id, name: attributes.name, email: attributes.email, roleName: attributes.role_name, permissions: attributes.permissions } };
+      const attributes = user as unknown as { name: string; email: string; role_name: string | null; permissions: string[]; stage: StaffSessionStage; session_key: string };
+      return {
+        sessionId: session.id,
+        staff: { id: user.id, name: attributes.name, email: attributes.email, roleName: attributes.role_name, permissions: attributes.permissions, stage: attributes.stage, sessionKey: attributes.session_key },
+      };
     },
     async create(input) {
-      const session = await lucia.createSession(input.staffId, { ip: input.ip, user_agent: input.userAgent });
+      const session = await lucia.createSession(input.staffId, { ip: input.ip, user_agent: input.userAgent, stage: input.stage ?? "full" });
       return lucia.createSessionCookie(session.id).serialize();
     },
     async invalidate(sessionId) {

@@ -82,6 +82,7 @@ const ROUTES: Route[] = [
   { method: "GET", path: () => `/admin/photos/${ids.patient}`, allowed: (p) => p.includes("chart_access") || p.includes("admin_view_pet_owner_portal") || p.includes("admin_manage_pet_owner_portal") },
   { method: "GET", path: () => "/admin/staff", allowed: (p) => p.includes("manage_staff") },
   { method: "POST", path: () => "/admin/staff", fields: () => [["intent", "resend"], ["staffId", "00000000-0000-4000-8000-000000000000"]], allowed: (p) => p.includes("manage_staff") },
+  { method: "GET", path: () => "/admin/security", allowed: () => true },
   { method: "GET", path: () => "/admin/audit", allowed: (p) => p.includes("view_audit_log") },
   { method: "GET", path: () => "/admin/audit.csv", allowed: (p) => p.includes("view_audit_log") },
 ];

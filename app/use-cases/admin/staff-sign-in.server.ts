@@ -14,7 +14,7 @@ const credentials = z.object({
   password: z.string().min(1).max(200),
 });
 
-export type StaffSignInResult = { ok: true; cookie: string } | { ok: false; error: string; email: string };
+export type StaffSignInResult = { ok: true; cookie: string; next: "requested" | "/admin/verify" | "/admin/security" } | { ok: false; error: string; email: string };
 
 /**
  * Email and password for staff of this practice. Every failure reads the same, whether the account exists or not,
@@ -35,7 +35,7 @@ export async function signInStaff(context: PorticoLoadContext, form: FormData): 
       ...(ip ? [{ bucket: `staff-login-ip:${ipBucket(ip)}`, limit: 30, windowMs: FIFTEEN_MINUTES }] : []),
     ];
     const within = await hitRateLimits(trx, practiceId, rules, now);
-    const staff = await trx.selectFrom("staff_members").select(["id", "password_hash", "active"]).where("email_key", "=", email).executeTakeFirst();
+    const staff = await trx.selectFrom("staff_members").select(["id", "password_hash", "active", "totp_enabled_at"]).where("email_key", "=", email).executeTakeFirst();
     const passwordMatches = await verifyPassword(staff?.password_hash ?? null, password);
     const audit = (action: string, details: Record<string, unknown>) =>
       recordAudit(trx, practiceId, {
@@ -57,11 +57,19 @@ export async function signInStaff(context: PorticoLoadContext, form: FormData): 
       await audit("staff.sign_in_failed", { reason: !staff ? "unknown_account" : !staff.active ? "deactivated" : "wrong_password" });
       return { ok: false, error: UNIFORM_ERROR, email };
     }
+    // A correct password opens the admin only once the second factor is given (or, where the practice requires
+    // one, enrolled).
+    const { staff_totp_required: totpRequired } = await trx.selectFrom("practice_settings").select("staff_totp_required").executeTakeFirstOrThrow();
+    const stage = staff.totp_enabled_at ? "awaiting_code" : totpRequired ? "enrollment_required" : "full";
     const sessions = staffSessions(trx, practiceId, { secure: context.secureCookies, now: context.now });
-    const cookie = await sessions.create({ staffId: staff.id, ip, userAgent });
-    await trx.updateTable("staff_members").set({ last_sign_in_at: now }).where("id", "=", staff.id).execute();
-    await audit("staff.sign_in", {});
-    return { ok: true, cookie };
+    const cookie = await sessions.create({ staffId: staff.id, ip, userAgent, stage });
+    if (stage === "full") {
+      await trx.updateTable("staff_members").set({ last_sign_in_at: now }).where("id", "=", staff.id).execute();
+      await audit("staff.sign_in", {});
+    } else {
+      await audit("staff.sign_in_password_accepted", { stage });
+    }
+    return { ok: true, cookie, next: stage === "awaiting_code" ? "/admin/verify" : stage === "enrollment_required" ? "/admin/security" : "requested" };
   });
 }
 

@@ -19,12 +19,12 @@ export type InvitationState = "pending" | "expired" | "accepted" | "none";
 
 export async function listStaff(context: PorticoLoadContext, request: Request) {
   return adminPage(context, request, "manage_staff", async ({ trx, now, staff: me }) => {
-    const { time_zone: timeZone } = await trx.selectFrom("practice_settings").select("time_zone").executeTakeFirstOrThrow();
+    const { time_zone: timeZone, staff_totp_required: secondFactorRequired } = await trx.selectFrom("practice_settings").select(["time_zone", "staff_totp_required"]).executeTakeFirstOrThrow();
     const locale = localeFor(timeZone);
     const staff = await trx
       .selectFrom("staff_members as m")
       .leftJoin("staff_roles as r", (join) => join.onRef("r.practice_id", "=", "m.practice_id").onRef("r.id", "=", "m.role_id"))
-      .select(["m.id", "m.name", "m.email", "m.job_title", "m.active", "m.last_sign_in_at", "m.role_id", "r.name as role_name", sql<boolean>`m.password_hash is not null`.as("has_password")])
+      .select(["m.id", "m.name", "m.email", "m.job_title", "m.active", "m.last_sign_in_at", "m.role_id", "m.totp_enabled_at", "r.name as role_name", sql<boolean>`m.password_hash is not null`.as("has_password")])
       .select((eb) =>
         eb.selectFrom("staff_invitations as i").select(sql<Date>`max(i.expires_at)`.as("e")).whereRef("i.staff_id", "=", "m.id").where("i.used_at", "is", null).as("invitation_expires_at"),
       )
@@ -33,6 +33,7 @@ export async function listStaff(context: PorticoLoadContext, request: Request) {
     const roles = await trx.selectFrom("staff_roles").select(["id", "name", "permissions"]).orderBy("name").execute();
     return {
       meId: me.id,
+      secondFactorRequired,
       permissions: PERMISSIONS.map((p) => ({ value: p, label: PERMISSION_LABELS[p] })),
       roles: roles.map((r) => ({ id: r.id, name: r.name, permissions: r.permissions.filter(isPermission) })),
       staff: staff.map((m) => {
@@ -46,6 +47,7 @@ export async function listStaff(context: PorticoLoadContext, request: Request) {
           roleId: m.role_id,
           roleName: m.role_name,
           lastSignIn: m.last_sign_in_at ? formatDateTime(m.last_sign_in_at, timeZone, locale) : null,
+          secondFactor: m.totp_enabled_at !== null,
           invitation,
         };
       }),

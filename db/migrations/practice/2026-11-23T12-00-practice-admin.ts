@@ -40,15 +40,20 @@ export async function up(db: Kysely<any>): Promise<void> {
       add column role_id uuid,
       add column password_hash text,
       add column last_sign_in_at timestamptz,
+      add column totp_secret bytea,
+      add column totp_enabled_at timestamptz,
       add constraint staff_members_role_fk foreign key (practice_id, role_id) references staff_roles (practice_id, id)`.execute(db);
   await sql`create index staff_members_role_idx on staff_members (practice_id, role_id)`.execute(db);
 
-  // Staff sessions: 12 hours at most, 30 minutes idle. The id is a SHA-256 of the cookie's secret.
+  // Staff sessions: 12 hours at most, 30 minutes idle. The id is a SHA-256 of the cookie's secret. A session that
+  // still owes its second factor (a code, or enrolling one) opens nothing but that step.
   await sql`
     create table staff_sessions (
       practice_id uuid not null,
       id text not null,
       staff_id uuid not null,
+      stage text not null default 'full' check (stage in ('full', 'awaiting_code', 'enrollment_required')),
+      code_attempts integer not null default 0,
       created_at timestamptz not null,
       expires_at timestamptz not null,
       last_seen_at timestamptz not null,
@@ -78,7 +83,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await sql`
     alter table practice_settings
-      add column direct_booking_enabled boolean not null default false`.execute(db);
+      add column direct_booking_enabled boolean not null default false,
+      add column staff_totp_required boolean not null default false`.execute(db);
 
   // Someone must always be able to manage staff: checked at commit, whatever changed the staff or their roles.
   await sql`
@@ -121,9 +127,9 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop trigger staff_roles_keep_a_manager on staff_roles`.execute(db);
   await sql`drop trigger staff_members_keep_a_manager on staff_members`.execute(db);
   await sql`drop function keep_a_staff_manager()`.execute(db);
-  await sql`alter table practice_settings drop column direct_booking_enabled`.execute(db);
+  await sql`alter table practice_settings drop column direct_booking_enabled, drop column staff_totp_required`.execute(db);
   await sql`drop table staff_invitations`.execute(db);
   await sql`drop table staff_sessions`.execute(db);
-  await sql`alter table staff_members drop constraint staff_members_role_fk, drop column role_id, drop column password_hash, drop column last_sign_in_at`.execute(db);
+  await sql`alter table staff_members drop constraint staff_members_role_fk, drop column role_id, drop column password_hash, drop column last_sign_in_at, drop column totp_secret, drop column totp_enabled_at`.execute(db);
   await sql`drop table staff_roles`.execute(db);
 }

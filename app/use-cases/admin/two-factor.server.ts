@@ -1,0 +1,136 @@
+import { redirect } from "@remix-run/node";
+import { z } from "zod";
+import { recordAudit } from "../../../server/audit.server";
+import { newTotpKey, totpEnrolment, verifyTotpCode } from "../../../server/auth/totp.server";
+import type { PorticoLoadContext } from "../../load-context";
+import { adminPage, type StaffScope } from "./admin-page.server";
+
+const MAX_CODE_ATTEMPTS = 5;
+
+function audit(scope: StaffScope, context: PorticoLoadContext, action: string, details: Record<string, unknown> = {}) {
+  return recordAudit(scope.trx, scope.practiceId, {
+    actorType: "staff",
+    actorId: scope.staff.id,
+    action,
+    subjectType: "staff",
+    subjectId: scope.staff.id,
+    ip: context.visitor.ip,
+    userAgent: context.visitor.userAgent,
+    details,
+    at: scope.now,
+  });
+}
+
+export type CodeResult = { ok: false; error: string };
+
+/**
+ * The second step of signing in: a code from the authenticator app. Five wrong codes end the half-open session;
+ * the person starts again from the password.
+ */
+export async function verifySignInCode(context: PorticoLoadContext, request: Request, form: FormData): Promise<CodeResult> {
+  const code = String(form.get("code") ?? "").slice(0, 20);
+  const { page } = await adminPage(
+    context,
+    request,
+    () => true,
+    async (scope): Promise<{ to: string } | CodeResult> => {
+      const { trx, staff } = scope;
+      const member = await trx.selectFrom("staff_members").select(["totp_secret", "totp_enabled_at"]).where("id", "=", staff.id).executeTakeFirstOrThrow();
+      if (member.totp_secret && member.totp_enabled_at && verifyTotpCode(member.totp_secret, code)) {
+        await trx.updateTable("staff_sessions").set({ stage: "full", code_attempts: 0 }).where("id", "=", staff.sessionKey).execute();
+        await trx.updateTable("staff_members").set({ last_sign_in_at: scope.now }).where("id", "=", staff.id).execute();
+        await audit(scope, context, "staff.sign_in", { secondFactor: "totp" });
+        return { to: "/admin" };
+      }
+      const { code_attempts: attempts } = await trx
+        .updateTable("staff_sessions")
+        .set((eb) => ({ code_attempts: eb("code_attempts", "+", 1) }))
+        .where("id", "=", staff.sessionKey)
+        .returning("code_attempts")
+        .executeTakeFirstOrThrow();
+      await audit(scope, context, "staff.sign_in_failed", { reason: "wrong_code", attempts });
+      if (attempts >= MAX_CODE_ATTEMPTS) {
+        await trx.deleteFrom("staff_sessions").where("id", "=", staff.sessionKey).execute();
+        return { to: "/admin/login" };
+      }
+      return { ok: false, error: "That code is not right. Check the time on your phone and try the newest code." };
+    },
+    { stages: ["awaiting_code"] },
+  );
+  if ("to" in page) throw redirect(page.to);
+  return page;
+}
+
+export type SecurityView = { enrolled: boolean; required: boolean; pending: { uri: string; manualKey: string } | null };
+
+/** The staff member's own second factor: whether it is on, whether the practice requires it, and a pending enrolment. */
+export async function getSecurity(context: PorticoLoadContext, request: Request) {
+  return adminPage(
+    context,
+    request,
+    () => true,
+    async ({ trx, staff, site }): Promise<SecurityView> => {
+      const member = await trx.selectFrom("staff_members").select(["totp_secret", "totp_enabled_at", "email"]).where("id", "=", staff.id).executeTakeFirstOrThrow();
+      const { staff_totp_required: required } = await trx.selectFrom("practice_settings").select("staff_totp_required").executeTakeFirstOrThrow();
+      const pending = member.totp_secret && !member.totp_enabled_at ? totpEnrolment(member.totp_secret, `Portico · ${site.practice.name}`, member.email) : null;
+      return { enrolled: member.totp_enabled_at !== null, required, pending };
+    },
+    { stages: ["full", "enrollment_required"] },
+  );
+}
+
+export type SecurityResult = { ok: true; message: string } | { ok: false; error: string };
+
+/** Starts an enrolment (a new key), confirms it with a first code, or turns the second factor off where allowed. */
+export async function changeSecurity(context: PorticoLoadContext, request: Request, form: FormData): Promise<SecurityResult> {
+  const intent = z.enum(["start", "confirm", "disable"]).safeParse(form.get("intent"));
+  const { page } = await adminPage(
+    context,
+    request,
+    () => true,
+    async (scope): Promise<SecurityResult> => {
+      if (!intent.success) return { ok: false, error: "Unknown action." };
+      const { trx, staff } = scope;
+      const member = await trx.selectFrom("staff_members").select(["totp_secret", "totp_enabled_at"]).where("id", "=", staff.id).executeTakeFirstOrThrow();
+      const { staff_totp_required: required } = await trx.selectFrom("practice_settings").select("staff_totp_required").executeTakeFirstOrThrow();
+      if (intent.data === "start") {
+        if (member.totp_enabled_at) return { ok: false, error: "Your second factor is already on." };
+        await trx.updateTable("staff_members").set({ totp_secret: newTotpKey(), totp_enabled_at: null }).where("id", "=", staff.id).execute();
+        return { ok: true, message: "Add the key to your authenticator app, then enter the code it shows." };
+      }
+      if (intent.data === "confirm") {
+        if (!member.totp_secret || member.totp_enabled_at) return { ok: false, error: "Start by adding a new key." };
+        if (!verifyTotpCode(member.totp_secret, String(form.get("code") ?? ""))) return { ok: false, error: "That code is not right. Try the newest code from your app." };
+        await trx.updateTable("staff_members").set({ totp_enabled_at: scope.now }).where("id", "=", staff.id).execute();
+        // Enrolling was the step this session owed: it is now a full session.
+        await trx.updateTable("staff_sessions").set({ stage: "full" }).where("id", "=", staff.sessionKey).execute();
+        await audit(scope, context, "staff.second_factor_enabled");
+        return { ok: true, message: "Your second factor is on. Next time you sign in, we will ask for a code." };
+      }
+      if (required) return { ok: false, error: "Your practice requires a second factor for all staff." };
+      await trx.updateTable("staff_members").set({ totp_secret: null, totp_enabled_at: null }).where("id", "=", staff.id).execute();
+      await audit(scope, context, "staff.second_factor_disabled");
+      return { ok: true, message: "Your second factor is off." };
+    },
+    { stages: ["full", "enrollment_required"] },
+  );
+  return page;
+}
+
+/** Requires (or stops requiring) a second factor of every staff member; those without one enrol at next sign-in. */
+export async function setSecondFactorRequired(context: PorticoLoadContext, request: Request, required: boolean): Promise<{ ok: true; message: string }> {
+  const { page } = await adminPage(context, request, "manage_staff", async (scope) => {
+    await scope.trx.updateTable("practice_settings").set({ staff_totp_required: required }).execute();
+    await recordAudit(scope.trx, scope.practiceId, {
+      actorType: "staff",
+      actorId: scope.staff.id,
+      action: "staff.second_factor_requirement_changed",
+      ip: context.visitor.ip,
+      userAgent: context.visitor.userAgent,
+      details: { after: { required } },
+      at: scope.now,
+    });
+    return { ok: true as const, message: required ? "Every staff member now needs a second factor to sign in." : "A second factor is now optional." };
+  });
+  return page;
+}
