@@ -169,6 +169,8 @@ export type StaffInvitationsTable = {
   invited_by: string | null;
 };
 
+export type ClientAvailablePractitionersTable = { practice_id: string; client_id: string; staff_id: string };
+
 export type StaffSessionStage = "full" | "awaiting_code" | "enrollment_required";
 
 export type StaffSessionsTable = {
@@ -361,6 +363,7 @@ export type Database = {
   staff_roles: StaffRolesTable;
   staff_sessions: StaffSessionsTable;
   staff_invitations: StaffInvitationsTable;
+  client_available_practitioners: ClientAvailablePractitionersTable;
   "mail.outbox": OutboxTable;
 };
 

@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, re
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { AdminLayout } from "~/components/admin-layout";
 import { SharingToggle } from "~/components/sharing-toggle";
-import { getClientForStaff, setClientPortalBlocked } from "~/use-cases/admin/clients.server";
+import { getClientForStaff, setAvailablePractitioners, setClientPortalBlocked } from "~/use-cases/admin/clients.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.page.client.name ?? "Client"} · Administration` }];
 
@@ -11,9 +11,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const intent = (await request.formData()).get("intent");
-  if (intent !== "block" && intent !== "unblock") throw new Response("Unknown action", { status: 400 });
-  await setClientPortalBlocked(context, request, params.clientId, intent === "block");
+  const form = await request.formData();
+  const intent = form.get("intent");
+  if (intent === "practitioners") await setAvailablePractitioners(context, request, params.clientId, form.getAll("staffId").map(String));
+  else if (intent === "block" || intent === "unblock") await setClientPortalBlocked(context, request, params.clientId, intent === "block");
+  else throw new Response("Unknown action", { status: 400 });
   throw redirect(`/admin/clients/${params.clientId}#portal-access`);
 }
 
@@ -69,7 +71,13 @@ export default function ClientPage() {
           {page.patients.map((p) => (
             <li key={p.id}>
               {p.name} {p.species ? <span className="muted">· {[p.species, p.breed].filter(Boolean).join(", ")}</span> : null} <span className="muted">· {p.status}</span>
-              {p.photoBy ? <span className="muted"> · photo by {p.photoBy === "client" ? "the client" : "staff"}</span> : null}
+              {p.photoBy ? (
+                <span className="muted">
+                  {" "}
+                  · <img className="pet-photo pet-photo--small" src={`/admin/photos/${p.id}`} alt={`Photo of ${p.name}`} width={40} height={40} /> photo by{" "}
+                  {p.photoBy === "client" ? "the client" : "staff"}
+                </span>
+              ) : null}
             </li>
           ))}
         </ul>
@@ -146,6 +154,21 @@ export default function ClientPage() {
             )}
           </Form>
           <p className="muted">Blocking signs the client out at once and stops new sign-in links. Password accounts, invitations and access links will appear here.</p>
+          <Form method="post" className="stack">
+            <fieldset>
+              <legend>Available practitioners</legend>
+              <p className="muted">Online booking offers this client only the practitioners ticked here.</p>
+              {page.access.practitioners.map((p) => (
+                <label key={p.id} className="checkbox">
+                  <input type="checkbox" name="staffId" value={p.id} defaultChecked={p.available} /> {p.name}
+                  {p.jobTitle ? <span className="muted"> ({p.jobTitle})</span> : null}
+                </label>
+              ))}
+            </fieldset>
+            <button type="submit" name="intent" value="practitioners" className="button button--small">
+              Save practitioners
+            </button>
+          </Form>
         </section>
       ) : null}
     </AdminLayout>

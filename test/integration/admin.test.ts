@@ -288,6 +288,16 @@ describe("clients, records and portal access", () => {
     expect(actions.map((a) => a.action)).toEqual(["staff.client_portal_blocked", "staff.client_portal_unblocked"]);
   });
 
+  it("records which practitioners a client may book with online", async () => {
+    const page = await get(owner, `/admin/clients/${ids.client}`);
+    expect(page.body).toContain("Available practitioners");
+    const emily = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("staff_members").select("id").where("email", "=", "emily.carter@happypaws.example.com").executeTakeFirstOrThrow());
+    expect((await post(owner, `/admin/clients/${ids.client}`, [["intent", "practitioners"], ["staffId", emily.id]])).status).toBe(302);
+    const saved = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("client_available_practitioners").select("staff_id").where("client_id", "=", ids.client).execute());
+    expect(saved).toEqual([{ staff_id: emily.id }]);
+    expect((await post(owner, `/admin/clients/${ids.client}`, [["intent", "practitioners"], ["staffId", "not-an-id"]])).status).toBe(400);
+  });
+
   it("answers 404 for another practice's client or record", async () => {
     const riverside = (await server.registry.resolve("riverside-physio"))!;
     const theirs = await withPractice(db.owner.db, riverside, async (trx) => ({

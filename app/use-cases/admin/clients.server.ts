@@ -146,6 +146,18 @@ export async function getClientForStaff(context: PorticoLoadContext, request: Re
           .orderBy("a.starts_at", "desc")
           .execute()
       : [];
+    // Practitioners are the active staff whose role includes chart access.
+    const practitioners = access
+      ? await trx
+          .selectFrom("staff_members as m")
+          .innerJoin("staff_roles as r", (join) => join.onRef("r.practice_id", "=", "m.practice_id").onRef("r.id", "=", "m.role_id"))
+          .leftJoin("client_available_practitioners as ap", (join) => join.onRef("ap.practice_id", "=", "m.practice_id").onRef("ap.staff_id", "=", "m.id").on("ap.client_id", "=", id))
+          .select(["m.id", "m.name", "m.job_title", sql<boolean>`ap.staff_id is not null`.as("available")])
+          .where("m.active", "=", true)
+          .where(sql<boolean>`'chart_access' = any(r.permissions)`)
+          .orderBy("m.name")
+          .execute()
+      : [];
     const lastSignIn = access
       ? await trx.selectFrom("audit_events").select(sql<Date | null>`max(occurred_at)`.as("at")).where("actor_id", "=", id).where("action", "=", "client.sign_in").executeTakeFirst()
       : undefined;
@@ -175,7 +187,13 @@ export async function getClientForStaff(context: PorticoLoadContext, request: Re
         status: a.status,
         confirmedFromPortal: a.confirmed_by_client_id !== null,
       })),
-      access: access ? { status, lastSignIn: lastSignIn?.at ? formatDateTime(lastSignIn.at, settings.time_zone, locale) : null } : null,
+      access: access
+        ? {
+            status,
+            lastSignIn: lastSignIn?.at ? formatDateTime(lastSignIn.at, settings.time_zone, locale) : null,
+            practitioners: practitioners.map((p) => ({ id: p.id, name: p.name, jobTitle: p.job_title, available: p.available })),
+          }
+        : null,
       can: { chart, access },
     };
   });
@@ -271,5 +289,34 @@ export async function getDocumentForStaff(context: PorticoLoadContext, request: 
       patientName: row.patient_name,
       client: { id: row.client_id, name: `${row.first_name} ${row.last_name}` },
     };
+  });
+}
+
+/** Which practitioners this client may book with online; replaces the whole set, audited with before and after. */
+export async function setAvailablePractitioners(context: PorticoLoadContext, request: Request, rawId: string | undefined, staffIds: string[]): Promise<void> {
+  const id = idParam(rawId);
+  const wanted = z.array(z.uuid()).max(200).safeParse(staffIds);
+  if (!wanted.success) throw new Response("Choose practitioners from the list", { status: 400 });
+  await adminPage(context, request, "manage_client_portal_access", async ({ trx, staff, practiceId, now }) => {
+    const client = await trx.selectFrom("clients").select("id").where("id", "=", id).executeTakeFirst();
+    if (!client) throw notFound();
+    const before = (await trx.selectFrom("client_available_practitioners").select("staff_id").where("client_id", "=", id).execute()).map((r) => r.staff_id).sort();
+    const valid = wanted.data.length
+      ? (await trx.selectFrom("staff_members").select("id").where("id", "in", wanted.data).where("active", "=", true).execute()).map((r) => r.id).sort()
+      : [];
+    if (JSON.stringify(before) === JSON.stringify(valid)) return;
+    await trx.deleteFrom("client_available_practitioners").where("client_id", "=", id).execute();
+    if (valid.length) await trx.insertInto("client_available_practitioners").values(valid.map((staffId) => ({ practice_id: practiceId, client_id: id, staff_id: staffId }))).execute();
+    await recordAudit(trx, practiceId, {
+      actorType: "staff",
+      actorId: staff.id,
+      action: "staff.client_practitioners_changed",
+      subjectType: "client",
+      subjectId: id,
+      ip: context.visitor.ip,
+      userAgent: context.visitor.userAgent,
+      details: { before: { practitioners: before }, after: { practitioners: valid } },
+      at: now,
+    });
   });
 }

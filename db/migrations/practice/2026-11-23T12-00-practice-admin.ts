@@ -121,6 +121,18 @@ export async function up(db: Kysely<any>): Promise<void> {
   await isolate(db, "staff_roles", "select, insert, update, delete");
   await isolate(db, "staff_sessions", "select, insert, update, delete");
   await isolate(db, "staff_invitations", "select, insert, update");
+
+  // Practitioners a client may book with online (used by direct booking).
+  await sql`
+    create table client_available_practitioners (
+      practice_id uuid not null,
+      client_id uuid not null,
+      staff_id uuid not null,
+      primary key (practice_id, client_id, staff_id),
+      foreign key (practice_id, client_id) references clients (practice_id, id) on delete cascade,
+      foreign key (practice_id, staff_id) references staff_members (practice_id, id) on delete cascade
+    )`.execute(db);
+  await isolate(db, "client_available_practitioners", "select, insert, delete");
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
@@ -128,6 +140,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop trigger staff_members_keep_a_manager on staff_members`.execute(db);
   await sql`drop function keep_a_staff_manager()`.execute(db);
   await sql`alter table practice_settings drop column direct_booking_enabled, drop column staff_totp_required`.execute(db);
+  await sql`drop table client_available_practitioners`.execute(db);
   await sql`drop table staff_invitations`.execute(db);
   await sql`drop table staff_sessions`.execute(db);
   await sql`alter table staff_members drop constraint staff_members_role_fk, drop column role_id, drop column password_hash, drop column last_sign_in_at, drop column totp_secret, drop column totp_enabled_at`.execute(db);
