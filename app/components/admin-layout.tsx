@@ -1,7 +1,7 @@
-import { Form, NavLink } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { canViewPortalSettings, type Permission } from "~/admin/permissions";
 import type { StaffShell } from "~/use-cases/admin/admin-page.server";
+import { AccountBar } from "./account-bar";
 
 type Section = { to: string; label: string; visible: (permissions: readonly Permission[]) => boolean };
 
@@ -17,35 +17,13 @@ export const ADMIN_SECTIONS: Section[] = [
 export function AdminLayout({ shell, children }: { shell: StaffShell; children: ReactNode }) {
   return (
     <>
-      <div className="portal-bar admin-bar no-print">
-        <div className="container portal-bar__inner">
-          <nav aria-label="Admin">
-            <ul className="portal-nav">
-              <li>
-                <NavLink to="/admin" end>
-                  Overview
-                </NavLink>
-              </li>
-              {ADMIN_SECTIONS.filter((section) => section.visible(shell.permissions)).map((section) => (
-                <li key={section.to}>
-                  <NavLink to={section.to}>{section.label}</NavLink>
-                </li>
-              ))}
-            </ul>
-          </nav>
-          <div className="portal-bar__account">
-            <span className="muted">
-              {shell.staffName}
-              {shell.roleName ? ` · ${shell.roleName}` : ""}
-            </span>
-            <Form method="post" action="/admin/logout">
-              <button type="submit" className="button button--secondary button--small">
-                Sign out
-              </button>
-            </Form>
-          </div>
-        </div>
-      </div>
+      <AccountBar
+        label="Admin"
+        variant="admin"
+        links={[{ to: "/admin", label: "Overview", end: true }, ...ADMIN_SECTIONS.filter((section) => section.visible(shell.permissions))]}
+        person={`${shell.staffName}${shell.roleName ? ` · ${shell.roleName}` : ""}`}
+        signOutAction="/admin/logout"
+      />
       <main id="main" className="container main">
         {children}
       </main>

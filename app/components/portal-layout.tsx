@@ -1,6 +1,6 @@
-import { Form, NavLink } from "@remix-run/react";
 import type { ReactNode } from "react";
 import type { PortalShell } from "~/use-cases/portal/portal-page.server";
+import { AccountBar } from "./account-bar";
 
 export function PortalLayout({ shell, children }: { shell: PortalShell; children: ReactNode }) {
   const links = [
@@ -13,29 +13,7 @@ export function PortalLayout({ shell, children }: { shell: PortalShell; children
   ];
   return (
     <>
-      <div className="portal-bar no-print">
-        <div className="container portal-bar__inner">
-          <nav aria-label="Portal">
-            <ul className="portal-nav">
-              {links.map((link) => (
-                <li key={link.to}>
-                  <NavLink to={link.to} prefetch="intent">
-                    {link.label}
-                  </NavLink>
-                </li>
-              ))}
-            </ul>
-          </nav>
-          <div className="portal-bar__account">
-            <span className="muted">{shell.clientName}</span>
-            <Form method="post" action="/sign-out">
-              <button type="submit" className="button button--secondary button--small">
-                Sign out
-              </button>
-            </Form>
-          </div>
-        </div>
-      </div>
+      <AccountBar label="Portal" links={links} person={shell.clientName} signOutAction="/sign-out" />
       <main id="main" className="container main">
         {children}
       </main>

@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AdminLayout } from "~/components/admin-layout";
+import { ResultNotice } from "~/components/result-notice";
 import { CopyButton } from "~/components/copy-button";
 import { getPortalSettings, removePatientPhoto, updatePortalSettings } from "~/use-cases/admin/portal-settings.server";
 
@@ -35,11 +36,7 @@ export default function PortalSettingsPage() {
     <AdminLayout shell={shell}>
       <h1>Client portal settings</h1>
       {disabled ? <p className="notice">You can view these settings. Changing them needs the “Change client portal settings” permission.</p> : null}
-      {result ? (
-        <p className={result.ok ? "notice" : "notice notice--warning"} role={result.ok ? "status" : "alert"}>
-          {result.ok ? result.message : result.error}
-        </p>
-      ) : null}
+      <ResultNotice result={result} />
 
       <section className="card" aria-labelledby="address-heading">
         <h2 id="address-heading">Portal address</h2>

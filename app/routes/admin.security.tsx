@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { ResultNotice } from "~/components/result-notice";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { changeSecurity, getSecurity } from "~/use-cases/admin/two-factor.server";
 
@@ -26,11 +27,7 @@ export default function SecurityPage() {
       <p className="muted">
         {shell.staffName} · {shell.practiceName}
       </p>
-      {result ? (
-        <p className={result.ok ? "notice" : "notice notice--warning"} role={result.ok ? "status" : "alert"}>
-          {result.ok ? result.message : result.error}
-        </p>
-      ) : null}
+      <ResultNotice result={result} />
       {page.required && !page.enrolled ? <p className="notice notice--warning">Your practice requires a second factor. Set it up to continue.</p> : null}
       <section className="card" aria-labelledby="totp-heading">
         <h2 id="totp-heading">Authenticator app</h2>

@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { AdminLayout } from "~/components/admin-layout";
+import { ResultNotice } from "~/components/result-notice";
 import { changeStaffRole, inviteStaff, listStaff, resendInvitation, saveRole, setStaffActive } from "~/use-cases/admin/staff.server";
 import { setSecondFactorRequired } from "~/use-cases/admin/two-factor.server";
 
@@ -39,11 +40,7 @@ export default function StaffPage() {
   return (
     <AdminLayout shell={shell}>
       <h1>Staff and roles</h1>
-      {result ? (
-        <p className={result.ok ? "notice" : "notice notice--warning"} role={result.ok ? "status" : "alert"}>
-          {result.ok ? result.message : result.error}
-        </p>
-      ) : null}
+      <ResultNotice result={result} />
 
       <section className="card" aria-labelledby="staff-heading">
         <h2 id="staff-heading">Staff</h2>
