@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { connect } from "../../db/connection.server";
+import { withPractice } from "../../db/with-practice.server";
 import { createPractice, PracticeInputError, setPracticeStatus } from "../../tenants/practices.server";
 import { PracticeRegistry } from "../../tenants/registry.server";
 import { RESERVED_SUBDOMAINS } from "../../tenants/subdomain";
@@ -85,5 +86,17 @@ describe("resolution in a running server", () => {
       await operator.close();
       await unlisten();
     }
+  });
+});
+
+describe("practice contact details", () => {
+  it("are refused by the database when they could inject into links, headers or subjects", async () => {
+    const practice = await createPractice(db.owner.db, { subdomain: "careful-vet", name: "Careful Vet", kind: "veterinary" });
+    for (const change of [{ website: "javascript:alert(1)" }, { website: "https://ok.example.com/ x" }, { email: "not an email" }, { phone: "555\r\nBcc: x" }]) {
+      await expect(withPractice(db.owner.db, practice, (trx) => trx.updateTable("practice_settings").set(change).execute()), JSON.stringify(change)).rejects.toSatisfy(
+        (error) => errorCode(error) === "23514",
+      );
+    }
+    await expect(sql`update platform.practices set name = ${"Evil\r\nBcc: x"} where id = ${practice.id}`.execute(db.owner.db)).rejects.toSatisfy((error) => errorCode(error) === "23514");
   });
 });

@@ -9,7 +9,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     create table platform.practices (
       id uuid primary key default gen_random_uuid(),
       subdomain text not null,
-      name text not null check (length(btrim(name)) between 2 and 120),
+      -- The name goes into email subjects and headers: no control characters.
+      name text not null check (length(btrim(name)) between 2 and 120 and name !~ '[[:cntrl:]]'),
       kind text not null check (kind in ('veterinary', 'human')),
       status text not null default 'active' check (status in ('active', 'suspended')),
       deployment text not null default 'shared' check (deployment in ('shared', 'dedicated')),

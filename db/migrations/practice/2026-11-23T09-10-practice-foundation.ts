@@ -21,9 +21,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     create table practice_settings (
       practice_id uuid primary key,
       portal_enabled boolean not null default true,
-      phone text,
-      email text,
-      website text,
+      phone text check (phone !~ '[[:cntrl:]]'),
+      -- These reach emails (Reply-To) and links: only well-formed values, never a javascript: URL.
+      email text check (email ~ '^[^@[:space:]]+@[^@[:space:]]+$'),
+      website text check (website ~ '^https?://[^[:space:]]+$'),
       time_zone text not null default 'UTC',
       wording jsonb not null default '{}',
       updated_at timestamptz not null default now()
