@@ -147,6 +147,8 @@ export type StaffMembersTable = {
   /** TOTP key; active once totp_enabled_at is set (before that, an enrolment in progress). */
   totp_secret: Buffer | null;
   totp_enabled_at: Date | null;
+  /** int8 as a string: the last accepted TOTP time step (a code is never accepted twice). */
+  totp_last_step: string | null;
   created_at: Timestamp;
 };
 

@@ -11,7 +11,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const result = await acceptInvitation(context, params.token ?? "", await request.formData());
-  if (result.ok) throw redirect("/admin", { headers: { "Set-Cookie": result.cookie } });
+  if (result.ok) throw redirect(result.next, { headers: { "Set-Cookie": result.cookie } });
   return data(result, { status: 400 });
 }
 

@@ -35,7 +35,9 @@ export default function SecurityPage() {
           <>
             <p>Your second factor is on: signing in asks for a code from your authenticator app.</p>
             {page.required ? null : (
-              <Form method="post">
+              <Form method="post" className="stack">
+                <label htmlFor="disable-code">To turn it off, enter the current code from your app</label>
+                <input id="disable-code" name="code" type="text" inputMode="numeric" autoComplete="one-time-code" maxLength={7} required />
                 <button type="submit" name="intent" value="disable" className="button button--secondary">
                   Turn off
                 </button>

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { encodeBase32NoPadding } from "@oslojs/encoding";
-import { createTOTPKeyURI, verifyTOTPWithGracePeriod } from "@oslojs/otp";
+import { createTOTPKeyURI, verifyHOTP } from "@oslojs/otp";
 
 const PERIOD_SECONDS = 30;
 const DIGITS = 6;
@@ -10,10 +10,16 @@ export function newTotpKey(): Buffer {
   return randomBytes(20);
 }
 
-/** Accepts the current code and the one either side of it, for clocks that drift a little. */
-export function verifyTotpCode(key: Uint8Array, code: string): boolean {
+/**
+ * The time step a code belongs to, or undefined: the current step and the one either side of it are accepted, for
+ * clocks that drift a little. Callers accept a step only if it is later than the last one used (RFC 6238 §5.2), so a
+ * code seen over someone's shoulder cannot be used again.
+ */
+export function matchTotpStep(key: Uint8Array, code: string, now: Date = new Date()): number | undefined {
   const digits = code.replace(/\s+/g, "");
-  return /^\d{6}$/.test(digits) && verifyTOTPWithGracePeriod(key, PERIOD_SECONDS, DIGITS, digits, PERIOD_SECONDS);
+  if (!/^\d{6}$/.test(digits)) return undefined;
+  const current = Math.floor(now.getTime() / (PERIOD_SECONDS * 1000));
+  return [current - 1, current, current + 1].find((step) => verifyHOTP(key, BigInt(step), DIGITS, digits));
 }
 
 /** What an authenticator app needs: the otpauth:// URI and the key typed by hand. */

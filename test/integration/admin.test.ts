@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PERMISSIONS, type Permission } from "../../app/admin/permissions";
+import { connect } from "../../db/connection.server";
 import { DEMO_STAFF_PASSWORD } from "../../db/seed/demo-data";
 import { withPractice } from "../../db/with-practice.server";
 import { hashPassword } from "../../server/auth/passwords.server";
@@ -10,6 +11,7 @@ import type { TestDatabase } from "../support/database";
 import { startDemoServer } from "../support/demo-server";
 import { errorCode } from "../support/errors";
 import type { TestResponse, TestServer } from "../support/http";
+import { createPracticeFixture } from "../support/practices";
 import { sessionCookieFor, staffCookieFor } from "../support/sessions";
 
 const HAPPY = "happy-paws.localhost:3000";
@@ -342,7 +344,57 @@ describe("forgery and the audit log", () => {
   });
 });
 
+describe("reading health data", () => {
+  it("is recorded in the audit log: opening a client, a record, and exporting the log", async () => {
+    await get(owner, `/admin/clients/${ids.client}`);
+    await get(owner, `/admin/documents/${ids.document}`);
+    await get(owner, "/admin/audit.csv");
+    const actions = await withPractice(db.owner.db, happyPaws, (trx) =>
+      trx.selectFrom("audit_events").select(["action", "subject_id"]).where("action", "in", ["staff.client_viewed", "staff.document_viewed", "staff.audit_log_exported"]).orderBy("seq", "desc").limit(3).execute(),
+    );
+    expect(actions.reverse()).toEqual([
+      { action: "staff.client_viewed", subject_id: ids.client },
+      { action: "staff.document_viewed", subject_id: ids.document },
+      { action: "staff.audit_log_exported", subject_id: null },
+    ]);
+  });
+});
+
 describe("staff management", () => {
+  it("keeps a manager even when two managers remove each other at the same moment", async () => {
+    const fixture = await createPracticeFixture(db.owner.db, "race-vet");
+    const [a, b] = await withPractice(db.owner.db, fixture.practice, async (trx) => {
+      const owner = await trx.selectFrom("staff_roles").select("id").where("name", "=", "Owner").executeTakeFirstOrThrow();
+      const desk = await trx.selectFrom("staff_roles").select("id").where("name", "=", "Front desk").executeTakeFirstOrThrow();
+      // Someone stays active: the rule is about who can manage them.
+      await trx.insertInto("staff_members").values({ practice_id: fixture.practice.id, name: "Desk", email: "desk@race-vet.example.com", role_id: desk.id }).execute();
+      return trx
+        .insertInto("staff_members")
+        .values(["a", "b"].map((n) => ({ practice_id: fixture.practice.id, name: `Manager ${n}`, email: `${n}@race-vet.example.com`, role_id: owner.id })))
+        .returning("id")
+        .execute();
+    });
+    const first = connect(db.appUrl, { max: 1 });
+    const second = connect(db.appUrl, { max: 1 });
+    try {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const deactivate = (pool: typeof first, id: string) =>
+        withPractice(pool.db, fixture.practice, async (trx) => {
+          await trx.updateTable("staff_members").set({ active: false }).where("id", "=", id).execute();
+          await gate;
+        });
+      const outcomes = Promise.allSettled([deactivate(first, a!.id), deactivate(second, b!.id)]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      release();
+      const results = await outcomes;
+      expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
   async function latestInvitationPath(): Promise<string> {
     const row = await db.owner.db.selectFrom("mail.outbox").select("text").where("kind", "=", "staff_invitation").orderBy("created_at", "desc").limit(1).executeTakeFirstOrThrow();
     return new URL(/https?:\/\/\S+\/admin\/invitation\/[A-Za-z0-9_-]+/.exec(row.text)![0]).pathname;

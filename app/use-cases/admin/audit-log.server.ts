@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { z } from "zod";
+import { recordAudit } from "../../../server/audit.server";
 import type { PorticoLoadContext } from "../../load-context";
 import { formatDateTime, localeFor } from "../../time";
 import { adminPage, type StaffScope } from "./admin-page.server";
@@ -75,7 +76,19 @@ function csvField(value: string): string {
 /** The same filtered events as CSV, for the practice's own records. */
 export async function exportAuditEvents(context: PorticoLoadContext, request: Request): Promise<string> {
   const filters = { ...filtersFrom(request), before: undefined };
-  const { page } = await adminPage(context, request, "view_audit_log", (scope) => readEvents(scope, filters, EXPORT_LIMIT));
+  const { page } = await adminPage(context, request, "view_audit_log", async (scope) => {
+    const events = await readEvents(scope, filters, EXPORT_LIMIT);
+    await recordAudit(scope.trx, scope.practiceId, {
+      actorType: "staff",
+      actorId: scope.staff.id,
+      action: "staff.audit_log_exported",
+      ip: context.visitor.ip,
+      userAgent: context.visitor.userAgent,
+      details: { filters, rows: events.rows.length },
+      at: scope.now,
+    });
+    return events;
+  });
   const header = ["time_utc", "time_local", "actor", "actor_type", "action", "subject", "ip", "details"];
   const lines = page.rows.map((r) => [r.isoTime, r.when, r.actor, r.actorType, r.action, r.subject, r.ip, r.details].map(csvField).join(","));
   return `${[header.join(","), ...lines].join("\r\n")}\r\n`;

@@ -107,9 +107,11 @@ export type PortalStatus = "blocked" | "never_signed_in" | "active";
 /** One client as staff see it; the Portal Access section only for those who manage portal access. */
 export async function getClientForStaff(context: PorticoLoadContext, request: Request, rawId: string | undefined) {
   const id = idParam(rawId);
-  return adminPage(context, request, seesClients, async ({ trx, staff }) => {
+  return adminPage(context, request, seesClients, async ({ trx, staff, practiceId, now }) => {
     const client = await trx.selectFrom("clients").selectAll().where("id", "=", id).executeTakeFirst();
     if (!client) throw notFound();
+    // Who looked at whose health data is part of the record.
+    await recordAudit(trx, practiceId, { actorType: "staff", actorId: staff.id, action: "staff.client_viewed", subjectType: "client", subjectId: id, ip: context.visitor.ip, userAgent: context.visitor.userAgent, at: now });
     const chart = staff.permissions.includes("chart_access");
     const access = staff.permissions.includes("manage_client_portal_access");
     const settings = await trx.selectFrom("practice_settings").select(["portal_enabled", "shared_categories", "diagnostics_share_status", "time_zone"]).executeTakeFirstOrThrow();
@@ -268,7 +270,7 @@ export async function getPatientPhotoForStaff(context: PorticoLoadContext, reque
 /** One record as staff see it, with its portal sharing switch. */
 export async function getDocumentForStaff(context: PorticoLoadContext, request: Request, rawId: string | undefined) {
   const id = idParam(rawId);
-  return adminPage(context, request, "chart_access", async ({ trx }) => {
+  return adminPage(context, request, "chart_access", async ({ trx, staff, practiceId, now }) => {
     const row = await trx
       .selectFrom("documents as d")
       .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "d.practice_id").onRef("p.id", "=", "d.patient_id"))
@@ -277,6 +279,7 @@ export async function getDocumentForStaff(context: PorticoLoadContext, request: 
       .where("d.id", "=", id)
       .executeTakeFirst();
     if (!row) throw notFound();
+    await recordAudit(trx, practiceId, { actorType: "staff", actorId: staff.id, action: "staff.document_viewed", subjectType: "document", subjectId: id, ip: context.visitor.ip, userAgent: context.visitor.userAgent, at: now });
     return {
       id: row.id,
       title: row.title,
@@ -301,8 +304,20 @@ export async function setAvailablePractitioners(context: PorticoLoadContext, req
     const client = await trx.selectFrom("clients").select("id").where("id", "=", id).executeTakeFirst();
     if (!client) throw notFound();
     const before = (await trx.selectFrom("client_available_practitioners").select("staff_id").where("client_id", "=", id).execute()).map((r) => r.staff_id).sort();
+    // Only practitioners (active staff whose role has chart access) can be offered for booking.
     const valid = wanted.data.length
-      ? (await trx.selectFrom("staff_members").select("id").where("id", "in", wanted.data).where("active", "=", true).execute()).map((r) => r.id).sort()
+      ? (
+          await trx
+            .selectFrom("staff_members as m")
+            .innerJoin("staff_roles as r", (join) => join.onRef("r.practice_id", "=", "m.practice_id").onRef("r.id", "=", "m.role_id"))
+            .select("m.id")
+            .where("m.id", "in", wanted.data)
+            .where("m.active", "=", true)
+            .where(sql<boolean>`'chart_access' = any(r.permissions)`)
+            .execute()
+        )
+          .map((r) => r.id)
+          .sort()
       : [];
     if (JSON.stringify(before) === JSON.stringify(valid)) return;
     await trx.deleteFrom("client_available_practitioners").where("client_id", "=", id).execute();

@@ -36,7 +36,6 @@ export async function signInStaff(context: PorticoLoadContext, form: FormData): 
     ];
     const within = await hitRateLimits(trx, practiceId, rules, now);
     const staff = await trx.selectFrom("staff_members").select(["id", "password_hash", "active", "totp_enabled_at"]).where("email_key", "=", email).executeTakeFirst();
-    const passwordMatches = await verifyPassword(staff?.password_hash ?? null, password);
     const audit = (action: string, details: Record<string, unknown>) =>
       recordAudit(trx, practiceId, {
         actorType: action === "staff.sign_in" ? "staff" : "anonymous",
@@ -53,6 +52,9 @@ export async function signInStaff(context: PorticoLoadContext, form: FormData): 
       await audit("staff.sign_in_failed", { reason: "rate_limited" });
       return { ok: false, error: "Too many attempts. Please wait 15 minutes and try again.", email };
     }
+    // After the limit check, so a flood of attempts costs no argon2 work; before any branch on the account, so
+    // known and unknown accounts cost the same.
+    const passwordMatches = await verifyPassword(staff?.password_hash ?? null, password);
     if (!staff || !staff.active || !passwordMatches) {
       await audit("staff.sign_in_failed", { reason: !staff ? "unknown_account" : !staff.active ? "deactivated" : "wrong_password" });
       return { ok: false, error: UNIFORM_ERROR, email };

@@ -238,26 +238,37 @@ export async function inspectInvitation(context: PorticoLoadContext, token: stri
   });
 }
 
-export type AcceptResult = { ok: true; cookie: string } | { ok: false; error: string; state?: InvitationView["state"] };
+export type AcceptResult = { ok: true; cookie: string; next: "/admin" | "/admin/security" } | { ok: false; error: string; state?: InvitationView["state"] };
 
 /** Sets the invited person's password (checked for length and commonness), uses the invitation up and signs them in. */
 export async function acceptInvitation(context: PorticoLoadContext, token: string, form: FormData): Promise<AcceptResult> {
   const site = requirePracticeSite(context);
+  // A token that cannot be ours costs nothing: argon2 runs only for a well-formed token and an acceptable password.
+  if (!isWellFormedToken(token)) return { ok: false, error: "This invitation does not work.", state: "invalid" };
   const password = String(form.get("password") ?? "");
   const confirmation = String(form.get("confirmPassword") ?? "");
   const problem = passwordProblem(password) ?? (password !== confirmation ? "The two passwords are not the same." : undefined);
-  const passwordHash = problem ? undefined : await hashPassword(password);
   const now = context.now();
   return site.withPractice(async (trx): Promise<AcceptResult> => {
     const invitation = await findInvitation(trx, token);
     if (!invitation || !invitation.active) return { ok: false, error: "This invitation does not work.", state: "invalid" };
     if (invitation.used_at || invitation.password_hash) return { ok: false, error: "This invitation has already been used.", state: "used" };
     if (invitation.expires_at <= now) return { ok: false, error: "This invitation has expired.", state: "expired" };
-    if (problem || !passwordHash) return { ok: false, error: problem ?? "Choose a password." };
+    if (problem) return { ok: false, error: problem };
+    const passwordHash = await hashPassword(password);
     const claimed = await trx.updateTable("staff_invitations").set({ used_at: now }).where("id", "=", invitation.id).where("used_at", "is", null).executeTakeFirst();
     if (claimed.numUpdatedRows !== 1n) return { ok: false, error: "This invitation has already been used.", state: "used" };
     await trx.updateTable("staff_members").set({ password_hash: passwordHash, last_sign_in_at: now }).where("id", "=", invitation.staff_id).execute();
-    const cookie = await staffSessions(trx, site.practice.id, { secure: context.secureCookies, now: context.now }).create({ staffId: invitation.staff_id, ip: context.visitor.ip, userAgent: context.visitor.userAgent });
+    // Where the practice requires a second factor, accepting the invitation leads straight to enrolling one: the one
+    // moment the person has just proven they hold the invitation.
+    const { staff_totp_required: totpRequired } = await trx.selectFrom("practice_settings").select("staff_totp_required").executeTakeFirstOrThrow();
+    const stage = totpRequired ? "enrollment_required" : "full";
+    const cookie = await staffSessions(trx, site.practice.id, { secure: context.secureCookies, now: context.now }).create({
+      staffId: invitation.staff_id,
+      ip: context.visitor.ip,
+      userAgent: context.visitor.userAgent,
+      stage,
+    });
     await recordAudit(trx, site.practice.id, {
       actorType: "staff",
       actorId: invitation.staff_id,
@@ -266,6 +277,6 @@ export async function acceptInvitation(context: PorticoLoadContext, token: strin
       userAgent: context.visitor.userAgent,
       at: now,
     });
-    return { ok: true, cookie };
+    return { ok: true, cookie, next: stage === "full" ? "/admin" : "/admin/security" };
   });
 }

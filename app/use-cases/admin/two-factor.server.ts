@@ -1,11 +1,31 @@
 import { redirect } from "@remix-run/node";
 import { z } from "zod";
 import { recordAudit } from "../../../server/audit.server";
-import { newTotpKey, totpEnrolment, verifyTotpCode } from "../../../server/auth/totp.server";
+import { hitRateLimits } from "../../../server/auth/rate-limit.server";
+import { matchTotpStep, newTotpKey, totpEnrolment } from "../../../server/auth/totp.server";
+import type { PracticeTransaction } from "../../../db/with-practice.server";
 import type { PorticoLoadContext } from "../../load-context";
 import { adminPage, type StaffScope } from "./admin-page.server";
 
 const MAX_CODE_ATTEMPTS = 5;
+/** Across all half-open sessions of one account: new sessions must not mean new guesses. */
+const WRONG_CODES_PER_ACCOUNT = { limit: 10, windowMs: 60 * 60_000 };
+
+/**
+ * Accepts a code once: its time step must be later than the last one this person used, recorded in the same
+ * statement, so a code seen over someone's shoulder (or relayed by a phishing page) does not work again.
+ */
+async function acceptCode(trx: PracticeTransaction, staffId: string, key: Uint8Array, code: string, now: Date): Promise<boolean> {
+  const step = matchTotpStep(key, code, now);
+  if (step === undefined) return false;
+  const used = await trx
+    .updateTable("staff_members")
+    .set({ totp_last_step: String(step) })
+    .where("id", "=", staffId)
+    .where((eb) => eb.or([eb("totp_last_step", "is", null), eb("totp_last_step", "<", String(step))]))
+    .executeTakeFirst();
+  return used.numUpdatedRows === 1n;
+}
 
 function audit(scope: StaffScope, context: PorticoLoadContext, action: string, details: Record<string, unknown> = {}) {
   return recordAudit(scope.trx, scope.practiceId, {
@@ -36,7 +56,13 @@ export async function verifySignInCode(context: PorticoLoadContext, request: Req
     async (scope): Promise<{ to: string } | CodeResult> => {
       const { trx, staff } = scope;
       const member = await trx.selectFrom("staff_members").select(["totp_secret", "totp_enabled_at"]).where("id", "=", staff.id).executeTakeFirstOrThrow();
-      if (member.totp_secret && member.totp_enabled_at && verifyTotpCode(member.totp_secret, code)) {
+      const [withinAccountLimit] = await hitRateLimits(trx, scope.practiceId, [{ bucket: `staff-code:${staff.id}`, ...WRONG_CODES_PER_ACCOUNT }], scope.now);
+      if (!withinAccountLimit) {
+        await trx.deleteFrom("staff_sessions").where("id", "=", staff.sessionKey).execute();
+        await audit(scope, context, "staff.sign_in_failed", { reason: "too_many_codes" });
+        return { to: "/admin/login" };
+      }
+      if (member.totp_secret && member.totp_enabled_at && (await acceptCode(trx, staff.id, member.totp_secret, code, scope.now))) {
         await trx.updateTable("staff_sessions").set({ stage: "full", code_attempts: 0 }).where("id", "=", staff.sessionKey).execute();
         await trx.updateTable("staff_members").set({ last_sign_in_at: scope.now }).where("id", "=", staff.id).execute();
         await audit(scope, context, "staff.sign_in", { secondFactor: "totp" });
@@ -95,12 +121,15 @@ export async function changeSecurity(context: PorticoLoadContext, request: Reque
       const { staff_totp_required: required } = await trx.selectFrom("practice_settings").select("staff_totp_required").executeTakeFirstOrThrow();
       if (intent.data === "start") {
         if (member.totp_enabled_at) return { ok: false, error: "Your second factor is already on." };
-        await trx.updateTable("staff_members").set({ totp_secret: newTotpKey(), totp_enabled_at: null }).where("id", "=", staff.id).execute();
+        await trx.updateTable("staff_members").set({ totp_secret: newTotpKey(), totp_enabled_at: null, totp_last_step: null }).where("id", "=", staff.id).execute();
+        await audit(scope, context, "staff.second_factor_enrolment_started");
         return { ok: true, message: "Add the key to your authenticator app, then enter the code it shows." };
       }
       if (intent.data === "confirm") {
         if (!member.totp_secret || member.totp_enabled_at) return { ok: false, error: "Start by adding a new key." };
-        if (!verifyTotpCode(member.totp_secret, String(form.get("code") ?? ""))) return { ok: false, error: "That code is not right. Try the newest code from your app." };
+        if (!(await acceptCode(trx, staff.id, member.totp_secret, String(form.get("code") ?? ""), scope.now))) {
+          return { ok: false, error: "That code is not right. Try the newest code from your app." };
+        }
         await trx.updateTable("staff_members").set({ totp_enabled_at: scope.now }).where("id", "=", staff.id).execute();
         // Enrolling was the step this session owed: it is now a full session.
         await trx.updateTable("staff_sessions").set({ stage: "full" }).where("id", "=", staff.sessionKey).execute();
@@ -108,7 +137,11 @@ export async function changeSecurity(context: PorticoLoadContext, request: Reque
         return { ok: true, message: "Your second factor is on. Next time you sign in, we will ask for a code." };
       }
       if (required) return { ok: false, error: "Your practice requires a second factor for all staff." };
-      await trx.updateTable("staff_members").set({ totp_secret: null, totp_enabled_at: null }).where("id", "=", staff.id).execute();
+      // A stolen session alone must not be able to remove the factor: the current code proves the phone is at hand.
+      if (!member.totp_secret || !(await acceptCode(trx, staff.id, member.totp_secret, String(form.get("code") ?? ""), scope.now))) {
+        return { ok: false, error: "Enter the current code from your authenticator app to turn it off." };
+      }
+      await trx.updateTable("staff_members").set({ totp_secret: null, totp_enabled_at: null, totp_last_step: null }).where("id", "=", staff.id).execute();
       await audit(scope, context, "staff.second_factor_disabled");
       return { ok: true, message: "Your second factor is off." };
     },

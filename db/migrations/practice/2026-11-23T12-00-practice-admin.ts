@@ -42,6 +42,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       add column last_sign_in_at timestamptz,
       add column totp_secret bytea,
       add column totp_enabled_at timestamptz,
+      add column totp_last_step bigint,
       add constraint staff_members_role_fk foreign key (practice_id, role_id) references staff_roles (practice_id, id)`.execute(db);
   await sql`create index staff_members_role_idx on staff_members (practice_id, role_id)`.execute(db);
 
@@ -88,10 +89,13 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // Someone must always be able to manage staff: checked at commit, whatever changed the staff or their roles.
   await sql`
-    create function keep_a_staff_manager() returns trigger language plpgsql as $$
+    create function keep_a_staff_manager() returns trigger language plpgsql set search_path = public, pg_catalog as $$
     declare
       practice uuid := coalesce(new.practice_id, old.practice_id);
     begin
+      -- Serialise the check per practice: without the lock, two transactions that each remove the other manager
+      -- both see the other still in place and both commit.
+      perform pg_advisory_xact_lock(hashtext('portico.staff-managers:' || practice::text));
       if exists (select 1 from staff_members where practice_id = practice and active)
          and not exists (
            select 1 from staff_members m join staff_roles r on r.practice_id = m.practice_id and r.id = m.role_id
@@ -118,7 +122,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index clients_phone_suffix_idx on clients (practice_id, phone_digits_reversed text_pattern_ops)`.execute(db);
   await sql`create index audit_events_actor_idx on audit_events (practice_id, actor_id, occurred_at desc)`.execute(db);
 
-  await isolate(db, "staff_roles", "select, insert, update, delete");
+  await isolate(db, "staff_roles", "select, insert, update");
+  // Staff are deactivated, never deleted, so their history keeps its names: the runtime role may not delete them.
+  await sql`revoke delete on staff_members from portico_app`.execute(db);
   await isolate(db, "staff_sessions", "select, insert, update, delete");
   await isolate(db, "staff_invitations", "select, insert, update");
 
@@ -143,6 +149,6 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop table client_available_practitioners`.execute(db);
   await sql`drop table staff_invitations`.execute(db);
   await sql`drop table staff_sessions`.execute(db);
-  await sql`alter table staff_members drop constraint staff_members_role_fk, drop column role_id, drop column password_hash, drop column last_sign_in_at, drop column totp_secret, drop column totp_enabled_at`.execute(db);
+  await sql`alter table staff_members drop constraint staff_members_role_fk, drop column role_id, drop column password_hash, drop column last_sign_in_at, drop column totp_secret, drop column totp_enabled_at, drop column totp_last_step`.execute(db);
   await sql`drop table staff_roles`.execute(db);
 }
