@@ -88,6 +88,17 @@ export function ErrorBoundary() {
       </Page>
     );
   }
+  if (isRouteErrorResponse(error) && error.status === 503) {
+    return (
+      <Page>
+        <section className="status-page">
+          <p className="status-page__code">503</p>
+          <h1>Temporarily unavailable</h1>
+          <p>This portal is temporarily unavailable. Please try again in a few minutes, or contact the practice directly.</p>
+        </section>
+      </Page>
+    );
+  }
   const status = isRouteErrorResponse(error) ? error.status : 500;
   return (
     <Page>

@@ -13,6 +13,13 @@ export type DatabaseTargets = {
   mode: "embedded" | "external";
   ownerUrl: string;
   appUrl: string;
+  /** The runtime role's password: dedicated databases on the same cluster let it in with the same one. */
+  appPassword: string;
+  /**
+   * Embedded only: a new, empty database on the same server, owned by the owner role; returns its owner-role URL.
+   * This is how development and the demo get dedicated databases without any setup.
+   */
+  createDatabase?(name: string): Promise<string>;
   /** Stops what this process started (the embedded server), nothing else. */
   release(): Promise<void>;
 };
@@ -41,17 +48,24 @@ export async function prepareDatabase(config: Config, log: (message: string) => 
       mode: "external",
       ownerUrl: config.database.ownerUrl,
       appUrl: withCredentials(config.database.ownerUrl, RUNTIME_ROLE, config.database.appPassword),
+      appPassword: config.database.appPassword,
       release: async () => undefined,
     };
   }
   const cluster = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.database.port, log });
   const credentials = await embeddedCredentials(config.dataDir);
   const server = `postgres://127.0.0.1:${cluster.port}`;
-  await ensureEmbeddedDatabase(withCredentials(`${server}/postgres`, "postgres", cluster.superuserPassword), EMBEDDED_DATABASE, credentials);
+  const superuserUrl = withCredentials(`${server}/postgres`, "postgres", cluster.superuserPassword);
+  await ensureEmbeddedDatabase(superuserUrl, EMBEDDED_DATABASE, credentials);
   return {
     mode: "embedded",
     ownerUrl: withCredentials(`${server}/${EMBEDDED_DATABASE}`, OWNER_ROLE, credentials.owner),
     appUrl: withCredentials(`${server}/${EMBEDDED_DATABASE}`, RUNTIME_ROLE, credentials.app),
+    appPassword: credentials.app,
+    createDatabase: async (name) => {
+      await ensureEmbeddedDatabase(superuserUrl, name, credentials);
+      return withCredentials(`${server}/${name}`, OWNER_ROLE, credentials.owner);
+    },
     release: cluster.stop,
   };
 }

@@ -31,3 +31,11 @@ async function migrateSet(db: Kysely<any>, set: MigrationSet): Promise<string[]>
 export async function migrateMainDatabase(db: Kysely<any>): Promise<string[]> {
   return [...(await migrateSet(db, "platform")), ...(await migrateSet(db, "practice"))];
 }
+
+/** A dedicated practice database holds practice data only: the same migrations and policies as the shared database. */
+export async function migratePracticeDatabase(db: Kysely<any>): Promise<string[]> {
+  return migrateSet(db, "practice");
+}
+
+/** The practice schema version this code needs: the last practice migration's name. */
+export const PRACTICE_SCHEMA_VERSION = Object.keys(practiceMigrations).sort().at(-1) ?? "";

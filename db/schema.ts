@@ -20,8 +20,77 @@ export type PracticesTable = {
   kind: PracticeKind;
   status: Generated<PracticeStatus>;
   deployment: Generated<Deployment>;
+  placement_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
+};
+
+export type DatabasePlacementsTable = {
+  id: Generated<string>;
+  location: string;
+  owner_url_sealed: string;
+  app_url_sealed: string;
+  key_id: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+};
+
+export type SupportSessionStage = "awaiting_code" | "enrollment_required" | "full";
+
+export type SupportUsersTable = {
+  id: Generated<string>;
+  email: string;
+  email_key: ColumnType<string, never, never>;
+  name: string;
+  password_hash: string | null;
+  totp_key: Buffer | null;
+  totp_last_step: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+};
+
+export type SupportSetupTokensTable = {
+  token_hash: Buffer;
+  support_user_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+};
+
+export type SupportSessionsTable = {
+  id: string;
+  support_user_id: string;
+  stage: SupportSessionStage;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+};
+
+export type PlatformRateLimitCountersTable = { bucket: string; window_start: Timestamp; hits: number };
+
+export type SupportAccessGrantsTable = {
+  id: Generated<string>;
+  support_user_id: string;
+  practice_id: string;
+  reason: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  token_hash: Buffer;
+  redeemed_at: Timestamp | null;
+  session_key: string | null;
+  ended_at: Timestamp | null;
+};
+
+export type PlatformAuditEventsTable = {
+  seq: ColumnType<string, never, never>;
+  occurred_at: Timestamp;
+  support_user_id: string | null;
+  action: string;
+  practice_id: string | null;
+  details: JsonWithDefault<Record<string, unknown>>;
+  ip: string | null;
+  user_agent: string | null;
 };
 
 export type Wording = { patientSingular?: string; patientPlural?: string; clientSingular?: string };
@@ -344,6 +413,13 @@ export type PatientPhotosTable = {
 
 export type Database = {
   "platform.practices": PracticesTable;
+  "platform.database_placements": DatabasePlacementsTable;
+  "platform.support_users": SupportUsersTable;
+  "platform.support_setup_tokens": SupportSetupTokensTable;
+  "platform.support_sessions": SupportSessionsTable;
+  "platform.rate_limit_counters": PlatformRateLimitCountersTable;
+  "platform.support_access_grants": SupportAccessGrantsTable;
+  "platform.audit_events": PlatformAuditEventsTable;
   practice_settings: PracticeSettingsTable;
   locations: LocationsTable;
   clients: ClientsTable;

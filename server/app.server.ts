@@ -10,6 +10,8 @@ import { pinoHttp } from "pino-http";
 import type { PorticoLoadContext, Site } from "../app/load-context";
 import type { Database } from "../db/schema";
 import { practiceDirectory } from "../tenants/find-practice.server";
+import type { PlatformControl } from "../tenants/platform-control.server";
+import type { PracticeDatabases } from "../tenants/practice-databases.server";
 import type { PracticeRegistry } from "../tenants/registry.server";
 import type { BackgroundTasks } from "./background.server";
 import { ROOT } from "./build.server";
@@ -25,10 +27,14 @@ export type ServerDeps = {
   /** Runtime role only: this pool can never bypass row-level security. */
   appDb: Kysely<Database>;
   registry: PracticeRegistry;
+  /** The right database for each practice: the shared pool, or a dedicated database's own bounded pool. */
+  databases: PracticeDatabases;
+  /** The support console's means: the control plane as the owner role. Without it the support host answers 404. */
+  control?: PlatformControl;
   build: ServerBuild | (() => Promise<ServerBuild>);
   background: BackgroundTasks;
-  /** Development only: the owner-role pool that lets the dev mailbox read the outbox. */
-  mailboxDb?: Kysely<Database>;
+  /** Development only: the owner-role pools that let the dev mailbox read the outboxes (main and dedicated). */
+  mailboxDbs?: () => Kysely<Database>[];
   now?: () => Date;
 };
 
@@ -108,14 +114,22 @@ export function createServer(deps: ServerDeps): express.Express {
   app.get("/healthz", (_req, res) => {
     res.type("text").send("ok");
   });
+  // Ready means the main database answers. Dedicated databases are reported one by one but never fail the instance:
+  // a practice whose database is down answers 503 on its own while this instance keeps serving everyone else.
   app.get("/readyz", async (_req, res) => {
     try {
       await sql`select 1`.execute(deps.appDb);
-      res.type("text").send("ready");
     } catch (error) {
       logger.warn({ err: error }, "readiness check failed");
-      res.status(503).type("text").send("database unavailable");
+      res.status(503).json({ status: "unavailable", main: "down" });
+      return;
     }
+    const dedicated = await deps.databases.health().catch(() => []);
+    res.json({
+      status: "ready",
+      main: "ok",
+      dedicated: dedicated.map((db) => ({ location: db.location, practices: db.practices, state: db.state })),
+    });
   });
 
   // Fingerprinted build output never changes under the same name; everything else in public/ may.
@@ -149,11 +163,12 @@ export function createServer(deps: ServerDeps): express.Express {
       origin: (hostname) => publicOrigin(config, hostname),
       registry: deps.registry,
       directory: practiceDirectory(deps.appDb, config.portalDomain),
-      appDb: deps.appDb,
+      databases: deps.databases,
+      log: (practice, error) => logger.warn({ practice: practice.subdomain, reason: error.reason, detail: error.message }, "practice database unavailable"),
     }),
   );
   app.use(requireSameOrigin);
-  if (deps.mailboxDb && !production) app.use("/__dev", devMailbox(deps.mailboxDb));
+  if (deps.mailboxDbs && !production) app.use("/__dev", devMailbox(deps.mailboxDbs));
 
   app.all(
     "/{*splat}",

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { parseKey } from "../tenants/sealed-secrets.server";
 
 const hostname = z
   .string()
@@ -24,6 +25,11 @@ const trustProxy = z
 
 const port = z.coerce.number().int().min(1).max(65535);
 
+const encryptionKey = z
+  .string()
+  .optional()
+  .refine((value) => value === undefined || parseKey(value) !== undefined, "must be 32 random bytes as base64 or 64 hex characters (openssl rand -base64 32)");
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -42,6 +48,10 @@ const envSchema = z
     EMAIL_FROM: z.email("must be an email address such as portal@mail.example.com").default("portal@portico.localhost"),
     RESEND_API_KEY: z.string().trim().min(1).optional(),
     RESEND_BASE_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+    PLATFORM_ENCRYPTION_KEY: encryptionKey,
+    PLATFORM_ENCRYPTION_KEY_PREVIOUS: encryptionKey,
+    POOL_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
+    POOL_MAX_DATABASES: z.coerce.number().int().min(1).max(10_000).default(50),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.DATABASE_URL) {
@@ -57,6 +67,9 @@ const envSchema = z
         path: ["RESEND_API_KEY"],
         message: "is required in production (or set EMAIL_TRANSPORT=log explicitly to only log outgoing mail)",
       });
+    }
+    if (env.PLATFORM_ENCRYPTION_KEY_PREVIOUS && !env.PLATFORM_ENCRYPTION_KEY) {
+      ctx.addIssue({ code: "custom", path: ["PLATFORM_ENCRYPTION_KEY"], message: "is required when PLATFORM_ENCRYPTION_KEY_PREVIOUS is set" });
     }
     if (env.DATABASE_URL && !env.DATABASE_APP_PASSWORD) {
       ctx.addIssue({
@@ -87,6 +100,13 @@ export type Config = {
     from: string;
     resend?: { apiKey: string; baseUrl?: string };
   };
+  /**
+   * Seals the credentials of dedicated databases. Outside production a key is generated into DATA_DIR when none is
+   * configured; production without one can run shared practices only.
+   */
+  encryption: { key?: Buffer; previousKey?: Buffer };
+  /** Per dedicated database: connections in its pool, and how many such pools stay open (least recently used close first). */
+  pools: { maxConnections: number; maxDatabases: number };
 };
 
 export class ConfigError extends Error {
@@ -132,5 +152,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       from: env.EMAIL_FROM,
       ...(env.RESEND_API_KEY ? { resend: { apiKey: env.RESEND_API_KEY, baseUrl: env.RESEND_BASE_URL } } : {}),
     },
+    encryption: {
+      ...(env.PLATFORM_ENCRYPTION_KEY ? { key: parseKey(env.PLATFORM_ENCRYPTION_KEY) } : {}),
+      ...(env.PLATFORM_ENCRYPTION_KEY_PREVIOUS ? { previousKey: parseKey(env.PLATFORM_ENCRYPTION_KEY_PREVIOUS) } : {}),
+    },
+    pools: { maxConnections: env.POOL_MAX_CONNECTIONS, maxDatabases: env.POOL_MAX_DATABASES },
   };
 }

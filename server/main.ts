@@ -1,5 +1,7 @@
 import type { Server } from "node:http";
 import { connect } from "../db/connection.server";
+import type { PlatformControl } from "../tenants/platform-control.server";
+import { PracticeDatabases } from "../tenants/practice-databases.server";
 import { PracticeRegistry } from "../tenants/registry.server";
 import { createServer } from "./app.server";
 import { BackgroundTasks } from "./background.server";
@@ -7,7 +9,9 @@ import { ensureBuild, loadBuild, watchedBuild } from "./build.server";
 import { ConfigError, loadConfig, publicOrigin } from "./config.server";
 import { OutboxWorker } from "./email/outbox-worker.server";
 import { transportFor } from "./email/transports.server";
+import { DedicatedOutboxes } from "./email/dedicated-outboxes.server";
 import { createLogger } from "./logger.server";
+import { platformKeys } from "./platform-keys.server";
 import { migrateAndSeed, openPlatformDatabase } from "./platform.server";
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -32,25 +36,46 @@ async function main(): Promise<void> {
   // Production images are built ahead of time (Dockerfile) and ship without the build tools.
   if (config.env !== "production") await ensureBuild(log);
   const platform = await openPlatformDatabase(config, log);
-  await migrateAndSeed(config, platform, log);
+  const keys = await platformKeys(config);
+  await migrateAndSeed(config, platform, keys, log, (message) => logger.warn(message));
 
   const app = connect(platform.targets.appUrl, { max: 10, applicationName: "portico-app" });
   const registry = new PracticeRegistry(app.db);
   const unlisten = await registry.listen(app.sql);
+  const databases = new PracticeDatabases(app.db, {
+    shared: app.db,
+    keys,
+    maxConnections: config.pools.maxConnections,
+    maxDatabases: config.pools.maxDatabases,
+    onStateChange: ({ location, state, detail }) => logger[state === "ok" ? "info" : "warn"]({ database: location, state, detail }, `dedicated database ${location} is ${state}`),
+  });
+  const control: PlatformControl = {
+    db: platform.owner.db,
+    databases,
+    keys,
+    appPassword: platform.targets.appPassword,
+    ...(platform.targets.createDatabase ? { createDatabase: platform.targets.createDatabase } : {}),
+  };
   const build = config.env === "development" ? watchedBuild() : await loadBuild();
   const background = new BackgroundTasks(logger);
   // The outbox spans every practice and has no row-level security: only the owner connection reads it.
-  const worker = new OutboxWorker({ db: platform.owner.db, transport: transportFor(config, logger), fromAddress: config.email.from, logger });
+  const transport = transportFor(config, logger);
+  const worker = new OutboxWorker({ db: platform.owner.db, transport, fromAddress: config.email.from, logger });
   await worker.start(platform.owner.sql);
   worker.wake();
+  const dedicatedOutboxes = new DedicatedOutboxes({ registry: platform.owner.db, keys, transport, fromAddress: config.email.from, logger });
+  dedicatedOutboxes.start();
 
-  const mailboxDb = config.email.transport === "dev" ? platform.owner.db : undefined;
-  const server: Server = createServer({ config, logger, appDb: app.db, registry, build, background, mailboxDb }).listen(config.port, config.host, () => {
+  const mailboxDbs = config.email.transport === "dev" ? () => [platform.owner.db, ...dedicatedOutboxes.databases()] : undefined;
+  const server: Server = createServer({ config, logger, appDb: app.db, databases, control, registry, build, background, mailboxDbs }).listen(config.port, config.host, () => {
     const base = (sub?: string) => publicOrigin(config, `${sub ? `${sub}.` : ""}${config.portalDomain}`);
     logger.info(`Portico is running (${platform.targets.mode} database)`);
-    const demo = config.env === "production" ? [] : [`    Happy Paws         ${base("happy-paws")}`, `    Riverside Physio   ${base("riverside-physio")}`];
-    const mailbox = mailboxDb ? [`    dev mailbox        ${base()}/__dev/mailbox`] : [];
-    process.stdout.write(["", "  Portico is ready:", `    landing page       ${base()}`, ...demo, ...mailbox, "", ""].join("\n"));
+    const demo =
+      config.env === "production"
+        ? []
+        : [`    Happy Paws         ${base("happy-paws")}`, `    Riverside Physio   ${base("riverside-physio")}`, `    Northside Vet      ${base("northside-vet")}   (dedicated database)`];
+    const mailbox = mailboxDbs ? [`    dev mailbox        ${base()}/__dev/mailbox`] : [];
+    process.stdout.write(["", "  Portico is ready:", `    landing page       ${base()}`, ...demo, `    support console    ${base("support")}/support`, ...mailbox, "", ""].join("\n"));
   });
 
   let stopping = false;
@@ -66,7 +91,9 @@ async function main(): Promise<void> {
     clearTimeout(forceClose);
     await background.settled();
     await worker.stop();
+    await dedicatedOutboxes.stop();
     await unlisten();
+    await databases.close();
     await app.close();
     await platform.release();
     logger.info("stopped");

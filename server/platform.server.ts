@@ -1,7 +1,9 @@
 import { connect, type Connection } from "../db/connection.server";
 import { type DatabaseTargets, prepareDatabase } from "../db/database.server";
 import { migrateMainDatabase } from "../db/migrate.server";
-import { isRegistryEmpty, seedDemo } from "../db/seed/seed-demo.server";
+import { type DedicatedDemoPlacer, isRegistryEmpty, seedDemo } from "../db/seed/seed-demo.server";
+import { type MigrationReport, migrateDedicatedDatabases, provisionDedicatedDatabase } from "../tenants/dedicated-databases.server";
+import type { PlatformKeys } from "../tenants/sealed-secrets.server";
 import type { Config } from "./config.server";
 
 /**
@@ -24,12 +26,38 @@ export async function openPlatformDatabase(config: Config, log: (message: string
   };
 }
 
-/** Migrations, then demo practices on an empty registry (never in production: real registries start empty). */
-export async function migrateAndSeed(config: Config, platform: PlatformDatabase, log: (message: string) => void): Promise<void> {
+/**
+ * Migrates the main database and every dedicated one. A dedicated database that fails to migrate does not stop the
+ * start: its practice answers 503 until `npm run db:migrate` succeeds, and the log says so.
+ */
+export async function migrateAll(platform: PlatformDatabase, keys: PlatformKeys | undefined, log: (message: string) => void, warn: (message: string) => void): Promise<MigrationReport[]> {
   const applied = await migrateMainDatabase(platform.owner.db);
   for (const name of applied) log(`migrated ${name}`);
+  const reports = await migrateDedicatedDatabases(platform.owner.db, keys);
+  for (const report of reports) {
+    if (!report.ok) warn(`dedicated database ${report.location} (${report.practices.join(", ")}) could not be migrated: ${report.error}. Its practice stays unavailable until npm run db:migrate succeeds.`);
+    for (const name of report.applied) log(`migrated ${report.location}: ${name}`);
+  }
+  return reports;
+}
+
+/** A fresh database on the embedded server, provisioned as a placement, for the demo's dedicated practice. */
+export function embeddedDemoPlacer(platform: PlatformDatabase, keys: PlatformKeys | undefined): DedicatedDemoPlacer | undefined {
+  const create = platform.targets.createDatabase;
+  if (!create || !keys) return undefined;
+  return async (subdomain) => {
+    const ownerUrl = await create(`portico_${subdomain.replaceAll("-", "_")}`);
+    const { id } = await provisionDedicatedDatabase(platform.owner.db, keys, { ownerUrl, appPassword: platform.targets.appPassword });
+    const owner = connect(ownerUrl, { max: 1, applicationName: "portico-seed" });
+    return { placement: { id, db: owner.db }, release: () => owner.close() };
+  };
+}
+
+/** Migrations, then demo practices on an empty registry (never in production: real registries start empty). */
+export async function migrateAndSeed(config: Config, platform: PlatformDatabase, keys: PlatformKeys | undefined, log: (message: string) => void, warn: (message: string) => void): Promise<void> {
+  await migrateAll(platform, keys, log, warn);
   if (config.env !== "production" && (await isRegistryEmpty(platform.owner.db))) {
-    const created = await seedDemo(platform.owner.db);
+    const created = await seedDemo(platform.owner.db, embeddedDemoPlacer(platform, keys));
     log(`loaded demo practices: ${created.join(", ")}`);
   }
 }

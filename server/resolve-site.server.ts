@@ -1,20 +1,38 @@
 import type { NextFunction, Request, Response } from "express";
-import type { Kysely } from "kysely";
 import type { Site } from "../app/load-context";
-import type { Database } from "../db/schema";
-import { practiceScope } from "../db/with-practice.server";
+import type { PracticeScope } from "../db/with-practice.server";
 import type { PracticeDirectory } from "../tenants/find-practice.server";
 import { parseHost } from "../tenants/host";
+import type { Practice } from "../tenants/practice";
+import { type PracticeDatabases, PracticeUnavailableError } from "../tenants/practice-databases.server";
 import type { PracticeRegistry } from "../tenants/registry.server";
-import { NO_PRACTICE_PAGE, renderStatusPage, suspendedPracticePage } from "./status-page.server";
+import { NO_PRACTICE_PAGE, practiceUnavailablePage, renderStatusPage, suspendedPracticePage } from "./status-page.server";
 
 export type SiteResolverDeps = {
   portalDomain: string;
   origin: (hostname: string) => string;
   registry: PracticeRegistry;
   directory: PracticeDirectory;
-  appDb: Kysely<Database>;
+  databases: PracticeDatabases;
+  log: (practice: Practice, error: PracticeUnavailableError) => void;
 };
+
+const RETRY_AFTER_SECONDS = "30";
+
+/** A practice's scope for route code: its database being unavailable becomes a 503 answer, like a suspended practice. */
+function requestScope(deps: SiteResolverDeps, practice: Practice): PracticeScope {
+  const scope = deps.databases.scope(practice);
+  return async (work) => {
+    try {
+      return await scope(work);
+    } catch (error) {
+      if (!(error instanceof PracticeUnavailableError)) throw error;
+      deps.log(practice, error);
+      // Remix renders a thrown Response with the root error boundary and its status.
+      throw new Response("This portal is temporarily unavailable.", { status: 503, headers: { "Retry-After": RETRY_AFTER_SECONDS } });
+    }
+  };
+}
 
 /**
  * Decides once, from the Host, which part of Portico a request is for, and stores it in `res.locals.site`.
@@ -58,7 +76,12 @@ export function resolveSite(deps: SiteResolverDeps) {
           res.status(503).set("Retry-After", "3600").type("html").send(renderStatusPage(suspendedPracticePage(practice.name)));
           return;
         }
-        site = { kind: "practice", origin: origin(target.hostname), practice, withPractice: practiceScope(deps.appDb, practice) };
+        const unavailable = deps.databases.knownUnavailable(practice);
+        if (unavailable) {
+          res.status(503).set("Retry-After", RETRY_AFTER_SECONDS).type("html").send(renderStatusPage(practiceUnavailablePage(practice.name)));
+          return;
+        }
+        site = { kind: "practice", origin: origin(target.hostname), practice, withPractice: requestScope(deps, practice) };
         break;
       }
     }

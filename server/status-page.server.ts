@@ -45,6 +45,16 @@ export function suspendedPracticePage(name: string): StatusPage {
   };
 }
 
+/** The practice's own database cannot serve right now (down, or waiting for a migration); other practices are fine. */
+export function practiceUnavailablePage(name: string): StatusPage {
+  return {
+    status: 503,
+    title: "Temporarily unavailable",
+    message: `The online portal of ${name} is temporarily unavailable. Please try again in a few minutes.`,
+    hint: "If it is urgent, contact the practice directly by phone.",
+  };
+}
+
 export const SERVER_ERROR_PAGE: StatusPage = {
   status: 500,
   title: "Something went wrong",

@@ -8,6 +8,8 @@ export type Practice = {
   kind: PracticeKind;
   status: PracticeStatus;
   deployment: Deployment;
+  /** Where a dedicated practice's data lives; null for shared practices. */
+  placementId: string | null;
 };
 
-export const PRACTICE_COLUMNS = ["id", "subdomain", "name", "kind", "status", "deployment"] as const;
+export const PRACTICE_COLUMNS = ["id", "subdomain", "name", "kind", "status", "deployment", "placement_id as placementId"] as const;

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { type Kysely, sql } from "kysely";
 import { z } from "zod";
 import { defaultRoles } from "../app/admin/permissions";
@@ -38,54 +39,101 @@ const newPracticeSchema = z.object({
     .max(120, "The name must be at most 120 characters."),
   kind: z.enum(["veterinary", "human"], { error: "The kind must be 'veterinary' or 'human'." }),
   timeZone: z.string().default("UTC"),
+  location: z
+    .object({
+      name: z.string().trim().min(2, "The location needs a name.").max(120),
+      address: z.string().trim().min(5, "The location needs an address.").max(300),
+      phone: z.string().trim().max(40).optional(),
+    })
+    .optional(),
 });
 
 export type NewPractice = z.input<typeof newPracticeSchema>;
+
+/** A dedicated practice's database: its id in the registry and an owner-role handle to write the first rows with. */
+export type PracticePlacement = { id: string; db: Kysely<Database> };
 
 function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && "code" in error && error.code === "23505";
 }
 
-/**
- * Registers a practice, its settings and its default staff roles in one transaction. `populate` runs inside that same transaction, already
- * scoped to the new practice, so a practice never exists half-loaded.
- */
-export async function createPractice(
-  db: Kysely<Database>,
-  input: NewPractice,
-  populate?: (trx: PracticeTransaction, practice: Practice) => Promise<void>,
-): Promise<Practice> {
+function parseNewPractice(input: NewPractice) {
   const subdomainCheck = checkSubdomain(input.subdomain);
   if (!subdomainCheck.ok) throw new PracticeInputError("subdomain", subdomainCheck.message);
   const parsed = newPracticeSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new PracticeInputError(issue?.path[0] === "kind" ? "kind" : "name", issue?.message ?? "Invalid practice.");
+    throw new PracticeInputError(issue?.path[0] === "kind" ? "kind" : issue?.path[0] === "location" ? "practice" : "name", issue?.message ?? "Invalid practice.");
   }
   if (!Intl.supportedValuesOf("timeZone").includes(parsed.data.timeZone) && parsed.data.timeZone !== "UTC") {
     throw new PracticeInputError("practice", `Unknown time zone '${parsed.data.timeZone}'.`);
   }
+  return { ...parsed.data, subdomain: subdomainCheck.subdomain };
+}
+
+/**
+ * Registers a practice, its settings, its default staff roles and (when given) its first location. `populate` runs
+ * inside the same transaction as the practice's own rows, already scoped to the new practice, so a practice never
+ * exists half-loaded.
+ *
+ * Shared practices are one transaction in the main database. A dedicated practice's rows are written in its own
+ * database and the registry row is inserted last, inside that transaction: a taken subdomain rolls the practice's
+ * rows back, and if the final commit fails the registry row is removed again.
+ */
+export async function createPractice(
+  db: Kysely<Database>,
+  input: NewPractice,
+  populate?: (trx: PracticeTransaction, practice: Practice) => Promise<void>,
+  placement?: PracticePlacement,
+): Promise<Practice> {
+  const data = parseNewPractice(input);
+  const practice: Practice = {
+    id: randomUUID(),
+    subdomain: data.subdomain,
+    name: data.name,
+    kind: data.kind,
+    status: "active",
+    deployment: placement ? "dedicated" : "shared",
+    placementId: placement?.id ?? null,
+  };
+  const register = (trx: Kysely<Database>) =>
+    trx
+      .insertInto("platform.practices")
+      .values({ id: practice.id, subdomain: practice.subdomain, name: practice.name, kind: practice.kind, deployment: practice.deployment, placement_id: practice.placementId })
+      .execute();
+  const fill = async (trx: PracticeTransaction) => {
+    await sql`select set_config('app.practice_id', ${practice.id}, true)`.execute(trx);
+    await trx.insertInto("practice_settings").values({ practice_id: practice.id, time_zone: data.timeZone, wording: defaultWording(practice.kind) }).execute();
+    await trx
+      .insertInto("staff_roles")
+      .values(defaultRoles(practice.kind).map((role) => ({ practice_id: practice.id, name: role.name, permissions: role.permissions })))
+      .execute();
+    if (data.location) {
+      await trx
+        .insertInto("locations")
+        .values({ practice_id: practice.id, name: data.location.name, address: data.location.address, phone: data.location.phone || null, time_zone: data.timeZone })
+        .execute();
+    }
+    if (populate) await populate(trx, practice);
+  };
+  let registered = false;
   try {
-    return await db.transaction().execute(async (trx) => {
-      const practice = await trx
-        .insertInto("platform.practices")
-        .values({ subdomain: subdomainCheck.subdomain, name: parsed.data.name, kind: parsed.data.kind })
-        .returning(PRACTICE_COLUMNS)
-        .executeTakeFirstOrThrow();
-      await sql`select set_config('app.practice_id', ${practice.id}, true)`.execute(trx);
-      await trx
-        .insertInto("practice_settings")
-        .values({ practice_id: practice.id, time_zone: parsed.data.timeZone, wording: defaultWording(practice.kind) })
-        .execute();
-      await trx
-        .insertInto("staff_roles")
-        .values(defaultRoles(practice.kind).map((role) => ({ practice_id: practice.id, name: role.name, permissions: role.permissions })))
-        .execute();
-      if (populate) await populate(trx, practice);
-      return practice;
-    });
+    if (!placement) {
+      await db.transaction().execute(async (trx) => {
+        await register(trx);
+        await fill(trx);
+      });
+    } else {
+      await placement.db.transaction().execute(async (trx) => {
+        await fill(trx);
+        await register(db);
+        registered = true;
+      });
+    }
+    return practice;
   } catch (error) {
-    if (isUniqueViolation(error)) throw new PracticeInputError("subdomain", `The subdomain '${subdomainCheck.subdomain}' is already taken.`);
+    if (registered) await db.deleteFrom("platform.practices").where("id", "=", practice.id).execute();
+    if (isUniqueViolation(error)) throw new PracticeInputError("subdomain", `The subdomain '${data.subdomain}' is already taken.`);
     throw error;
   }
 }

@@ -1,5 +1,6 @@
 import type { Migration } from "kysely";
 import * as practiceRegistry from "./platform/2026-11-23T09-00-practice-registry";
+import * as placementsAndSupport from "./platform/2026-11-23T13-00-placements-and-support";
 import * as practiceFoundation from "./practice/2026-11-23T09-10-practice-foundation";
 import * as clientSignIn from "./practice/2026-11-23T10-00-client-sign-in";
 import * as portalRecords from "./practice/2026-11-23T11-00-portal-records";
@@ -8,9 +9,10 @@ import * as practiceAdmin from "./practice/2026-11-23T12-00-practice-admin";
 /** The control plane: only in the main database. Listed explicitly so that bundlers and tsx load the same set. */
 export const platformMigrations: Record<string, Migration> = {
   "2026-11-23T09-00-practice-registry": practiceRegistry,
+  "2026-11-23T13-00-placements-and-support": placementsAndSupport,
 };
 
-/** Practice data: in the shared database and in every dedicated database, always the same. */
+/** Practice data: in the shared database and in every dedicated database, always the same. The last name is the schema version the code needs. */
 export const practiceMigrations: Record<string, Migration> = {
   "2026-11-23T09-10-practice-foundation": practiceFoundation,
   "2026-11-23T10-00-client-sign-in": clientSignIn,

@@ -57,6 +57,8 @@ export const DEMO_STAFF_PASSWORD = "portico-demo-staff";
 
 export type DemoPractice = {
   subdomain: string;
+  /** dedicated: loaded into a database of its own (development's embedded server creates it). */
+  deployment?: "shared" | "dedicated";
   name: string;
   kind: PracticeKind;
   timeZone: string;
@@ -437,6 +439,57 @@ export const DEMO_PRACTICES: DemoPractice[] = [
         phone: "07700 900789",
         emails: ["daniel.novak@example.com"],
         patients: [{ name: "Daniel Novak", sex: "Male", dateOfBirth: "1965-12-30" }],
+      },
+    ],
+  },
+  {
+    subdomain: "northside-vet",
+    deployment: "dedicated",
+    name: "Northside Veterinary Clinic",
+    kind: "veterinary",
+    timeZone: "America/Chicago",
+    phone: "(555) 020-7700",
+    email: "desk@northsidevet.example.com",
+    locations: [
+      {
+        name: "Northside Veterinary Clinic",
+        address: "88 Lakeview Drive\nEvanston, IL 60201",
+        phone: "(555) 020-7700",
+        openingHours: [weekdays("8:00 am – 7:00 pm"), { days: "Saturday and Sunday", hours: "Closed" }],
+      },
+    ],
+    staff: [{ name: "Alex Morgan", email: "owner@northsidevet.example.com", jobTitle: "Owner", role: "Owner" }],
+    templates: [
+      { name: "Wellness exam", category: "visit_notes", sharedWithPortal: true },
+      { name: "Vaccination certificate", category: "vaccination_certificates", sharedWithPortal: true },
+    ],
+    sharing: { categories: ["visit_notes", "vaccination_certificates"], diagnosticsShareStatus: "completed" },
+    clients: [
+      {
+        firstName: "Helen",
+        lastName: "Okafor",
+        phone: "(555) 020-3311",
+        emails: ["helen.okafor@example.com"],
+        patients: [
+          {
+            name: "Juniper",
+            species: "Cat",
+            breed: "Maine Coon",
+            sex: "Female, spayed",
+            dateOfBirth: "2020-09-02",
+            records: [
+              {
+                template: "Wellness exam",
+                title: "Annual wellness exam",
+                daysAgo: 90,
+                status: "completed",
+                author: "Alex Morgan",
+                content: "## Summary\nJuniper is healthy. Weight 6.1 kg.\n\n## Plan\nRepeat in twelve months.",
+              },
+            ],
+            reminders: [{ description: "Annual wellness exam", dueInDays: 275 }],
+          },
+        ],
       },
     ],
   },

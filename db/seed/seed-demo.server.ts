@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { addDays, zonedToUtc } from "../../app/time";
 import { todayIn } from "../../app/visibility/portal-rules";
-import { createPractice } from "../../tenants/practices.server";
+import { createPractice, type PracticePlacement } from "../../tenants/practices.server";
 import type { Database, DocumentCategory } from "../schema";
 import type { PracticeTransaction } from "../with-practice.server";
 import { hashPassword } from "../../server/auth/passwords.server";
@@ -93,7 +93,7 @@ async function loadPatientHistory(demo: DemoPatient, ctx: PatientContext): Promi
   }
 }
 
-async function loadPractice(db: Kysely<Database>, demo: DemoPractice, staffPasswordHash: string): Promise<void> {
+async function loadPractice(db: Kysely<Database>, demo: DemoPractice, staffPasswordHash: string, placement?: PracticePlacement): Promise<void> {
   await createPractice(db, { subdomain: demo.subdomain, name: demo.name, kind: demo.kind, timeZone: demo.timeZone }, async (trx, practice) => {
     const practice_id = practice.id;
     await trx
@@ -196,18 +196,34 @@ async function loadPractice(db: Kysely<Database>, demo: DemoPractice, staffPassw
         });
       }
     }
-  });
+  }, placement);
 }
 
+/**
+ * Where a dedicated demo practice goes: a new database, already provisioned as a placement, with an owner-role
+ * handle to load it through. Without one (an external development database) the demo practice is left out.
+ */
+export type DedicatedDemoPlacer = (subdomain: string) => Promise<{ placement: PracticePlacement; release(): Promise<void> }>;
+
 /** Loads every demo practice that does not exist yet; returns the subdomains it created. Runs as the owner role. */
-export async function seedDemo(db: Kysely<Database>): Promise<string[]> {
+export async function seedDemo(db: Kysely<Database>, placeDedicated?: DedicatedDemoPlacer): Promise<string[]> {
   const existing = new Set((await db.selectFrom("platform.practices").select("subdomain").execute()).map((row) => row.subdomain));
   const created: string[] = [];
   // One hash for every demo account: argon2 is slow on purpose, and they share the documented password.
   const staffPasswordHash = await hashPassword(DEMO_STAFF_PASSWORD);
   for (const demo of DEMO_PRACTICES) {
     if (existing.has(demo.subdomain)) continue;
-    await loadPractice(db, demo, staffPasswordHash);
+    if (demo.deployment === "dedicated") {
+      if (!placeDedicated) continue;
+      const { placement, release } = await placeDedicated(demo.subdomain);
+      try {
+        await loadPractice(db, demo, staffPasswordHash, placement);
+      } finally {
+        await release();
+      }
+    } else {
+      await loadPractice(db, demo, staffPasswordHash);
+    }
     created.push(demo.subdomain);
   }
   return created;

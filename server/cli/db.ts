@@ -1,9 +1,12 @@
 import { migrateMainDatabase } from "../../db/migrate.server";
 import { seedDemo } from "../../db/seed/seed-demo.server";
+import { migrateDedicatedDatabases, resealPlacements } from "../../tenants/dedicated-databases.server";
+import { platformKeys } from "../platform-keys.server";
+import { embeddedDemoPlacer } from "../platform.server";
 import { runCli, UsageError } from "./run-cli.server";
 
 // `setup` needs nothing beyond opening the platform database: that creates the roles (and the embedded database).
-await runCli(async ({ platform }) => {
+await runCli(async ({ config, platform }) => {
   const command = process.argv[2];
   switch (command) {
     case "setup": {
@@ -12,19 +15,39 @@ await runCli(async ({ platform }) => {
       return;
     }
     case "migrate": {
+      // The control plane and the shared database first; then every dedicated database, a few at a time. The exit
+      // code says whether every database is now at the code's schema version.
       const { owner } = await platform();
       const applied = await migrateMainDatabase(owner.db);
-      process.stdout.write(applied.length ? applied.map((name) => `applied ${name}`).join("\n") + "\n" : "already up to date\n");
+      process.stdout.write(`main database: ok, ${applied.length ? `applied ${applied.join(", ")}` : "already up to date"}\n`);
+      const reports = await migrateDedicatedDatabases(owner.db, await platformKeys(config));
+      for (const report of reports) {
+        const who = report.practices.length ? report.practices.join(", ") : "no practice";
+        const what = report.ok ? `ok, ${report.applied.length ? `applied ${report.applied.join(", ")}` : "already up to date"}` : `FAILED: ${report.error}`;
+        process.stdout.write(`dedicated ${report.location} (${who}): ${what}\n`);
+      }
+      const failed = reports.filter((report) => !report.ok).length;
+      process.stdout.write(`${reports.length + 1} database(s), ${failed} failed\n`);
+      if (failed > 0) process.exitCode = 1;
       return;
     }
     case "seed": {
-      const { owner } = await platform();
-      await migrateMainDatabase(owner.db);
-      const created = await seedDemo(owner.db);
+      const platformDatabase = await platform();
+      const keys = await platformKeys(config);
+      await migrateMainDatabase(platformDatabase.owner.db);
+      const created = await seedDemo(platformDatabase.owner.db, embeddedDemoPlacer(platformDatabase, keys));
       process.stdout.write(created.length ? `loaded ${created.join(", ")}\n` : "demo practices already present\n");
       return;
     }
+    case "rotate-key": {
+      const keys = await platformKeys(config);
+      if (!keys?.previous) throw new UsageError("set PLATFORM_ENCRYPTION_KEY to the new key and PLATFORM_ENCRYPTION_KEY_PREVIOUS to the old one");
+      const { owner } = await platform();
+      const count = await resealPlacements(owner.db, keys);
+      process.stdout.write(`resealed ${count} placement(s) under the new key; PLATFORM_ENCRYPTION_KEY_PREVIOUS can be removed\n`);
+      return;
+    }
     default:
-      throw new UsageError("usage: db.ts setup|migrate|seed");
+      throw new UsageError("usage: db.ts setup|migrate|seed|rotate-key");
   }
 });

@@ -17,7 +17,7 @@ export async function runCli(command: (context: { config: Config; platform: () =
       config,
       platform: async () => (platform ??= await openPlatformDatabase(config, () => undefined)),
     });
-    process.exitCode = 0;
+    if (process.exitCode === undefined) process.exitCode = 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
       process.stderr.write(`error: ${error.message}\n`);

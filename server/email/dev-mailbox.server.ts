@@ -15,7 +15,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * Development only (never mounted in production), for loopback clients only: every message in the outbox, on the
  * landing host (http://localhost:3000/__dev/mailbox), so sign-in links can be followed without a mail server.
  */
-export function devMailbox(db: Kysely<Database>): express.Router {
+export function devMailbox(databases: () => Kysely<Database>[]): express.Router {
   const router = express.Router();
   // Only on this machine: a development server bound to 0.0.0.0 must not hand sign-in links to the network.
   router.use((req: Request, res: Response, next: NextFunction) => {
@@ -23,13 +23,24 @@ export function devMailbox(db: Kysely<Database>): express.Router {
     else next();
   });
 
-  const latest = () =>
-    db
-      .selectFrom("mail.outbox")
-      .select(["id", "practice_id", "created_at", "recipient", "from_name", "subject", "status", "attempts", "text", "html", "sent_at"])
-      .orderBy("created_at", "desc")
-      .limit(200)
-      .execute();
+  // The main database's outbox and every dedicated database's, newest first.
+  const latest = async () => {
+    const all = await Promise.all(
+      databases().map((db) =>
+        db
+          .selectFrom("mail.outbox")
+          .select(["id", "practice_id", "created_at", "recipient", "from_name", "subject", "status", "attempts", "text", "html", "sent_at"])
+          .orderBy("created_at", "desc")
+          .limit(200)
+          .execute()
+          .catch(() => []),
+      ),
+    );
+    return all
+      .flat()
+      .sort((a, b) => b.created_at.getTime() - a.created_at.getTime())
+      .slice(0, 200);
+  };
 
   router.get("/mailbox.json", async (_req, res) => {
     const messages = await latest();
@@ -72,7 +83,8 @@ ${messages.length ? `<ul class="mailbox">${rows}</ul>` : "<p>No mail yet.</p>"}
       res.status(404).type("text").send("No such message");
       return;
     }
-    const message = await db.selectFrom("mail.outbox").select("html").where("id", "=", id).executeTakeFirst();
+    const found = await Promise.all(databases().map((db) => db.selectFrom("mail.outbox").select("html").where("id", "=", id).executeTakeFirst().catch(() => undefined)));
+    const message = found.find((row) => row !== undefined);
     if (!message) {
       res.status(404).type("text").send("No such message");
       return;

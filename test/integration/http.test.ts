@@ -124,7 +124,9 @@ describe("find your practice", () => {
 describe("the server itself", () => {
   it("answers health and readiness on any host", async () => {
     expect((await server.request("whatever", "/healthz")).status).toBe(200);
-    expect((await server.request("localhost:3000", "/readyz")).body).toBe("ready");
+    const ready = await server.request("localhost:3000", "/readyz");
+    expect(ready.status).toBe(200);
+    expect(JSON.parse(ready.body)).toEqual({ status: "ready", main: "ok", dedicated: [] });
   });
 
   it("sends security headers with a CSP nonce that matches the page's scripts", async () => {

@@ -32,7 +32,19 @@ describe("npm start on a fresh machine", () => {
       expect(happy.body).toContain("(555) 010-4400");
       expect((await requestTo(port, `nope.localhost:${port}`, "/")).status).toBe(404);
       expect((await requestTo(port, `localhost:${port}`, "/")).body).toContain("Find your practice");
-      expect((await requestTo(port, `localhost:${port}`, "/readyz")).status).toBe(200);
+      const ready = await requestTo(port, `localhost:${port}`, "/readyz");
+      expect(ready.status).toBe(200);
+
+      // The third demo practice lives in a database of its own on the same embedded server.
+      const northside = await requestTo(port, `northside-vet.localhost:${port}`, "/");
+      expect(northside.status).toBe(200);
+      expect(northside.body).toContain("Northside Veterinary Clinic");
+      const afterVisit = JSON.parse((await requestTo(port, `localhost:${port}`, "/readyz")).body) as { dedicated: { practices: string[]; state: string }[] };
+      expect(afterVisit.dedicated).toEqual([expect.objectContaining({ practices: ["northside-vet"], state: "ok" })]);
+      const migrate = await runScript("server/cli/db.ts", ["migrate"], env);
+      expect(migrate.stdout).toMatch(/dedicated 127\.0\.0\.1:\d+\/portico_northside_vet \(northside-vet\): ok, already up to date/);
+      expect(migrate.stdout).toContain("2 database(s), 0 failed");
+      expect(migrate.code).toBe(0);
 
       // The operator CLI finds the server's embedded Postgres through the same DATA_DIR.
       const created = await runScript("server/cli/practice.ts", ["create", "--subdomain", "acme-vet", "--name", "Acme Vet", "--kind", "veterinary", "--yes"], env);

@@ -39,3 +39,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 export function adminUrl(): string {
   return inject("postgresAdminUrl");
 }
+
+/**
+ * An empty database on the test server, owned by the owner role, as an operator would hand over for a dedicated
+ * practice; dropped after the file's tests. Returns its owner-role URL.
+ */
+export async function createEmptyDatabase(): Promise<{ name: string; ownerUrl: string }> {
+  const name = `dedicated_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(adminUrl(), { max: 1, onnotice: () => undefined });
+  await admin.unsafe(`create database ${name} owner ${OWNER_ROLE}`);
+  await admin.unsafe(`grant connect on database ${name} to ${RUNTIME_ROLE}`);
+  await admin.unsafe(`revoke temporary on database ${name} from public`);
+  await admin.end();
+  afterAll(async () => {
+    const cleanup = postgres(adminUrl(), { max: 1, onnotice: () => undefined });
+    await cleanup.unsafe(`drop database if exists ${name} with (force)`);
+    await cleanup.end();
+  });
+  return { name, ownerUrl: withCredentials(withDatabase(adminUrl(), name), OWNER_ROLE, TEST_PASSWORDS.owner) };
+}

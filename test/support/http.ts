@@ -5,7 +5,10 @@ import { createServer } from "../../server/app.server";
 import { BackgroundTasks } from "../../server/background.server";
 import { type Config, loadConfig } from "../../server/config.server";
 import { createLogger } from "../../server/logger.server";
+import type { PlatformControl } from "../../tenants/platform-control.server";
+import { PracticeDatabases } from "../../tenants/practice-databases.server";
 import { PracticeRegistry } from "../../tenants/registry.server";
+import type { PlatformKeys } from "../../tenants/sealed-secrets.server";
 import type { TestDatabase } from "./database";
 import { freePort } from "./processes";
 
@@ -41,6 +44,11 @@ export function requestTo(port: number, host: string, path: string, options: Req
   });
 }
 
+/** A fixed key for tests: sealed values in test databases never leave them. */
+export function testKeys(): PlatformKeys {
+  return { current: Buffer.alloc(32, 7) };
+}
+
 /** The real server (same middleware, same Remix build) on an ephemeral port, over the test database's runtime role. */
 export type TestClock = { now(): Date; advance(ms: number): void; reset(): void };
 
@@ -53,7 +61,7 @@ export function testClock(): TestClock {
  * The real server on a free port. Links and the expected Origin use port 3000 (what HTTP tests send as Host), or,
  * with `publicPortIsListenPort` (browser tests), the port the browser really talks to.
  */
-export async function startTestServer(database: TestDatabase, overrides: Partial<Config> = {}, options: { publicPortIsListenPort?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(database: TestDatabase, overrides: Partial<Config> = {}, options: { publicPortIsListenPort?: boolean; databases?: PracticeDatabases; control?: PlatformControl } = {}): Promise<TestServer> {
   const listenPort = await freePort();
   const base = loadConfig({ NODE_ENV: "test" });
   const config: Config = { ...base, ...(options.publicPortIsListenPort ? { publicUrl: { ...base.publicUrl, port: listenPort } } : {}), ...overrides };
@@ -62,7 +70,9 @@ export async function startTestServer(database: TestDatabase, overrides: Partial
   const unlisten = await registry.listen(database.app.sql);
   const background = new BackgroundTasks(logger);
   const clock = testClock();
-  const app = createServer({ config, logger, appDb: database.app.db, registry, build: await loadBuild(), background, mailboxDb: database.owner.db, now: clock.now });
+  const databases = options.databases ?? new PracticeDatabases(database.app.db, { shared: database.app.db, keys: undefined, maxConnections: 2, maxDatabases: 4 });
+  const control: PlatformControl = options.control ?? { db: database.owner.db, databases, keys: testKeys(), appPassword: new URL(database.appUrl).password };
+  const app = createServer({ config, logger, appDb: database.app.db, databases, control, registry, build: await loadBuild(), background, mailboxDbs: () => [database.owner.db], now: clock.now });
   const server = await new Promise<http.Server>((resolve) => {
     const listening = app.listen(listenPort, "127.0.0.1", () => resolve(listening));
   });
@@ -76,6 +86,7 @@ export async function startTestServer(database: TestDatabase, overrides: Partial
     close: async () => {
       await background.settled();
       await unlisten();
+      if (!options.databases) await databases.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -1,12 +1,12 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import type { Practice } from "../../tenants/practice";
-import { createPractice } from "../../tenants/practices.server";
+import { createPractice, type PracticePlacement } from "../../tenants/practices.server";
 
 export type PracticeFixture = { practice: Practice; clientId: string; patientId: string; email: string };
 
 /** A practice with one client (one email) and one active patient, created as the owner role. */
-export async function createPracticeFixture(db: Kysely<Database>, subdomain: string, kind: "veterinary" | "human" = "veterinary"): Promise<PracticeFixture> {
+export async function createPracticeFixture(db: Kysely<Database>, subdomain: string, kind: "veterinary" | "human" = "veterinary", placement?: PracticePlacement): Promise<PracticeFixture> {
   let ids = { clientId: "", patientId: "" };
   const email = `client@${subdomain}.example.com`;
   const practice = await createPractice(db, { subdomain, name: `Practice ${subdomain}`, kind }, async (trx, created) => {
@@ -15,6 +15,6 @@ export async function createPracticeFixture(db: Kysely<Database>, subdomain: str
     await trx.insertInto("client_emails").values({ practice_id, client_id: client.id, email, is_primary: true }).execute();
     const patient = await trx.insertInto("patients").values({ practice_id, client_id: client.id, name: `Patient of ${subdomain}` }).returning("id").executeTakeFirstOrThrow();
     ids = { clientId: client.id, patientId: patient.id };
-  });
+  }, placement);
   return { practice, ...ids, email };
 }
