@@ -1,4 +1,6 @@
 import type { PracticeScope } from "../db/with-practice.server";
+import type { SupportAccessDoor } from "../server/auth/support-access.server";
+import type { PlatformControl } from "../tenants/platform-control.server";
 import type { PracticeDirectory } from "../tenants/find-practice.server";
 import type { Practice } from "../tenants/practice";
 
@@ -8,8 +10,10 @@ import type { Practice } from "../tenants/practice";
  */
 export type Site =
   | { kind: "landing"; origin: string; portalDomain: string; directory: PracticeDirectory; practiceOrigin(subdomain: string): string }
-  | { kind: "support"; origin: string }
-  | { kind: "practice"; origin: string; practice: Practice; withPractice: PracticeScope };
+  | { kind: "support"; origin: string; control: PlatformControl }
+  | { kind: "practice"; origin: string; practice: Practice; withPractice: PracticeScope; supportAccess: SupportAccessDoor };
+
+export type SupportSite = Extract<Site, { kind: "support" }>;
 
 export type PracticeSite = Extract<Site, { kind: "practice" }>;
 

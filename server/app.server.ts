@@ -164,6 +164,10 @@ export function createServer(deps: ServerDeps): express.Express {
       registry: deps.registry,
       directory: practiceDirectory(deps.appDb, config.portalDomain),
       databases: deps.databases,
+      platformReads: deps.appDb,
+      control: deps.control,
+      secureCookies: production,
+      now,
       log: (practice, error) => logger.warn({ practice: practice.subdomain, reason: error.reason, detail: error.message }, "practice database unavailable"),
     }),
   );

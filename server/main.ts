@@ -1,6 +1,5 @@
 import type { Server } from "node:http";
 import { connect } from "../db/connection.server";
-import type { PlatformControl } from "../tenants/platform-control.server";
 import { PracticeDatabases } from "../tenants/practice-databases.server";
 import { PracticeRegistry } from "../tenants/registry.server";
 import { createServer } from "./app.server";
@@ -12,7 +11,7 @@ import { transportFor } from "./email/transports.server";
 import { DedicatedOutboxes } from "./email/dedicated-outboxes.server";
 import { createLogger } from "./logger.server";
 import { platformKeys } from "./platform-keys.server";
-import { migrateAndSeed, openPlatformDatabase } from "./platform.server";
+import { migrateAndSeed, openPlatformDatabase, platformControl } from "./platform.server";
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -49,13 +48,7 @@ async function main(): Promise<void> {
     maxDatabases: config.pools.maxDatabases,
     onStateChange: ({ location, state, detail }) => logger[state === "ok" ? "info" : "warn"]({ database: location, state, detail }, `dedicated database ${location} is ${state}`),
   });
-  const control: PlatformControl = {
-    db: platform.owner.db,
-    databases,
-    keys,
-    appPassword: platform.targets.appPassword,
-    ...(platform.targets.createDatabase ? { createDatabase: platform.targets.createDatabase } : {}),
-  };
+  const control = platformControl(config, platform, keys, databases);
   const build = config.env === "development" ? watchedBuild() : await loadBuild();
   const background = new BackgroundTasks(logger);
   // The outbox spans every practice and has no row-level security: only the owner connection reads it.

@@ -4,7 +4,9 @@ import { migrateMainDatabase } from "../db/migrate.server";
 import { type DedicatedDemoPlacer, isRegistryEmpty, seedDemo } from "../db/seed/seed-demo.server";
 import { type MigrationReport, migrateDedicatedDatabases, provisionDedicatedDatabase } from "../tenants/dedicated-databases.server";
 import type { PlatformKeys } from "../tenants/sealed-secrets.server";
-import type { Config } from "./config.server";
+import type { PlatformControl } from "../tenants/platform-control.server";
+import type { PracticeDatabases } from "../tenants/practice-databases.server";
+import { type Config, publicOrigin } from "./config.server";
 
 /**
  * What every entry point (server, operator CLIs) needs first: a ready database and an owner connection.
@@ -60,4 +62,16 @@ export async function migrateAndSeed(config: Config, platform: PlatformDatabase,
     const created = await seedDemo(platform.owner.db, embeddedDemoPlacer(platform, keys));
     log(`loaded demo practices: ${created.join(", ")}`);
   }
+}
+
+/** The platform use cases' means, for the server (support console) and the operator CLIs alike. */
+export function platformControl(config: Config, platform: PlatformDatabase, keys: PlatformKeys | undefined, databases: PracticeDatabases): PlatformControl {
+  return {
+    db: platform.owner.db,
+    databases,
+    keys,
+    appPassword: platform.targets.appPassword,
+    ...(platform.targets.createDatabase ? { createDatabase: platform.targets.createDatabase } : {}),
+    practiceOrigin: (subdomain) => publicOrigin(config, `${subdomain}.${config.portalDomain}`),
+  };
 }

@@ -1,10 +1,14 @@
 import type { NextFunction, Request, Response } from "express";
+import type { Kysely } from "kysely";
 import type { Site } from "../app/load-context";
+import type { Database } from "../db/schema";
+import type { PlatformControl } from "../tenants/platform-control.server";
+import { supportAccessDoor } from "./auth/support-access.server";
 import type { PracticeScope } from "../db/with-practice.server";
 import type { PracticeDirectory } from "../tenants/find-practice.server";
 import { parseHost } from "../tenants/host";
 import type { Practice } from "../tenants/practice";
-import { type PracticeDatabases, PracticeUnavailableError } from "../tenants/practice-databases.server";
+import { isPracticeUnavailable, type PracticeDatabases, type PracticeUnavailableError } from "../tenants/practice-databases.server";
 import type { PracticeRegistry } from "../tenants/registry.server";
 import { NO_PRACTICE_PAGE, practiceUnavailablePage, renderStatusPage, suspendedPracticePage } from "./status-page.server";
 
@@ -14,6 +18,12 @@ export type SiteResolverDeps = {
   registry: PracticeRegistry;
   directory: PracticeDirectory;
   databases: PracticeDatabases;
+  /** Runtime role on the main database: break-glass grants are checked with it. */
+  platformReads: Kysely<Database>;
+  /** The support console's means; without it the support host answers 404. */
+  control: PlatformControl | undefined;
+  secureCookies: boolean;
+  now: () => Date;
   log: (practice: Practice, error: PracticeUnavailableError) => void;
 };
 
@@ -26,7 +36,7 @@ function requestScope(deps: SiteResolverDeps, practice: Practice): PracticeScope
     try {
       return await scope(work);
     } catch (error) {
-      if (!(error instanceof PracticeUnavailableError)) throw error;
+      if (!(isPracticeUnavailable(error))) throw error;
       deps.log(practice, error);
       // Remix renders a thrown Response with the root error boundary and its status.
       throw new Response("This portal is temporarily unavailable.", { status: 503, headers: { "Retry-After": RETRY_AFTER_SECONDS } });
@@ -64,7 +74,11 @@ export function resolveSite(deps: SiteResolverDeps) {
         };
         break;
       case "support":
-        site = { kind: "support", origin: origin(target.hostname) };
+        if (!deps.control) {
+          res.status(404).type("html").send(renderStatusPage(NO_PRACTICE_PAGE));
+          return;
+        }
+        site = { kind: "support", origin: origin(target.hostname), control: deps.control };
         break;
       case "practice": {
         const practice = await deps.registry.resolve(target.subdomain);
@@ -81,7 +95,13 @@ export function resolveSite(deps: SiteResolverDeps) {
           res.status(503).set("Retry-After", RETRY_AFTER_SECONDS).type("html").send(renderStatusPage(practiceUnavailablePage(practice.name)));
           return;
         }
-        site = { kind: "practice", origin: origin(target.hostname), practice, withPractice: requestScope(deps, practice) };
+        site = {
+          kind: "practice",
+          origin: origin(target.hostname),
+          practice,
+          withPractice: requestScope(deps, practice),
+          supportAccess: supportAccessDoor(deps.platformReads, practice.id, { secure: deps.secureCookies, now: deps.now }),
+        };
         break;
       }
     }

@@ -15,4 +15,6 @@ export type PlatformControl = {
   appPassword: string;
   /** Development only: a new database on the embedded server (owner-role URL). */
   createDatabase?: (name: string) => Promise<string>;
+  /** The public origin of a practice's host, for links in invitations. */
+  practiceOrigin(subdomain: string): string;
 };

@@ -11,12 +11,21 @@ export type UnavailableReason = "down" | "behind" | "misconfigured";
 
 /** A practice whose database cannot serve right now; every other practice is unaffected. */
 export class PracticeUnavailableError extends Error {
+  override readonly name = "PracticeUnavailableError";
   constructor(
     readonly reason: UnavailableReason,
     message: string,
   ) {
     super(message);
   }
+}
+
+/**
+ * By name, not `instanceof`: the server and the Remix build each load their own copy of this module, and the error
+ * is thrown by the server's pools and caught by use cases in the build.
+ */
+export function isPracticeUnavailable(error: unknown): error is PracticeUnavailableError {
+  return error instanceof Error && error.name === "PracticeUnavailableError";
 }
 
 export type DatabaseHealth = { placementId: string; location: string; practices: string[]; state: "ok" | "down" | "behind" | "misconfigured" | "not_connected"; detail?: string };

@@ -14,7 +14,7 @@ import { checkSubdomain } from "./subdomain";
 
 export class PracticeInputError extends Error {
   constructor(
-    readonly field: "subdomain" | "name" | "kind" | "practice",
+    readonly field: "subdomain" | "name" | "kind" | "practice" | "database" | "owner" | "location" | "reason",
     message: string,
   ) {
     super(message);
@@ -63,7 +63,7 @@ function parseNewPractice(input: NewPractice) {
   const parsed = newPracticeSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new PracticeInputError(issue?.path[0] === "kind" ? "kind" : issue?.path[0] === "location" ? "practice" : "name", issue?.message ?? "Invalid practice.");
+    throw new PracticeInputError(issue?.path[0] === "kind" ? "kind" : issue?.path[0] === "location" ? "location" : "name", issue?.message ?? "Invalid practice.");
   }
   if (!Intl.supportedValuesOf("timeZone").includes(parsed.data.timeZone) && parsed.data.timeZone !== "UTC") {
     throw new PracticeInputError("practice", `Unknown time zone '${parsed.data.timeZone}'.`);

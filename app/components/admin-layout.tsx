@@ -1,3 +1,4 @@
+import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { canViewPortalSettings, type Permission } from "~/admin/permissions";
 import type { StaffShell } from "~/use-cases/admin/admin-page.server";
@@ -14,15 +15,34 @@ export const ADMIN_SECTIONS: Section[] = [
   { to: "/admin/security", label: "My security", visible: () => true },
 ];
 
+function SupportAccessBanner({ support }: { support: NonNullable<StaffShell["support"]> }) {
+  const until = new Date(support.expiresAt).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
+  return (
+    <div className="support-banner" role="status">
+      <div className="container support-banner__inner">
+        <p>
+          <strong>Portico support access</strong> by {support.name}, read-only, until {until} UTC. Reason: {support.reason}
+        </p>
+        <Form method="post" action="/admin/support-access/end">
+          <button type="submit" className="button button--secondary button--small">
+            End support access
+          </button>
+        </Form>
+      </div>
+    </div>
+  );
+}
+
 export function AdminLayout({ shell, children }: { shell: StaffShell; children: ReactNode }) {
   return (
     <>
+      {shell.support ? <SupportAccessBanner support={shell.support} /> : null}
       <AccountBar
         label="Admin"
         variant="admin"
-        links={[{ to: "/admin", label: "Overview", end: true }, ...ADMIN_SECTIONS.filter((section) => section.visible(shell.permissions))]}
+        links={[{ to: "/admin", label: "Overview", end: true }, ...ADMIN_SECTIONS.filter((section) => section.visible(shell.permissions) && !(shell.support && section.to === "/admin/security"))]}
         person={`${shell.staffName}${shell.roleName ? ` · ${shell.roleName}` : ""}`}
-        signOutAction="/admin/logout"
+        signOutAction={shell.support ? "/admin/support-access/end" : "/admin/logout"}
       />
       <main id="main" className="container main">
         {children}

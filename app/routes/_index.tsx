@@ -3,14 +3,12 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { LandingPage } from "~/components/landing-page";
 import { Page } from "~/components/page";
 import { PracticeHomePage } from "~/components/practice-home-page";
-import { SupportPlaceholder } from "~/components/support-placeholder";
 import { findPracticeForVisitor } from "~/use-cases/find-practice.server";
 import { getPracticeHome } from "~/use-cases/get-practice-home.server";
 import { requestSignInLink } from "~/use-cases/sign-in-link.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (data?.page === "practice") return [{ title: `${data.home.name} · Client portal` }];
-  if (data?.page === "support") return [{ title: "Portico Support" }];
   return [{ title: "Portico · Your practice's client portal" }, { name: "description", content: "Find your practice's client portal." }];
 };
 
@@ -21,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     case "landing":
       return { page: "landing" as const, search: await findPracticeForVisitor(site, new URL(request.url).searchParams.get("q")) };
     case "support":
-      return { page: "support" as const };
+      throw redirect("/support");
     case "practice": {
       const { home, signedIn } = await getPracticeHome({ ...context, site }, request);
       if (signedIn) throw redirect("/home");
@@ -37,5 +35,5 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Index() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  return <Page>{data.page === "landing" ? <LandingPage search={data.search} /> : data.page === "support" ? <SupportPlaceholder /> : <PracticeHomePage home={data.home} result={result} />}</Page>;
+  return <Page>{data.page === "landing" ? <LandingPage search={data.search} /> : <PracticeHomePage home={data.home} result={result} />}</Page>;
 }

@@ -1,12 +1,19 @@
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import type { Practice } from "../../tenants/practice";
-import { createPractice, findPractice, listPractices, PracticeInputError, setPracticeStatus } from "../../tenants/practices.server";
+import { changePracticeStatus, createPracticeOnPlatform } from "../../tenants/platform-practices.server";
+import type { PlatformControl } from "../../tenants/platform-control.server";
+import { PracticeDatabases } from "../../tenants/practice-databases.server";
+import { findPractice, listPractices, PracticeInputError } from "../../tenants/practices.server";
+import { platformKeys } from "../platform-keys.server";
+import { platformControl } from "../platform.server";
 import { checkSubdomain } from "../../tenants/subdomain";
 import { runCli, UsageError } from "./run-cli.server";
 
 const USAGE = `usage: npm run practice -- <command>
-  create --subdomain <s> --name "<name>" --kind veterinary|human [--time-zone <tz>] [--yes]
+  create --subdomain <s> --name "<name>" --kind veterinary|human [--time-zone <tz>]
+         [--dedicated --database-url <owner url> | --dedicated --new-database (development)]
+         [--owner-name "<name>" --owner-email <email>] [--yes]
   list
   show <subdomain>
   suspend <subdomain>
@@ -37,6 +44,11 @@ function parse(args: string[]) {
         name: { type: "string" },
         kind: { type: "string" },
         "time-zone": { type: "string" },
+        dedicated: { type: "boolean" },
+        "database-url": { type: "string" },
+        "new-database": { type: "boolean" },
+        "owner-name": { type: "string" },
+        "owner-email": { type: "string" },
         yes: { type: "boolean", short: "y" },
         help: { type: "boolean", short: "h" },
       },
@@ -46,7 +58,16 @@ function parse(args: string[]) {
   }
 }
 
-await runCli(async ({ platform }) => {
+let databases: PracticeDatabases | undefined;
+
+async function practiceCommand({ config, platform }: Parameters<Parameters<typeof runCli>[0]>[0]): Promise<void> {
+  // The same platform use cases as the support console; practice databases are reached as the owner role here.
+  const control = async (): Promise<PlatformControl> => {
+    const opened = await platform();
+    const keys = await platformKeys(config);
+    databases ??= new PracticeDatabases(opened.owner.db, { shared: opened.owner.db, keys, maxConnections: 1, maxDatabases: 4 });
+    return platformControl(config, opened, keys, databases);
+  };
   const { values, positionals } = parse(process.argv.slice(2));
   const [command, target, ...rest] = positionals;
   if (values.help || !command) {
@@ -82,9 +103,24 @@ await runCli(async ({ platform }) => {
           return;
         }
       }
-      const { owner } = await platform();
-      const practice = await asUsage(createPractice(owner.db, { subdomain: values.subdomain, name: values.name, kind: values.kind, timeZone: values["time-zone"] ?? "UTC" }));
-      process.stdout.write(`created ${practice.subdomain} (${practice.name}), id ${practice.id}\n`);
+      const practice = await asUsage(
+        createPracticeOnPlatform(
+          await control(),
+          {
+            subdomain: values.subdomain,
+            name: values.name,
+            kind: values.kind,
+            timeZone: values["time-zone"] ?? "UTC",
+            deployment: values.dedicated ? "dedicated" : "shared",
+            databaseUrl: values["database-url"],
+            newDatabase: values["new-database"] ?? false,
+            ownerName: values["owner-name"],
+            ownerEmail: values["owner-email"],
+          },
+          { supportUserId: null },
+        ),
+      );
+      process.stdout.write(`created ${practice.subdomain} (${practice.name}, ${practice.deployment}), id ${practice.id}\n`);
       return;
     }
     case "list": {
@@ -105,12 +141,19 @@ await runCli(async ({ platform }) => {
     }
     case "suspend":
     case "resume": {
-      const { owner } = await platform();
-      const practice = await asUsage(setPracticeStatus(owner.db, needTarget(), command === "suspend" ? "suspended" : "active"));
-      process.stdout.write(`${practice.subdomain} is now ${practice.status}\n`);
+      const practice = await asUsage(changePracticeStatus(await control(), needTarget(), command === "suspend" ? "suspended" : "active", { supportUserId: null }));
+      process.stdout.write(`${practice.subdomain} is now ${practice.status}${practice.sessionsEnded ? "; every session has ended" : ""}\n`);
       return;
     }
     default:
       throw new UsageError(`unknown command '${command}'\n${USAGE}`);
+  }
+}
+
+await runCli(async (context) => {
+  try {
+    await practiceCommand(context);
+  } finally {
+    await databases?.close();
   }
 });

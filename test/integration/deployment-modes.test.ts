@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type Connection } from "../../db/connection.server";
 import { PRACTICE_SCHEMA_VERSION } from "../../db/migrate.server";
 import { RUNTIME_ROLE } from "../../db/roles.server";
-import { migrateDedicatedDatabases, PlacementError, placementLocation, provisionDedicatedDatabase } from "../../tenants/dedicated-databases.server";
+import { migrateDedicatedDatabases, PlacementError, placementLocation, provisionDedicatedDatabase, resealPlacements } from "../../tenants/dedicated-databases.server";
 import { PracticeDatabases } from "../../tenants/practice-databases.server";
 import { seal } from "../../tenants/sealed-secrets.server";
 import { adminUrl, createEmptyDatabase, createTestDatabase, type TestDatabase } from "../support/database";
@@ -245,5 +245,27 @@ describe("pool limits", () => {
     }
     expect(peak).toBeGreaterThan(0);
     expect(peak).toBeLessThanOrEqual(2);
+  });
+});
+
+describe("rotating PLATFORM_ENCRYPTION_KEY", () => {
+  it("reseals every placement under the new key, after which the old key is not needed", async () => {
+    const rotated = { current: Buffer.alloc(32, 9), previous: keys.current };
+    const count = await resealPlacements(db.owner.db, rotated);
+    expect(count).toBeGreaterThanOrEqual(2);
+    expect(await resealPlacements(db.owner.db, rotated)).toBe(0);
+    const databases = new PracticeDatabases(db.app.db, { shared: db.app.db, keys: { current: rotated.current }, maxConnections: 1, maxDatabases: 2 });
+    try {
+      const clients = await databases.scope(south.fixture.practice)((trx) => trx.selectFrom("clients").select("id").execute());
+      expect(clients).toHaveLength(1);
+    } finally {
+      await databases.close();
+    }
+    const stale = new PracticeDatabases(db.app.db, { shared: db.app.db, keys, maxConnections: 1, maxDatabases: 2 });
+    try {
+      await expect(stale.scope(south.fixture.practice)(async () => 1)).rejects.toMatchObject({ name: "PracticeUnavailableError", reason: "misconfigured" });
+    } finally {
+      await stale.close();
+    }
   });
 });

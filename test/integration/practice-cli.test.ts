@@ -32,7 +32,7 @@ describe("npm run practice", () => {
     const created = await practiceCli("create", "--subdomain", "acme-vet", "--name", "Acme Vet", "--kind", "veterinary", "--yes");
     expect(created.stderr).toBe("");
     expect(created.code).toBe(0);
-    expect(created.stdout).toMatch(/^created acme-vet \(Acme Vet\)/);
+    expect(created.stdout).toMatch(/^created acme-vet \(Acme Vet, shared\)/);
     const { value, elapsedMs } = await waitFor(() => server.request("acme-vet.localhost:3000", "/"), (res) => res.status === 200, 1_000);
     expect(value.status).toBe(200);
     expect(value.body).toContain("<h1>Acme Vet</h1>");
@@ -66,12 +66,33 @@ describe("npm run practice", () => {
     const show = await practiceCli("show", "acme-vet");
     expect(show.stdout).toMatch(/^name\s+Acme Vet$/m);
 
-    expect((await practiceCli("suspend", "acme-vet")).stdout).toBe("acme-vet is now suspended\n");
+    expect((await practiceCli("suspend", "acme-vet")).stdout).toBe("acme-vet is now suspended; every session has ended\n");
     const suspended = await waitFor(() => server.request("acme-vet.localhost:3000", "/"), (res) => res.status === 503, 1_000);
     expect(suspended.value.status).toBe(503);
 
     expect((await practiceCli("resume", "acme-vet")).stdout).toBe("acme-vet is now active\n");
     const resumed = await waitFor(() => server.request("acme-vet.localhost:3000", "/"), (res) => res.status === 200, 1_000);
     expect(resumed.value.status).toBe(200);
+  });
+});
+
+describe("npm run support-user", () => {
+  const supportCli = (...args: string[]) => runScript("server/cli/support-user.ts", args, env);
+
+  it("creates a support user and prints a setup link that opens on the support host", async () => {
+    const created = await supportCli("create", "--email", "Ops@Portico.example.com", "--name", "Ops Person");
+    expect(created.code).toBe(0);
+    const link = created.stdout.match(/http:\/\/support\.localhost:3000\/support\/setup\/[A-Za-z0-9_-]{43}/)?.[0];
+    expect(link).toBeDefined();
+    const page = await server.request("support.localhost:3000", new URL(link!).pathname);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain("ops@portico.example.com");
+
+    expectOneLineError(await supportCli("create", "--email", "ops@portico.example.com", "--name", "Again"), /already exists/);
+    expectOneLineError(await supportCli("create", "--email", "not-an-email", "--name", "X"), /email/);
+    const list = await supportCli("list");
+    expect(list.stdout).toMatch(/^ops@portico\.example\.com\s+awaiting setup\s+Ops Person$/m);
+    expect((await supportCli("deactivate", "--email", "ops@portico.example.com")).code).toBe(0);
+    expect((await server.request("support.localhost:3000", new URL(link!).pathname)).body).toContain("does not work");
   });
 });

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { loadBuild } from "../../server/build.server";
 import { createServer } from "../../server/app.server";
 import { BackgroundTasks } from "../../server/background.server";
-import { type Config, loadConfig } from "../../server/config.server";
+import { type Config, loadConfig, publicOrigin } from "../../server/config.server";
 import { createLogger } from "../../server/logger.server";
 import type { PlatformControl } from "../../tenants/platform-control.server";
 import { PracticeDatabases } from "../../tenants/practice-databases.server";
@@ -70,8 +70,14 @@ export async function startTestServer(database: TestDatabase, overrides: Partial
   const unlisten = await registry.listen(database.app.sql);
   const background = new BackgroundTasks(logger);
   const clock = testClock();
-  const databases = options.databases ?? new PracticeDatabases(database.app.db, { shared: database.app.db, keys: undefined, maxConnections: 2, maxDatabases: 4 });
-  const control: PlatformControl = options.control ?? { db: database.owner.db, databases, keys: testKeys(), appPassword: new URL(database.appUrl).password };
+  const databases = options.databases ?? new PracticeDatabases(database.app.db, { shared: database.app.db, keys: testKeys(), maxConnections: 2, maxDatabases: 4 });
+  const control: PlatformControl = options.control ?? {
+    db: database.owner.db,
+    databases,
+    keys: testKeys(),
+    appPassword: decodeURIComponent(new URL(database.appUrl).password),
+    practiceOrigin: (subdomain) => publicOrigin(config, `${subdomain}.${config.portalDomain}`),
+  };
   const app = createServer({ config, logger, appDb: database.app.db, databases, control, registry, build: await loadBuild(), background, mailboxDbs: () => [database.owner.db], now: clock.now });
   const server = await new Promise<http.Server>((resolve) => {
     const listening = app.listen(listenPort, "127.0.0.1", () => resolve(listening));

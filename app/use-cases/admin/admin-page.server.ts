@@ -6,8 +6,18 @@ import { isPermission, type Permission } from "../../admin/permissions";
 import type { PorticoLoadContext, PracticeSite } from "../../load-context";
 import { requirePracticeSite } from "../require-practice.server";
 
-export type StaffShell = { staffName: string; roleName: string | null; permissions: Permission[]; practiceName: string; practiceKind: "veterinary" | "human" };
-export type StaffScope = { trx: PracticeTransaction; staff: SignedInStaff & { permissions: Permission[] }; practiceId: string; site: PracticeSite; now: Date };
+/** Present when a Portico support user is looking in through break-glass access: the banner shows it. */
+export type SupportAccessShell = { name: string; reason: string; expiresAt: string };
+export type StaffShell = { staffName: string; roleName: string | null; permissions: Permission[]; practiceName: string; practiceKind: "veterinary" | "human"; support?: SupportAccessShell };
+/** Who acts: a staff member, or a support user through break-glass (audited as `support`). */
+export type AdminActor = SignedInStaff & { permissions: Permission[]; actorType: "staff" | "support" };
+export type StaffScope = { trx: PracticeTransaction; staff: AdminActor; practiceId: string; site: PracticeSite; now: Date };
+
+/**
+ * What break-glass access may see: clients and records, portal settings and the audit log, never staff management.
+ * It changes nothing: every non-GET request from it is refused.
+ */
+export const SUPPORT_PERMISSIONS: readonly Permission[] = ["chart_access", "admin_view_pet_owner_portal", "view_audit_log"];
 
 /** A permission, or a rule over the staff member's permissions (e.g. "view or manage"). */
 export type Requirement = Permission | ((permissions: readonly Permission[]) => boolean);
@@ -33,7 +43,7 @@ export async function adminPage<T>(
   request: Request,
   requirement: Requirement,
   work: (scope: StaffScope) => Promise<T>,
-  options: { stages?: StaffSessionStage[] } = {},
+  options: { stages?: StaffSessionStage[]; staffOnly?: boolean } = {},
 ): Promise<{ shell: StaffShell; page: T }> {
   const stages = options.stages ?? ["full"];
   const site = requirePracticeSite(context);
@@ -41,13 +51,24 @@ export async function adminPage<T>(
   const outcome = await site.withPractice(async (trx) => {
     const sessions = staffSessions(trx, site.practice.id, { secure: context.secureCookies, now: context.now });
     const signedIn = await sessions.validate(cookieHeader);
-    if (!signedIn) return { kind: "signed_out" as const, blankCookie: sessions.blankCookie() };
+    if (!signedIn) {
+      const visitor = await site.supportAccess.validate(cookieHeader);
+      if (!visitor) return { kind: "signed_out" as const, blankCookie: sessions.blankCookie() };
+      const readOnly = request.method !== "GET" && request.method !== "HEAD";
+      if (options.staffOnly || !stages.includes("full") || readOnly || !allows(requirement, SUPPORT_PERMISSIONS)) return { kind: "forbidden" as const };
+      const permissions = [...SUPPORT_PERMISSIONS];
+      const staff: AdminActor = { id: visitor.supportUserId, name: visitor.name, email: visitor.email, roleName: "Portico support", permissions, stage: "full", sessionKey: "", actorType: "support" };
+      const page = await work({ trx, staff, practiceId: site.practice.id, site, now: context.now() });
+      const support = { name: visitor.name, reason: visitor.reason, expiresAt: visitor.expiresAt.toISOString() };
+      const shell: StaffShell = { staffName: `${visitor.name} (Portico support)`, roleName: null, permissions, practiceName: site.practice.name, practiceKind: site.practice.kind, support };
+      return { kind: "ok" as const, shell, page };
+    }
     if (!stages.includes(signedIn.staff.stage)) {
       return { kind: "redirect" as const, to: signedIn.staff.stage === "full" ? "/admin" : STAGE_PAGES[signedIn.staff.stage] };
     }
     const permissions = signedIn.staff.permissions.filter(isPermission);
     if (!allows(requirement, permissions)) return { kind: "forbidden" as const };
-    const staff = { ...signedIn.staff, permissions };
+    const staff: AdminActor = { ...signedIn.staff, permissions, actorType: "staff" };
     const page = await work({ trx, staff, practiceId: site.practice.id, site, now: context.now() });
     const shell: StaffShell = { staffName: staff.name, roleName: staff.roleName, permissions, practiceName: site.practice.name, practiceKind: site.practice.kind };
     return { kind: "ok" as const, shell, page };

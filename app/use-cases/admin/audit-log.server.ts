@@ -24,6 +24,12 @@ function filtersFrom(request: Request): AuditFilters {
   return filtersSchema.parse(Object.fromEntries([...new URL(request.url).searchParams].filter(([, v]) => v !== "")));
 }
 
+function actorLabel(actorType: string, details: Record<string, unknown>): string {
+  if (actorType === "anonymous") return "Not signed in";
+  if (actorType === "support") return typeof details.supportUser === "string" ? `Portico support (${details.supportUser})` : "Portico support";
+  return actorType;
+}
+
 /** The practice's audit events, newest first, with the names of the people involved; dates in the practice's zone. */
 async function readEvents(scope: StaffScope, filters: AuditFilters, limit: number): Promise<{ rows: AuditRow[]; timeZone: string }> {
   const { trx } = scope;
@@ -46,7 +52,7 @@ async function readEvents(scope: StaffScope, filters: AuditFilters, limit: numbe
       seq: r.seq,
       when: formatDateTime(r.occurred_at, timeZone, locale),
       isoTime: r.occurred_at.toISOString(),
-      actor: r.staff_name ?? (r.first_name ? `${r.first_name} ${r.last_name}` : r.actor_type === "anonymous" ? "Not signed in" : r.actor_type),
+      actor: r.staff_name ?? (r.first_name ? `${r.first_name} ${r.last_name}` : actorLabel(r.actor_type, r.details)),
       actorType: r.actor_type,
       action: r.action,
       subject: r.subject_type ? `${r.subject_type} ${r.subject_id ?? ""}`.trim() : "",
@@ -79,7 +85,7 @@ export async function exportAuditEvents(context: PorticoLoadContext, request: Re
   const { page } = await adminPage(context, request, "view_audit_log", async (scope) => {
     const events = await readEvents(scope, filters, EXPORT_LIMIT);
     await recordAudit(scope.trx, scope.practiceId, {
-      actorType: "staff",
+      actorType: scope.staff.actorType,
       actorId: scope.staff.id,
       action: "staff.audit_log_exported",
       ip: context.visitor.ip,

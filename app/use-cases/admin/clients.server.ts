@@ -111,7 +111,7 @@ export async function getClientForStaff(context: PorticoLoadContext, request: Re
     const client = await trx.selectFrom("clients").selectAll().where("id", "=", id).executeTakeFirst();
     if (!client) throw notFound();
     // Who looked at whose health data is part of the record.
-    await recordAudit(trx, practiceId, { actorType: "staff", actorId: staff.id, action: "staff.client_viewed", subjectType: "client", subjectId: id, ip: context.visitor.ip, userAgent: context.visitor.userAgent, at: now });
+    await recordAudit(trx, practiceId, { actorType: staff.actorType, actorId: staff.id, action: "staff.client_viewed", subjectType: "client", subjectId: id, ip: context.visitor.ip, userAgent: context.visitor.userAgent, at: now });
     const chart = staff.permissions.includes("chart_access");
     const access = staff.permissions.includes("manage_client_portal_access");
     const settings = await trx.selectFrom("practice_settings").select(["portal_enabled", "shared_categories", "diagnostics_share_status", "time_zone"]).executeTakeFirstOrThrow();
@@ -279,7 +279,7 @@ export async function getDocumentForStaff(context: PorticoLoadContext, request: 
       .where("d.id", "=", id)
       .executeTakeFirst();
     if (!row) throw notFound();
-    await recordAudit(trx, practiceId, { actorType: "staff", actorId: staff.id, action: "staff.document_viewed", subjectType: "document", subjectId: id, ip: context.visitor.ip, userAgent: context.visitor.userAgent, at: now });
+    await recordAudit(trx, practiceId, { actorType: staff.actorType, actorId: staff.id, action: "staff.document_viewed", subjectType: "document", subjectId: id, ip: context.visitor.ip, userAgent: context.visitor.userAgent, at: now });
     return {
       id: row.id,
       title: row.title,

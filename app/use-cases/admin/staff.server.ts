@@ -3,17 +3,15 @@ import { z } from "zod";
 import type { PracticeTransaction } from "../../../db/with-practice.server";
 import { recordAudit } from "../../../server/audit.server";
 import { hashPassword, passwordProblem } from "../../../server/auth/passwords.server";
+import { issueStaffInvitation } from "../../../server/auth/staff-invitations.server";
 import { staffSessions } from "../../../server/auth/staff-session.server";
-import { generateToken, hashToken, isWellFormedToken } from "../../../server/auth/tokens.server";
-import { sendEmail } from "../../../server/email/send-email.server";
-import { staffInvitationEmail } from "../../../server/email/templates/staff-invitation";
+import { hashToken, isWellFormedToken } from "../../../server/auth/tokens.server";
 import { isPermission, PERMISSIONS, PERMISSION_LABELS, type Permission } from "../../admin/permissions";
 import type { PorticoLoadContext } from "../../load-context";
 import { formatDateTime, localeFor } from "../../time";
 import { requirePracticeSite } from "../require-practice.server";
 import { adminPage, type StaffScope } from "./admin-page.server";
 
-const INVITATION_DAYS = 3;
 
 export type InvitationState = "pending" | "expired" | "accepted" | "none";
 
@@ -118,20 +116,14 @@ export async function inviteStaff(context: PorticoLoadContext, request: Request,
 }
 
 async function sendInvitation(scope: StaffScope, member: { id: string; name: string; email: string }): Promise<void> {
-  const token = generateToken();
-  await scope.trx
-    .insertInto("staff_invitations")
-    .values({
-      practice_id: scope.practiceId,
-      staff_id: member.id,
-      token_hash: hashToken(token),
-      created_at: scope.now,
-      expires_at: new Date(scope.now.getTime() + INVITATION_DAYS * 86_400_000),
-      invited_by: scope.staff.id,
-    })
-    .execute();
-  const message = staffInvitationEmail({ practiceName: scope.site.practice.name, staffName: member.name, invitedBy: scope.staff.name, link: `${scope.site.origin}/admin/invitation/${token}` });
-  await sendEmail(scope.trx, { kind: "staff_invitation", practiceId: scope.practiceId, fromName: scope.site.practice.name, replyTo: null, to: member.email, ...message });
+  await issueStaffInvitation(scope.trx, {
+    practiceId: scope.practiceId,
+    practiceName: scope.site.practice.name,
+    origin: scope.site.origin,
+    member,
+    invitedBy: { id: scope.staff.id, name: scope.staff.name },
+    now: scope.now,
+  });
 }
 
 /** A new invitation for someone who has not chosen a password yet (the earlier ones stay valid until they expire). */

@@ -101,7 +101,7 @@ export async function getSecurity(context: PorticoLoadContext, request: Request)
       const pending = member.totp_secret && !member.totp_enabled_at ? totpEnrolment(member.totp_secret, `Portico · ${site.practice.name}`, member.email) : null;
       return { enrolled: member.totp_enabled_at !== null, required, pending };
     },
-    { stages: ["full", "enrollment_required"] },
+    { stages: ["full", "enrollment_required"], staffOnly: true },
   );
 }
 
@@ -145,7 +145,7 @@ export async function changeSecurity(context: PorticoLoadContext, request: Reque
       await audit(scope, context, "staff.second_factor_disabled");
       return { ok: true, message: "Your second factor is off." };
     },
-    { stages: ["full", "enrollment_required"] },
+    { stages: ["full", "enrollment_required"], staffOnly: true },
   );
   return page;
 }
