@@ -258,3 +258,60 @@ export async function openSupportAccess(control: PlatformControl, input: { subdo
   });
   return `${control.practiceOrigin(practice.subdomain)}/admin/support-access/${token}`;
 }
+
+const newLocationSchema = z.object({
+  name: z.string().trim().min(2, "The location needs a name.").max(120),
+  address: z.string().trim().min(5, "The location needs an address.").max(300),
+  phone: z.preprocess(blankToUndefined, z.string().trim().max(40).regex(/^[^\p{Cc}]*$/u, "The phone number has characters that are not allowed.").optional()),
+  timeZone: z.string().trim().refine((zone) => zone === "UTC" || Intl.supportedValuesOf("timeZone").includes(zone), "Choose a time zone such as Europe/London."),
+  openingHours: z.string().max(2000).default(""),
+});
+
+/** "Monday to Friday: 8:00 – 18:00", one line per row; a line without a colon is a note on its own. */
+export function parseOpeningHours(text: string): { days: string; hours: string }[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .slice(0, 14)
+    .map((line) => {
+      const colon = line.indexOf(":");
+      // A colon inside a time ("8:00") is not the separator: only one followed by a space, or the first when there is none.
+      const separator = line.search(/:\s/);
+      const at = separator >= 0 ? separator : colon;
+      return at > 0 ? { days: line.slice(0, at).trim().slice(0, 60), hours: line.slice(at + 1).trim().slice(0, 80) } : { days: line.slice(0, 60), hours: "" };
+    });
+}
+
+/**
+ * Adds a location to a practice: one subdomain and one portal for all of its locations. Direct booking is for
+ * single-location practices only, so a second location turns it off.
+ */
+export async function addLocation(control: PlatformControl, subdomain: string, input: z.input<typeof newLocationSchema>, actor: PlatformActor): Promise<{ locations: number; bookingTurnedOff: boolean }> {
+  const parsed = newLocationSchema.safeParse(input);
+  if (!parsed.success) throw new PracticeInputError("location", parsed.error.issues[0]?.message ?? "Check the location.");
+  const practice = await practiceBySubdomain(control.db, subdomain);
+  const result = await control.databases.scope(practice)(async (trx) => {
+    const { rows } = await sql<{ next: number }>`select coalesce(max(position) + 1, 0)::int as next from locations`.execute(trx);
+    await trx
+      .insertInto("locations")
+      .values({
+        practice_id: practice.id,
+        name: parsed.data.name,
+        address: parsed.data.address,
+        phone: parsed.data.phone ?? null,
+        time_zone: parsed.data.timeZone,
+        opening_hours: parseOpeningHours(parsed.data.openingHours),
+        position: rows[0]?.next ?? 0,
+      })
+      .execute();
+    const { rows: counted } = await sql<{ n: number }>`select count(*)::int as n from locations`.execute(trx);
+    const locations = counted[0]?.n ?? 1;
+    const turnedOff = locations > 1 ? await trx.updateTable("practice_settings").set({ direct_booking_enabled: false }).where("direct_booking_enabled", "=", true).executeTakeFirst() : undefined;
+    const bookingTurnedOff = (turnedOff?.numUpdatedRows ?? 0n) > 0n;
+    await recordAudit(trx, practice.id, { actorType: "support", actorId: actor.supportUserId, action: "practice.location_added", details: { name: parsed.data.name, bookingTurnedOff }, at: new Date(), ip: actor.ip, userAgent: actor.userAgent });
+    return { locations, bookingTurnedOff };
+  });
+  await recordPlatformAudit(control.db, { ...actor, action: "practice.location_added", practiceId: practice.id, details: { name: parsed.data.name } });
+  return result;
+}

@@ -4,16 +4,21 @@ import { canViewPortalSettings, type Permission } from "~/admin/permissions";
 import type { StaffShell } from "~/use-cases/admin/admin-page.server";
 import { AccountBar } from "./account-bar";
 
-type Section = { to: string; label: string; visible: (permissions: readonly Permission[]) => boolean };
+type Section = { to: string; label: string; visible: (permissions: readonly Permission[]) => boolean; staffOnly?: boolean };
 
 /** Staff see only the sections they may use; the server checks again on every request. */
-export const ADMIN_SECTIONS: Section[] = [
+const ADMIN_SECTIONS: Section[] = [
   { to: "/admin/clients", label: "Clients", visible: (p) => p.includes("chart_access") || p.includes("manage_client_portal_access") },
   { to: "/admin/portal-settings", label: "Portal settings", visible: canViewPortalSettings },
   { to: "/admin/staff", label: "Staff", visible: (p) => p.includes("manage_staff") },
   { to: "/admin/audit", label: "Audit log", visible: (p) => p.includes("view_audit_log") },
-  { to: "/admin/security", label: "My security", visible: () => true },
+  { to: "/admin/security", label: "My security", visible: () => true, staffOnly: true },
 ];
+
+/** The sections this person may open: by permission, and without the staff member's own pages for support access. */
+export function visibleSections(shell: StaffShell): Section[] {
+  return ADMIN_SECTIONS.filter((section) => section.visible(shell.permissions) && !(shell.support && section.staffOnly));
+}
 
 function SupportAccessBanner({ support }: { support: NonNullable<StaffShell["support"]> }) {
   const until = new Date(support.expiresAt).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
@@ -40,7 +45,7 @@ export function AdminLayout({ shell, children }: { shell: StaffShell; children: 
       <AccountBar
         label="Admin"
         variant="admin"
-        links={[{ to: "/admin", label: "Overview", end: true }, ...ADMIN_SECTIONS.filter((section) => section.visible(shell.permissions) && !(shell.support && section.to === "/admin/security"))]}
+        links={[{ to: "/admin", label: "Overview", end: true }, ...visibleSections(shell)]}
         person={`${shell.staffName}${shell.roleName ? ` · ${shell.roleName}` : ""}`}
         signOutAction={shell.support ? "/admin/support-access/end" : "/admin/logout"}
       />

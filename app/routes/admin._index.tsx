@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { ADMIN_SECTIONS, AdminLayout } from "~/components/admin-layout";
+import { AdminLayout, visibleSections } from "~/components/admin-layout";
 import { adminPage } from "~/use-cases/admin/admin-page.server";
 
 export const meta: MetaFunction = () => [{ title: "Practice administration" }];
@@ -11,7 +11,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export default function AdminOverview() {
   const { shell } = useLoaderData<typeof loader>();
-  const sections = ADMIN_SECTIONS.filter((section) => section.visible(shell.permissions));
+  const sections = visibleSections(shell);
   return (
     <AdminLayout shell={shell}>
       <h1>{shell.practiceName}</h1>

@@ -59,6 +59,26 @@ export default function PracticeDetailPage() {
             ))}
           </ul>
         )}
+        <details>
+          <summary>Add a location</summary>
+          <p className="muted">All locations share this practice's subdomain and portal. A location that needs a database of its own is a separate practice.</p>
+          <Form method="post" className="stack">
+            <input type="hidden" name="intent" value="add-location" />
+            <label htmlFor="location-name">Name</label>
+            <input id="location-name" name="name" required maxLength={120} />
+            <label htmlFor="location-address">Address</label>
+            <textarea id="location-address" name="address" rows={3} required maxLength={300} />
+            <label htmlFor="location-phone">Phone</label>
+            <input id="location-phone" name="phone" type="tel" maxLength={40} />
+            <label htmlFor="location-zone">Time zone</label>
+            <input id="location-zone" name="timeZone" required maxLength={64} defaultValue={locations?.[0]?.timeZone ?? "UTC"} />
+            <label htmlFor="location-hours">Opening hours (one line each, such as “Monday to Friday: 8:00 – 18:00”)</label>
+            <textarea id="location-hours" name="openingHours" rows={4} maxLength={2000} />
+            <button type="submit" className="button button--secondary">
+              Add location
+            </button>
+          </Form>
+        </details>
       </section>
       <section className="card">
         <h2>{practice.status === "active" ? "Suspend" : "Resume"}</h2>

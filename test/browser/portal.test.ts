@@ -1,26 +1,22 @@
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withPractice } from "../../db/with-practice.server";
 import type { Practice } from "../../tenants/practice";
-import { launchChromium, screenshot, watchConsole } from "../support/browser";
+import { launchChromium, screenshot, seriousViolations, watchConsole } from "../support/browser";
 import type { TestDatabase } from "../support/database";
 import { startDemoServer } from "../support/demo-server";
 import type { TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
 
-type AxeViolation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] };
 
 let db: TestDatabase;
 let server: TestServer;
 let browser: Browser;
-let axeSource: string;
 
 beforeAll(async () => {
   ({ db, server } = await startDemoServer({ publicPortIsListenPort: true }));
   browser = await launchChromium();
-  axeSource = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 });
 
 afterAll(async () => {
@@ -36,15 +32,6 @@ async function signedIn(practice: Practice, email: string): Promise<{ context: B
   const [name, value] = (await sessionCookieFor(db, practice, email)).split("=") as [string, string];
   await context.addCookies([{ name, value, url: origin }]);
   return { context, origin };
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  const violations = (await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, options: object) => Promise<{ violations: unknown[] }> } }).axe;
-    return (await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } })).violations;
-  })) as AxeViolation[];
-  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
 async function checkPage(page: Page, url: string, name: string, heading: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  addLocation,
   changePracticeStatus,
   createPracticeOnPlatform,
   listPracticesForConsole,
@@ -83,7 +84,7 @@ export async function consolePracticeDetail(context: PorticoLoadContext, request
   };
 }
 
-const intentSchema = z.enum(["suspend", "resume", "access"]);
+const intentSchema = z.enum(["suspend", "resume", "access", "add-location"]);
 
 export type PracticeActionResult = { ok: true; message: string } | { ok: false; error: string } | { ok: true; redirectTo: string };
 
@@ -93,6 +94,15 @@ export async function consolePracticeAction(context: PorticoLoadContext, request
   if (!intent.success) return { ok: false, error: "Unknown action." };
   const actor = { supportUserId: user.id, ip: context.visitor.ip, userAgent: context.visitor.userAgent };
   try {
+    if (intent.data === "add-location") {
+      const added = await addLocation(
+        user.site.control,
+        subdomain,
+        { name: text(form, "name"), address: text(form, "address"), phone: text(form, "phone"), timeZone: text(form, "timeZone"), openingHours: text(form, "openingHours") },
+        actor,
+      );
+      return { ok: true, message: `Location added: the practice now has ${added.locations}.${added.bookingTurnedOff ? " Direct booking was turned off: it is for single-location practices only." : ""}` };
+    }
     if (intent.data === "access") {
       const url = await openSupportAccess(user.site.control, { subdomain, reason: form.get("reason"), supportUser: user, ip: actor.ip, userAgent: actor.userAgent });
       return { ok: true, redirectTo: url };
