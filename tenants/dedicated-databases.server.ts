@@ -166,3 +166,36 @@ export async function resealPlacements(platformDb: Kysely<Database>, keys: Platf
   }
   return resealed;
 }
+
+/**
+ * New credentials for an existing placement (a rotated owner password, or a new runtime password after
+ * DATABASE_APP_PASSWORD changed): the URL must reach the same database, which must already be Portico's. Both URLs
+ * are sealed again; nothing else changes.
+ */
+export async function replacePlacementCredentials(
+  platformDb: Kysely<Database>,
+  keys: PlatformKeys | undefined,
+  placementId: string,
+  input: { ownerUrl: string; appPassword: string },
+): Promise<void> {
+  if (!keys) throw new PlacementError("PLATFORM_ENCRYPTION_KEY is not set: dedicated databases need it to seal their credentials.");
+  const parsed = databaseUrl.safeParse(input.ownerUrl);
+  if (!parsed.success) throw new PlacementError(parsed.error.issues[0]?.message ?? "The database URL is not valid.");
+  const placement = await platformDb.selectFrom("platform.database_placements").select(["id", "location"]).where("id", "=", placementId).executeTakeFirst();
+  if (!placement) throw new PlacementError("The practice has no dedicated database.");
+  if (placementLocation(parsed.data) !== placement.location) throw new PlacementError(`The URL points at ${placementLocation(parsed.data)}, not at the practice's database ${placement.location}.`);
+  const owner = await probe(parsed.data);
+  try {
+    const { rows } = await sql<{ ours: boolean }>`select to_regclass('migrations.practice_migration') is not null as ours`.execute(owner.db);
+    if (!rows[0]?.ours) throw new PlacementError("That database was not prepared by Portico.");
+  } finally {
+    await owner.close();
+  }
+  const appUrl = withCredentials(parsed.data, RUNTIME_ROLE, input.appPassword);
+  await (await probe(appUrl)).close();
+  await platformDb
+    .updateTable("platform.database_placements")
+    .set({ owner_url_sealed: seal(keys, parsed.data, binding(placementId, "owner")), app_url_sealed: seal(keys, appUrl, binding(placementId, "app")), key_id: keyId(keys.current), updated_at: new Date() })
+    .where("id", "=", placementId)
+    .execute();
+}

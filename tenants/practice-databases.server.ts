@@ -54,6 +54,10 @@ export function isConnectionFailure(error: unknown): boolean {
   return CONNECTION_CODES.has(code) || code.startsWith("08") || UNAVAILABLE_SQLSTATES.has(code);
 }
 
+function isAuthenticationFailure(error: unknown): boolean {
+  return typeof error === "object" && error !== null && "code" in error && String(error.code).startsWith("28");
+}
+
 export type PracticeDatabasesOptions = {
   /** The shared database (runtime role): shared practices' scope. */
   shared: Kysely<Database>;
@@ -104,6 +108,11 @@ export class PracticeDatabases {
       } catch (error) {
         if (isConnectionFailure(error)) {
           this.#mark(entry, "down", error instanceof Error ? error.message : String(error));
+          // Refused credentials may have been replaced meanwhile: the next request reads the placement afresh.
+          if (isAuthenticationFailure(error) && this.#entries.get(entry.placementId) === entry) {
+            this.#entries.delete(entry.placementId);
+            void this.#closeEntry(entry);
+          }
           throw new PracticeUnavailableError("down", entry.detail ?? "unavailable");
         }
         throw error;

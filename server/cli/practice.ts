@@ -1,6 +1,8 @@
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import type { Practice } from "../../tenants/practice";
+import { PlacementError, replacePlacementCredentials } from "../../tenants/dedicated-databases.server";
+import { recordPlatformAudit } from "../../tenants/platform-audit.server";
 import { changePracticeStatus, createPracticeOnPlatform } from "../../tenants/platform-practices.server";
 import type { PlatformControl } from "../../tenants/platform-control.server";
 import { PracticeDatabases } from "../../tenants/practice-databases.server";
@@ -17,7 +19,8 @@ const USAGE = `usage: npm run practice -- <command>
   list
   show <subdomain>
   suspend <subdomain>
-  resume <subdomain>`;
+  resume <subdomain>
+  set-database-url <subdomain> --database-url <owner url>   new credentials for a dedicated database`;
 
 function row(practice: Practice): string {
   return [practice.subdomain.padEnd(24), practice.status.padEnd(10), practice.kind.padEnd(11), practice.deployment.padEnd(10), practice.name].join(" ");
@@ -143,6 +146,22 @@ async function practiceCommand({ config, platform }: Parameters<Parameters<typeo
     case "resume": {
       const practice = await asUsage(changePracticeStatus(await control(), needTarget(), command === "suspend" ? "suspended" : "active", { supportUserId: null }));
       process.stdout.write(`${practice.subdomain} is now ${practice.status}${practice.sessionsEnded ? "; every session has ended" : ""}\n`);
+      return;
+    }
+    case "set-database-url": {
+      if (!values["database-url"]) throw new UsageError("set-database-url needs --database-url");
+      const platformControl = await control();
+      const practice = await findPractice(platformControl.db, needTarget());
+      if (!practice) throw new UsageError(`No practice has the subdomain '${target}'.`);
+      if (!practice.placementId) throw new UsageError(`${practice.subdomain} is in the shared database.`);
+      try {
+        await replacePlacementCredentials(platformControl.db, platformControl.keys, practice.placementId, { ownerUrl: values["database-url"], appPassword: platformControl.appPassword });
+      } catch (error) {
+        if (error instanceof PlacementError) throw new UsageError(error.message);
+        throw error;
+      }
+      await recordPlatformAudit(platformControl.db, { supportUserId: null, action: "placement.credentials_replaced", practiceId: practice.id });
+      process.stdout.write(`${practice.subdomain}: new database credentials sealed; servers use them for new connections\n`);
       return;
     }
     default:

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type Connection } from "../../db/connection.server";
 import { PRACTICE_SCHEMA_VERSION } from "../../db/migrate.server";
 import { RUNTIME_ROLE } from "../../db/roles.server";
-import { migrateDedicatedDatabases, PlacementError, placementLocation, provisionDedicatedDatabase, resealPlacements } from "../../tenants/dedicated-databases.server";
+import { migrateDedicatedDatabases, PlacementError, placementLocation, provisionDedicatedDatabase, replacePlacementCredentials, resealPlacements } from "../../tenants/dedicated-databases.server";
 import { PracticeDatabases } from "../../tenants/practice-databases.server";
 import { seal } from "../../tenants/sealed-secrets.server";
 import { adminUrl, createEmptyDatabase, createTestDatabase, type TestDatabase } from "../support/database";
@@ -245,6 +245,23 @@ describe("pool limits", () => {
     }
     expect(peak).toBeGreaterThan(0);
     expect(peak).toBeLessThanOrEqual(2);
+  });
+});
+
+describe("replacing a dedicated database's credentials", () => {
+  it("accepts new credentials for the same, already prepared database only", async () => {
+    const placementId = south.fixture.practice.placementId!;
+    const before = await db.owner.db.selectFrom("platform.database_placements").select("owner_url_sealed").where("id", "=", placementId).executeTakeFirstOrThrow();
+    await expect(replacePlacementCredentials(db.owner.db, keys, placementId, { ownerUrl: north.ownerUrl, appPassword })).rejects.toThrow(/not at the practice's database/);
+    await replacePlacementCredentials(db.owner.db, keys, placementId, { ownerUrl: south.ownerUrl, appPassword });
+    const after = await db.owner.db.selectFrom("platform.database_placements").select("owner_url_sealed").where("id", "=", placementId).executeTakeFirstOrThrow();
+    expect(after.owner_url_sealed).not.toBe(before.owner_url_sealed);
+    const databases = new PracticeDatabases(db.app.db, { shared: db.app.db, keys, maxConnections: 1, maxDatabases: 1 });
+    try {
+      expect(await databases.scope(south.fixture.practice)((trx) => trx.selectFrom("clients").select("id").execute())).toHaveLength(1);
+    } finally {
+      await databases.close();
+    }
   });
 });
 
