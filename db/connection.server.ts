@@ -13,13 +13,16 @@ export type Connection = {
  * One bounded pool on one database. Calendar dates stay `YYYY-MM-DD` strings: turning them into JavaScript Dates
  * would shift a date of birth or a due date by the server's time zone.
  */
-export function connect(url: string, options: { max?: number; applicationName?: string; idleTimeoutSeconds?: number; connectTimeoutSeconds?: number } = {}): Connection {
+export function connect(
+  url: string,
+  options: { max?: number; applicationName?: string; idleTimeoutSeconds?: number; connectTimeoutSeconds?: number; statementTimeoutMs?: number } = {},
+): Connection {
   const sql = postgres(url, {
     max: options.max ?? 10,
     idle_timeout: options.idleTimeoutSeconds ?? 60,
     connect_timeout: options.connectTimeoutSeconds ?? 10,
     onnotice: () => undefined,
-    connection: { application_name: options.applicationName ?? "portico" },
+    connection: { application_name: options.applicationName ?? "portico", ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}) },
     types: {
       calendarDate: { to: 1082, from: [1082], serialize: (value: string) => value, parse: (value: string) => value },
     },

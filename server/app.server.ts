@@ -46,6 +46,10 @@ const UPLOAD_PATHS = new Set(["/settings", "/settings.data"]);
 
 type Locals = { site: Site; cspNonce: string };
 
+const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+
 function locals(res: Response): Locals {
   return res.locals as Locals;
 }
@@ -76,9 +80,9 @@ export function createServer(deps: ServerDeps): express.Express {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" },
-      // A sign-in link's token in a log line would sign its reader in: log the path without it.
+      // A token in a log line would sign its reader in (sign-in links, staff invitations, support setup, break-glass).
       serializers: {
-        req: (req: { url?: string }) => ({ ...req, url: req.url?.replace(/\/sign-in\/[^/?#]+/, "/sign-in/[token]") }),
+        req: (req: { url?: string }) => ({ ...req, url: req.url?.replace(/\/(sign-in|setup|support-access|invitation)\/(?!end\b)[^/?#]+/, "/$1/[token]") }),
       },
     }),
   );
@@ -116,7 +120,7 @@ export function createServer(deps: ServerDeps): express.Express {
   });
   // Ready means the main database answers. Dedicated databases are reported one by one but never fail the instance:
   // a practice whose database is down answers 503 on its own while this instance keeps serving everyone else.
-  app.get("/readyz", async (_req, res) => {
+  app.get("/readyz", async (req, res) => {
     try {
       await sql`select 1`.execute(deps.appDb);
     } catch (error) {
@@ -125,10 +129,15 @@ export function createServer(deps: ServerDeps): express.Express {
       return;
     }
     const dedicated = await deps.databases.health().catch(() => []);
+    const states: Record<string, number> = {};
+    for (const db of dedicated) states[db.state] = (states[db.state] ?? 0) + 1;
+    // Where each database lives and which practices are dedicated is for the operator on the machine, not the world.
+    const local = LOOPBACK.has(req.socket.remoteAddress ?? "");
     res.json({
       status: "ready",
       main: "ok",
-      dedicated: dedicated.map((db) => ({ location: db.location, practices: db.practices, state: db.state })),
+      dedicatedStates: states,
+      ...(local ? { dedicated: dedicated.map((db) => ({ location: db.location, practices: db.practices, state: db.state })) } : {}),
     });
   });
 
@@ -155,6 +164,16 @@ export function createServer(deps: ServerDeps): express.Express {
       return;
     }
     next();
+  });
+
+  // Every action reads a form: any other body would only fail deeper down, as a 500.
+  app.use((req, res, next) => {
+    const length = Number(req.headers["content-length"] ?? 0);
+    if (req.method === "GET" || req.method === "HEAD" || length === 0 || FORM_TYPES.test(req.headers["content-type"] ?? "")) {
+      next();
+      return;
+    }
+    res.status(415).type("text").send("Send this request as a form (application/x-www-form-urlencoded or multipart/form-data).");
   });
 
   app.use(

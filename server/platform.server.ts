@@ -2,7 +2,7 @@ import { connect, type Connection } from "../db/connection.server";
 import { type DatabaseTargets, prepareDatabase } from "../db/database.server";
 import { migrateMainDatabase } from "../db/migrate.server";
 import { type DedicatedDemoPlacer, isRegistryEmpty, seedDemo } from "../db/seed/seed-demo.server";
-import { type MigrationReport, migrateDedicatedDatabases, provisionDedicatedDatabase } from "../tenants/dedicated-databases.server";
+import { type MigrationReport, migrateDedicatedDatabases, provisionDedicatedDatabase, serverOf } from "../tenants/dedicated-databases.server";
 import type { PlatformKeys } from "../tenants/sealed-secrets.server";
 import type { PlatformControl } from "../tenants/platform-control.server";
 import type { PracticeDatabases } from "../tenants/practice-databases.server";
@@ -49,7 +49,7 @@ export function embeddedDemoPlacer(platform: PlatformDatabase, keys: PlatformKey
   if (!create || !keys) return undefined;
   return async (subdomain) => {
     const ownerUrl = await create(`portico_${subdomain.replaceAll("-", "_")}`);
-    const { id } = await provisionDedicatedDatabase(platform.owner.db, keys, { ownerUrl, appPassword: platform.targets.appPassword });
+    const { id } = await provisionDedicatedDatabase(platform.owner.db, keys, { ownerUrl, mainServer: serverOf(platform.targets.ownerUrl), mainAppPassword: platform.targets.appPassword });
     const owner = connect(ownerUrl, { max: 1, applicationName: "portico-seed" });
     return { placement: { id, db: owner.db }, release: () => owner.close() };
   };
@@ -71,6 +71,7 @@ export function platformControl(config: Config, platform: PlatformDatabase, keys
     databases,
     keys,
     appPassword: platform.targets.appPassword,
+    mainServer: serverOf(platform.targets.ownerUrl),
     ...(platform.targets.createDatabase ? { createDatabase: platform.targets.createDatabase } : {}),
     practiceOrigin: (subdomain) => publicOrigin(config, `${subdomain}.${config.portalDomain}`),
   };

@@ -26,20 +26,41 @@ function binding(placementId: string, field: "owner" | "app"): string {
   return `placement:${placementId}:${field}`;
 }
 
-// A connection error message may carry the URL; never echo credentials back.
+const FRIENDLY_CODES: Record<string, string> = {
+  ECONNREFUSED: "the connection was refused",
+  ENOTFOUND: "the host name does not resolve",
+  EHOSTUNREACH: "the host cannot be reached",
+  ETIMEDOUT: "there was no answer",
+  CONNECT_TIMEOUT: "there was no answer",
+  "28P01": "the credentials were refused",
+  "28000": "the credentials were refused",
+  "3D000": "the database does not exist",
+  "42501": "the role lacks a privilege it needs",
+};
+
+/**
+ * What a person at the console is told: a short reason, never the driver's message (which may carry the URL or
+ * describe the network in detail).
+ */
 function describe(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/postgres(ql)?:\/\/[^\s]+/g, "[database url]");
+  const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : "";
+  return FRIENDLY_CODES[code] ?? (code ? `the database answered with error ${code}` : "the connection failed");
+}
+
+/** host:port of a database URL: the server, whichever database on it. */
+export function serverOf(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port || "5432"}`;
 }
 
 async function probe(url: string): Promise<Connection> {
-  const connection = connect(url, { max: 1, applicationName: "portico-provision" });
+  const connection = connect(url, { max: 1, applicationName: "portico-provision", connectTimeoutSeconds: 5 });
   try {
     await sql`select 1`.execute(connection.db);
     return connection;
   } catch (error) {
     await connection.close().catch(() => undefined);
-    throw new PlacementError(`Could not connect to the database: ${describe(error)}`);
+    throw new PlacementError(`Could not connect to the database at ${placementLocation(url)}: ${describe(error)}.`, { cause: error });
   }
 }
 
@@ -62,37 +83,80 @@ async function grantRuntimeRole(db: Kysely<Database>): Promise<void> {
 }
 
 /**
- * Validates a database (reachable, empty or already ours), migrates it, makes sure the runtime role exists and may
- * use it, and records it as a placement with its credentials sealed. Returns the placement's id.
+ * Each dedicated database records which placement it belongs to. A database that already belongs to a placement
+ * with a practice is refused, whatever host name reaches it: a second name for the same server must not put two
+ * practices in one database.
  */
-export async function provisionDedicatedDatabase(
-  platformDb: Kysely<Database>,
-  keys: PlatformKeys | undefined,
-  input: { ownerUrl: string; appPassword: string },
-): Promise<{ id: string; location: string }> {
+async function claimDatabase(db: Kysely<Database>, platformDb: Kysely<Database>, placementId: string): Promise<void> {
+  await sql`create table if not exists migrations.portico_placement (placement_id uuid primary key, claimed_at timestamptz not null default now())`.execute(db);
+  const { rows } = await sql<{ placement_id: string }>`select placement_id from migrations.portico_placement`.execute(db);
+  if (rows.length > 0) {
+    const inUse = await platformDb.selectFrom("platform.practices").select("subdomain").where("placement_id", "in", rows.map((row) => row.placement_id)).executeTakeFirst();
+    if (inUse) throw new PlacementError("That database already holds a practice.");
+    await sql`delete from migrations.portico_placement`.execute(db);
+  }
+  await sql`insert into migrations.portico_placement (placement_id) values (${placementId})`.execute(db);
+}
+
+/**
+ * On another server than the main database, Portico creates no role and sends no password of its own: the runtime
+ * role must already be there (created by whoever runs that server) and must not be able to bypass row-level
+ * security. It is then allowed to connect to this database.
+ */
+async function checkForeignRuntimeRole(db: Kysely<Database>): Promise<void> {
+  const { rows } = await sql<{ rolsuper: boolean; rolbypassrls: boolean; database: string }>`
+    select rolsuper, rolbypassrls, current_database() as database from pg_roles where rolname = ${RUNTIME_ROLE}`.execute(db);
+  const role = rows[0];
+  if (!role) throw new PlacementError(`The role ${RUNTIME_ROLE} does not exist on that server: create it (LOGIN NOSUPERUSER NOBYPASSRLS) and give its password.`);
+  if (role.rolsuper || role.rolbypassrls) throw new PlacementError(`The role ${RUNTIME_ROLE} on that server may bypass row-level security; Portico refuses to use it.`);
+  await sql`grant connect on database ${sql.id(role.database)} to ${sql.id(RUNTIME_ROLE)}`.execute(db);
+}
+
+const ALLOWED_PARAMETERS = new Set(["sslmode"]);
+
+export type ProvisionInput = {
+  ownerUrl: string;
+  /** host:port of the main database, and its runtime role's password: reused only on that same server. */
+  mainServer: string;
+  mainAppPassword: string;
+  /** The runtime role's password on another server (required there). */
+  runtimePassword?: string;
+};
+
+/**
+ * Validates a database (reachable, empty or already ours and unclaimed), migrates it, makes sure the runtime role
+ * may use it, and records it as a placement with its credentials sealed. Returns the placement's id.
+ */
+export async function provisionDedicatedDatabase(platformDb: Kysely<Database>, keys: PlatformKeys | undefined, input: ProvisionInput): Promise<{ id: string; location: string }> {
   if (!keys) throw new PlacementError("PLATFORM_ENCRYPTION_KEY is not set: dedicated databases need it to seal their credentials.");
   const parsed = databaseUrl.safeParse(input.ownerUrl);
   if (!parsed.success) throw new PlacementError(parsed.error.issues[0]?.message ?? "The database URL is not valid.");
+  const unexpected = [...new URL(parsed.data).searchParams.keys()].find((key) => !ALLOWED_PARAMETERS.has(key));
+  if (unexpected) throw new PlacementError(`The database URL may carry only sslmode, not '${unexpected}'.`);
   const location = placementLocation(parsed.data);
+  const sameServer = serverOf(parsed.data) === input.mainServer;
+  const appPassword = sameServer ? input.mainAppPassword : input.runtimePassword;
+  if (!appPassword) throw new PlacementError(`That database is on another server than the main one: give the password of the role ${RUNTIME_ROLE} there.`);
   const taken = await platformDb.selectFrom("platform.database_placements").select("id").where("location", "=", location).executeTakeFirst();
   if (taken) throw new PlacementError(`The database ${location} already holds a practice.`);
 
+  const id = randomUUID();
   const owner = await probe(parsed.data);
   try {
     await checkContents(owner.db);
+    if (sameServer) await ensureRuntimeRole(parsed.data, appPassword);
+    else await checkForeignRuntimeRole(owner.db);
     await migratePracticeDatabase(owner.db);
     await grantRuntimeRole(owner.db);
-    await ensureRuntimeRole(parsed.data, input.appPassword);
+    await claimDatabase(owner.db, platformDb, id);
   } catch (error) {
-    throw error instanceof PlacementError ? error : new PlacementError(`Preparing the database failed: ${describe(error)}`);
+    throw error instanceof PlacementError ? error : new PlacementError(`Preparing the database failed: ${describe(error)}.`, { cause: error });
   } finally {
     await owner.close();
   }
-  const appUrl = withCredentials(parsed.data, RUNTIME_ROLE, input.appPassword);
-  const app = await probe(appUrl);
-  await app.close();
+  const appUrl = withCredentials(parsed.data, RUNTIME_ROLE, appPassword);
+  await (await probe(appUrl)).close();
 
-  const id = randomUUID();
   await platformDb
     .insertInto("platform.database_placements")
     .values({ id, location, owner_url_sealed: seal(keys, parsed.data, binding(id, "owner")), app_url_sealed: seal(keys, appUrl, binding(id, "app")), key_id: keyId(keys.current) })
@@ -100,11 +164,13 @@ export async function provisionDedicatedDatabase(
   return { id, location };
 }
 
-export type SealedPlacement = { id: string; location: string; owner_url_sealed: string; app_url_sealed: string };
+export type SealedPlacement = { id: string; owner_url_sealed?: string; app_url_sealed?: string };
 
 export function openPlacementUrl(keys: PlatformKeys | undefined, placement: SealedPlacement, field: "owner" | "app"): string {
   if (!keys) throw new PlacementError("PLATFORM_ENCRYPTION_KEY is not set: dedicated databases cannot be opened.");
-  return open(keys, field === "owner" ? placement.owner_url_sealed : placement.app_url_sealed, binding(placement.id, field));
+  const sealed = field === "owner" ? placement.owner_url_sealed : placement.app_url_sealed;
+  if (!sealed) throw new PlacementError(`the ${field} URL of placement ${placement.id} was not read`);
+  return open(keys, sealed, binding(placement.id, field));
 }
 
 export type MigrationReport = { location: string; practices: string[]; ok: boolean; applied: string[]; error?: string };
@@ -176,7 +242,7 @@ export async function replacePlacementCredentials(
   platformDb: Kysely<Database>,
   keys: PlatformKeys | undefined,
   placementId: string,
-  input: { ownerUrl: string; appPassword: string },
+  input: ProvisionInput,
 ): Promise<void> {
   if (!keys) throw new PlacementError("PLATFORM_ENCRYPTION_KEY is not set: dedicated databases need it to seal their credentials.");
   const parsed = databaseUrl.safeParse(input.ownerUrl);
@@ -191,7 +257,9 @@ export async function replacePlacementCredentials(
   } finally {
     await owner.close();
   }
-  const appUrl = withCredentials(parsed.data, RUNTIME_ROLE, input.appPassword);
+  const appPassword = serverOf(parsed.data) === input.mainServer ? input.mainAppPassword : input.runtimePassword;
+  if (!appPassword) throw new PlacementError(`That database is on another server than the main one: give the password of the role ${RUNTIME_ROLE} there.`);
+  const appUrl = withCredentials(parsed.data, RUNTIME_ROLE, appPassword);
   await (await probe(appUrl)).close();
   await platformDb
     .updateTable("platform.database_placements")

@@ -11,8 +11,10 @@ export type PlatformControl = {
   db: Kysely<Database>;
   databases: PracticeDatabases;
   keys: PlatformKeys | undefined;
-  /** The runtime role's password, for dedicated databases' runtime URLs. */
+  /** The runtime role's password, for dedicated databases on the main database's server only. */
   appPassword: string;
+  /** host:port of the main database: a dedicated database elsewhere needs its own runtime password. */
+  mainServer: string;
   /** Development only: a new database on the embedded server (owner-role URL). */
   createDatabase?: (name: string) => Promise<string>;
   /** The public origin of a practice's host, for links in invitations. */

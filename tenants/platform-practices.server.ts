@@ -10,7 +10,7 @@ import { PlacementError, provisionDedicatedDatabase } from "./dedicated-database
 import { recordPlatformAudit } from "./platform-audit.server";
 import type { PlatformControl } from "./platform-control.server";
 import { PRACTICE_COLUMNS, type Practice } from "./practice";
-import { isPracticeUnavailable } from "./practice-databases.server";
+import { isConnectionFailure, isPracticeUnavailable, withTimeout } from "./practice-databases.server";
 import { createPractice, PracticeInputError } from "./practices.server";
 import { checkSubdomain } from "./subdomain";
 
@@ -44,6 +44,7 @@ export const newPlatformPracticeSchema = z
     timeZone: z.preprocess(blankToUndefined, z.string().max(64).default("UTC")),
     deployment: z.enum(["shared", "dedicated"], { error: "Choose where the practice's data lives." }).default("shared"),
     databaseUrl: z.preprocess(blankToUndefined, z.string().max(1000).optional()),
+    runtimePassword: z.preprocess(blankToUndefined, z.string().max(200).optional()),
     newDatabase: z.boolean().default(false),
     ownerEmail: z.preprocess(blankToUndefined, z.string().trim().toLowerCase().max(254).pipe(z.email("Enter the owner's email address, such as name@example.com.")).optional()),
     ownerName: z.preprocess(blankToUndefined, z.string().trim().min(2, "Enter the owner's name.").max(120).optional()),
@@ -86,7 +87,12 @@ export async function createPracticeOnPlatform(control: PlatformControl, input: 
       ownerUrl = await control.createDatabase(`portico_${availability.subdomain.replaceAll("-", "_")}`);
     }
     try {
-      const provisioned = await provisionDedicatedDatabase(control.db, control.keys, { ownerUrl, appPassword: control.appPassword });
+      const provisioned = await provisionDedicatedDatabase(control.db, control.keys, {
+        ownerUrl,
+        mainServer: control.mainServer,
+        mainAppPassword: control.appPassword,
+        ...(data.runtimePassword ? { runtimePassword: data.runtimePassword } : {}),
+      });
       placement = { id: provisioned.id, ownerUrl };
     } catch (error) {
       if (error instanceof PlacementError) throw new PracticeInputError("database", error.message);
@@ -133,6 +139,16 @@ export async function createPracticeOnPlatform(control: PlatformControl, input: 
   }
 }
 
+/** The practice's own database cannot be reached: tell the person, as with any other refusal. */
+async function unavailableAsInput<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (isPracticeUnavailable(error)) throw new PracticeInputError("practice", "The practice's database cannot be reached right now. Try again in a few minutes.");
+    throw error;
+  }
+}
+
 async function practiceBySubdomain(db: Kysely<Database>, subdomain: string): Promise<Practice> {
   const practice = await db.selectFrom("platform.practices").select(PRACTICE_COLUMNS).where("subdomain", "=", subdomain).executeTakeFirst();
   if (!practice) throw new PracticeInputError("practice", `No practice has the subdomain '${subdomain}'.`);
@@ -158,8 +174,8 @@ export async function changePracticeStatus(control: PlatformControl, subdomain: 
   // resumption starts with everyone signed out. A dedicated database that is down keeps its sessions until then.
   try {
     await control.databases.scope(practice)(async (trx) => {
-      await trx.deleteFrom("client_sessions").execute();
-      await trx.deleteFrom("staff_sessions").execute();
+      await trx.deleteFrom("client_sessions").where("practice_id", "=", practice.id).execute();
+      await trx.deleteFrom("staff_sessions").where("practice_id", "=", practice.id).execute();
       await recordAudit(trx, practice.id, { actorType: "support", actorId: actor.supportUserId, action: "practice.suspended", at: new Date(), details: {} });
     });
     return { ...practice, sessionsEnded: true };
@@ -171,16 +187,24 @@ export async function changePracticeStatus(control: PlatformControl, subdomain: 
 
 export type ConsolePractice = Practice & { createdAt: Date; placementLocation: string | null; clients: number | null; locations: number | null };
 
+const COUNT_TIMEOUT_MS = 2_000;
+
+/** Counts from the practice's own database; a database that is down or slow shows as "unavailable", never as an error. */
 async function withCounts(control: PlatformControl, practice: Practice & { createdAt: Date; placementLocation: string | null }): Promise<ConsolePractice> {
+  const unavailable = { ...practice, clients: null, locations: null };
+  if (control.databases.knownUnavailable(practice)) return unavailable;
   try {
-    const counts = await control.databases.scope(practice)(async (trx) => {
-      const { rows } = await sql<{ clients: number; locations: number }>`
-        select (select count(*)::int from clients) as clients, (select count(*)::int from locations) as locations`.execute(trx);
-      return rows[0] ?? { clients: 0, locations: 0 };
-    });
+    const counts = await withTimeout(
+      control.databases.scope(practice)(async (trx) => {
+        const { rows } = await sql<{ clients: number; locations: number }>`
+          select (select count(*)::int from clients) as clients, (select count(*)::int from locations) as locations`.execute(trx);
+        return rows[0] ?? { clients: 0, locations: 0 };
+      }),
+      COUNT_TIMEOUT_MS,
+    );
     return { ...practice, ...counts };
   } catch (error) {
-    if (isPracticeUnavailable(error)) return { ...practice, clients: null, locations: null };
+    if (isPracticeUnavailable(error) || isConnectionFailure(error)) return unavailable;
     throw error;
   }
 }
@@ -203,8 +227,7 @@ export async function listPracticesForConsole(control: PlatformControl, search: 
     query = query.where((eb) => eb.or([eb(sql`lower(p.name)`, "like", pattern), eb("p.subdomain", "like", pattern), eb(sql`lower(p.name)`, "like", `% ${pattern}`)]));
   }
   const rows = await query.orderBy("p.name").orderBy("p.subdomain").limit(LIST_LIMIT + 1).execute();
-  const practices = [];
-  for (const row of rows.slice(0, LIST_LIMIT)) practices.push(await withCounts(control, row));
+  const practices = await Promise.all(rows.slice(0, LIST_LIMIT).map((row) => withCounts(control, row)));
   return { practices, more: rows.length > LIST_LIMIT };
 }
 
@@ -249,8 +272,10 @@ export async function openSupportAccess(control: PlatformControl, input: { subdo
   const token = generateToken();
   const details = { supportUser: `${input.supportUser.name} <${input.supportUser.email}>`, reason: reason.data, expiresAt: expiresAt.toISOString() };
   // The practice's log first: if its database cannot record the access, there is no access.
-  await control.databases.scope(practice)((trx) =>
-    recordAudit(trx, practice.id, { actorType: "support", actorId: input.supportUser.id, action: "support.access_granted", ip: input.ip, userAgent: input.userAgent, details, at: now }),
+  await unavailableAsInput(
+    control.databases.scope(practice)((trx) =>
+      recordAudit(trx, practice.id, { actorType: "support", actorId: input.supportUser.id, action: "support.access_granted", ip: input.ip, userAgent: input.userAgent, details, at: now }),
+    ),
   );
   await control.db.transaction().execute(async (trx) => {
     await trx.insertInto("platform.support_access_grants").values({ support_user_id: input.supportUser.id, practice_id: practice.id, reason: reason.data, expires_at: expiresAt, token_hash: hashToken(token) }).execute();
@@ -291,7 +316,7 @@ export async function addLocation(control: PlatformControl, subdomain: string, i
   const parsed = newLocationSchema.safeParse(input);
   if (!parsed.success) throw new PracticeInputError("location", parsed.error.issues[0]?.message ?? "Check the location.");
   const practice = await practiceBySubdomain(control.db, subdomain);
-  const result = await control.databases.scope(practice)(async (trx) => {
+  const result = await unavailableAsInput(control.databases.scope(practice)(async (trx) => {
     const { rows } = await sql<{ next: number }>`select coalesce(max(position) + 1, 0)::int as next from locations`.execute(trx);
     await trx
       .insertInto("locations")
@@ -311,7 +336,7 @@ export async function addLocation(control: PlatformControl, subdomain: string, i
     const bookingTurnedOff = (turnedOff?.numUpdatedRows ?? 0n) > 0n;
     await recordAudit(trx, practice.id, { actorType: "support", actorId: actor.supportUserId, action: "practice.location_added", details: { name: parsed.data.name, bookingTurnedOff }, at: new Date(), ip: actor.ip, userAgent: actor.userAgent });
     return { locations, bookingTurnedOff };
-  });
+  }));
   await recordPlatformAudit(control.db, { ...actor, action: "practice.location_added", practiceId: practice.id, details: { name: parsed.data.name } });
   return result;
 }

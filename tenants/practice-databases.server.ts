@@ -54,6 +54,17 @@ export function isConnectionFailure(error: unknown): boolean {
   return CONNECTION_CODES.has(code) || code.startsWith("08") || UNAVAILABLE_SQLSTATES.has(code);
 }
 
+const HEALTH_TIMEOUT_MS = 2_000;
+
+/** Rejects with a connection-timeout error when `work` takes longer than `ms` (the work itself runs on). */
+export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms} ms`), { code: "CONNECT_TIMEOUT" })), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 function isAuthenticationFailure(error: unknown): boolean {
   return typeof error === "object" && error !== null && "code" in error && String(error.code).startsWith("28");
 }
@@ -70,6 +81,10 @@ export type PracticeDatabasesOptions = {
   retryAfterMs?: number;
   /** How often a database found behind the code's schema is checked again (it serves once migrated). */
   recheckBehindMs?: number;
+  /** How long a request waits for a pool when every pool is busy, before its practice answers 503. */
+  acquireTimeoutMs?: number;
+  /** The longest a statement may run on a dedicated database. */
+  statementTimeoutMs?: number;
   onStateChange?: (placement: { location: string; state: string; detail?: string }) => void;
 };
 
@@ -92,7 +107,7 @@ export class PracticeDatabases {
   /** `registry` reads placements from the control plane (the runtime role may read them, sealed). */
   constructor(registry: Kysely<Database>, options: PracticeDatabasesOptions) {
     this.#registry = registry;
-    this.#options = { idleTimeoutSeconds: 30, connectTimeoutSeconds: 5, retryAfterMs: 2_000, recheckBehindMs: 30_000, ...options };
+    this.#options = { idleTimeoutSeconds: 30, connectTimeoutSeconds: 5, retryAfterMs: 2_000, recheckBehindMs: 30_000, acquireTimeoutMs: 10_000, statementTimeoutMs: 30_000, ...options };
   }
 
   scope(practice: Practice): PracticeScope {
@@ -107,12 +122,7 @@ export class PracticeDatabases {
         return await withPractice(entry.connection.db, practice, work);
       } catch (error) {
         if (isConnectionFailure(error)) {
-          this.#mark(entry, "down", error instanceof Error ? error.message : String(error));
-          // Refused credentials may have been replaced meanwhile: the next request reads the placement afresh.
-          if (isAuthenticationFailure(error) && this.#entries.get(entry.placementId) === entry) {
-            this.#entries.delete(entry.placementId);
-            void this.#closeEntry(entry);
-          }
+          this.#fail(entry, error);
           throw new PracticeUnavailableError("down", entry.detail ?? "unavailable");
         }
         throw error;
@@ -149,9 +159,9 @@ export class PracticeDatabases {
         if (!entry?.connection) return { ...base, state: "not_connected" };
         if (entry.state === "ok") {
           try {
-            await sql`select 1`.execute(entry.connection.db);
+            await withTimeout(sql`select 1`.execute(entry.connection.db), HEALTH_TIMEOUT_MS);
           } catch (error) {
-            if (isConnectionFailure(error)) this.#mark(entry, "down", error instanceof Error ? error.message : String(error));
+            if (isConnectionFailure(error)) this.#fail(entry, error);
           }
         }
         return { ...base, state: entry.state, ...(entry.detail ? { detail: entry.detail } : {}) };
@@ -188,7 +198,19 @@ export class PracticeDatabases {
         void this.#closeEntry(idle);
         continue;
       }
-      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+      // Every pool is busy: wait for one to free, but not for ever (a stuck database must not hold others hostage).
+      const freed = await new Promise<boolean>((resolve) => {
+        const waiter = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        const timer = setTimeout(() => {
+          this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
+          resolve(false);
+        }, this.#options.acquireTimeoutMs);
+        this.#waiting.push(waiter);
+      });
+      if (!freed) throw new PracticeUnavailableError("down", "every dedicated database pool is busy");
     }
   }
 
@@ -206,14 +228,14 @@ export class PracticeDatabases {
     try {
       const placement = await this.#registry
         .selectFrom("platform.database_placements")
-        .select(["id", "location", "owner_url_sealed", "app_url_sealed"])
+        .select(["id", "location", "app_url_sealed"])
         .where("id", "=", entry.placementId)
         .executeTakeFirst();
       if (!placement) throw new Error("the practice's database placement is missing");
       entry.location = placement.location;
       const url = openPlacementUrl(this.#options.keys, placement, "app");
-      const { maxConnections: max, idleTimeoutSeconds, connectTimeoutSeconds } = this.#options;
-      entry.connection = connect(url, { max, idleTimeoutSeconds, connectTimeoutSeconds, applicationName: "portico-dedicated" });
+      const { maxConnections: max, idleTimeoutSeconds, connectTimeoutSeconds, statementTimeoutMs } = this.#options;
+      entry.connection = connect(url, { max, idleTimeoutSeconds, connectTimeoutSeconds, statementTimeoutMs, applicationName: "portico-dedicated" });
     } catch (error) {
       // Nothing to retry against: drop the entry so a fixed placement is read afresh by the next request.
       this.#mark(entry, "misconfigured", error instanceof Error ? error.message : String(error));
@@ -235,12 +257,25 @@ export class PracticeDatabases {
           this.#mark(entry, "ok", undefined, 60_000);
         }
       } catch (error) {
-        this.#mark(entry, isConnectionFailure(error) ? "down" : "misconfigured", error instanceof Error ? error.message : String(error));
+        if (isConnectionFailure(error)) this.#fail(entry, error);
+        else this.#mark(entry, "misconfigured", error instanceof Error ? error.message : String(error));
       } finally {
         entry.checking = undefined;
       }
     })();
     await entry.checking;
+  }
+
+  /**
+   * A connection-level failure: down for a moment. Refused credentials may have been replaced meanwhile, so then the
+   * entry is dropped and the next request reads the placement afresh.
+   */
+  #fail(entry: Entry, error: unknown): void {
+    this.#mark(entry, "down", error instanceof Error ? error.message : String(error));
+    if (isAuthenticationFailure(error) && this.#entries.get(entry.placementId) === entry && entry.active <= 1) {
+      this.#entries.delete(entry.placementId);
+      void this.#closeEntry(entry);
+    }
   }
 
   #mark(entry: Entry, state: Entry["state"], detail: string | undefined, recheckInMs = this.#options.retryAfterMs): void {

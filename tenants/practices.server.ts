@@ -36,14 +36,15 @@ const newPracticeSchema = z.object({
     .string()
     .trim()
     .min(2, "The name must be at least 2 characters.")
-    .max(120, "The name must be at most 120 characters."),
+    .max(120, "The name must be at most 120 characters.")
+    .regex(/^[^\p{Cc}]*$/u, "The name cannot contain tabs, line breaks or other control characters."),
   kind: z.enum(["veterinary", "human"], { error: "The kind must be 'veterinary' or 'human'." }),
   timeZone: z.string().default("UTC"),
   location: z
     .object({
-      name: z.string().trim().min(2, "The location needs a name.").max(120),
+      name: z.string().trim().min(2, "The location needs a name.").max(120).regex(/^[^\p{Cc}]*$/u, "The location's name cannot contain line breaks."),
       address: z.string().trim().min(5, "The location needs an address.").max(300),
-      phone: z.string().trim().max(40).optional(),
+      phone: z.string().trim().max(40).regex(/^[^\p{Cc}]*$/u, "The phone number has characters that are not allowed.").optional(),
     })
     .optional(),
 });

@@ -34,17 +34,21 @@ export async function createSupportUser(db: Kysely<Database>, input: { email: st
   });
 }
 
-/** Lost password or authenticator: both are cleared, sessions end, and a new setup link is issued. */
+/** Lost password or authenticator: both are cleared, sessions and earlier links end, and a new setup link is issued. */
 export async function resetSupportUser(db: Kysely<Database>, email: string, now = new Date()): Promise<string> {
   return db.transaction().execute(async (trx) => {
     const user = await trx
       .updateTable("platform.support_users")
-      .set({ password_hash: null, totp_key: newTotpKey(), totp_last_step: null, active: true })
+      .set({ password_hash: null, totp_key: newTotpKey(), totp_last_step: null })
       .where("email_key", "=", email.trim().toLowerCase())
+      .where("active", "=", true)
       .returning("id")
       .executeTakeFirst();
-    if (!user) throw new PracticeInputError("owner", `No support user has the email ${email}.`);
+    if (!user) throw new PracticeInputError("owner", `No active support user has the email ${email}.`);
+    // Whatever was lost or leaked goes with the reset: earlier setup links, sessions and open break-glass access.
+    await trx.updateTable("platform.support_setup_tokens").set({ used_at: now }).where("support_user_id", "=", user.id).where("used_at", "is", null).execute();
     await trx.deleteFrom("platform.support_sessions").where("support_user_id", "=", user.id).execute();
+    await trx.updateTable("platform.support_access_grants").set({ ended_at: now }).where("support_user_id", "=", user.id).where("ended_at", "is", null).execute();
     return issueSetupToken(trx, user.id, now);
   });
 }

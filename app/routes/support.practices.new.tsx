@@ -112,6 +112,8 @@ export default function NewPracticePage() {
               </label>
               <label htmlFor="databaseUrl">Database URL (its owner role; stored encrypted, never shown again)</label>
               <input id="databaseUrl" name="databaseUrl" type="password" autoComplete="off" maxLength={1000} placeholder="postgres://owner:password@db.example.com:5432/clinic" />
+              <label htmlFor="runtimePassword">Password of the role portico_app on that server (only when it is not the main database's server)</label>
+              <input id="runtimePassword" name="runtimePassword" type="password" autoComplete="off" maxLength={200} />
             </div>
           ) : (
             <input type="hidden" name="databaseSource" value="" />

@@ -12,7 +12,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const result = await verifySupportCode(context, request, await request.formData());
-  if (result.ok) throw redirect("/support");
+  if (result.ok) throw redirect("/support", { headers: { "Set-Cookie": result.cookie } });
   if (result.signedOut) throw redirect("/support/login", { headers: { "Set-Cookie": result.signedOut } });
   return data({ error: result.error }, { status: 401 });
 }

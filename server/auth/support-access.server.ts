@@ -79,6 +79,7 @@ export function supportAccessDoor(db: Kysely<Database>, practiceId: string, opti
       return { cookie: cookie(name, secret, { secure: options.secure, expires: row.expires_at }), visitor: visitor(row) };
     },
     async validate(cookieHeader) {
+      // Only a request carrying the cookie costs a query: staff and clients never do.
       const secret = cookieValue(cookieHeader, name);
       if (!secret || !isWellFormedToken(secret)) return undefined;
       const row = await find(hashToken(secret).toString("hex"));

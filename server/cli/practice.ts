@@ -1,6 +1,7 @@
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import type { Practice } from "../../tenants/practice";
+import { connect, type Connection } from "../../db/connection.server";
 import { PlacementError, replacePlacementCredentials } from "../../tenants/dedicated-databases.server";
 import { recordPlatformAudit } from "../../tenants/platform-audit.server";
 import { changePracticeStatus, createPracticeOnPlatform } from "../../tenants/platform-practices.server";
@@ -14,13 +15,14 @@ import { runCli, UsageError } from "./run-cli.server";
 
 const USAGE = `usage: npm run practice -- <command>
   create --subdomain <s> --name "<name>" --kind veterinary|human [--time-zone <tz>]
-         [--dedicated --database-url <owner url> | --dedicated --new-database (development)]
+         [--dedicated --database-url <owner url> [--runtime-password <p>] | --dedicated --new-database (development)]
+         (--runtime-password: the password of portico_app on a server other than the main database's)
          [--owner-name "<name>" --owner-email <email>] [--yes]
   list
   show <subdomain>
   suspend <subdomain>
   resume <subdomain>
-  set-database-url <subdomain> --database-url <owner url>   new credentials for a dedicated database`;
+  set-database-url <subdomain> --database-url <owner url> [--runtime-password <p>]   new credentials for a dedicated database`;
 
 function row(practice: Practice): string {
   return [practice.subdomain.padEnd(24), practice.status.padEnd(10), practice.kind.padEnd(11), practice.deployment.padEnd(10), practice.name].join(" ");
@@ -49,6 +51,7 @@ function parse(args: string[]) {
         "time-zone": { type: "string" },
         dedicated: { type: "boolean" },
         "database-url": { type: "string" },
+        "runtime-password": { type: "string" },
         "new-database": { type: "boolean" },
         "owner-name": { type: "string" },
         "owner-email": { type: "string" },
@@ -62,13 +65,16 @@ function parse(args: string[]) {
 }
 
 let databases: PracticeDatabases | undefined;
+let runtime: Connection | undefined;
 
 async function practiceCommand({ config, platform }: Parameters<Parameters<typeof runCli>[0]>[0]): Promise<void> {
   // The same platform use cases as the support console; practice databases are reached as the owner role here.
   const control = async (): Promise<PlatformControl> => {
     const opened = await platform();
     const keys = await platformKeys(config);
-    databases ??= new PracticeDatabases(opened.owner.db, { shared: opened.owner.db, keys, maxConnections: 1, maxDatabases: 4 });
+    // The shared scope uses the runtime role, like the server: row-level security holds even if DATABASE_URL's role could bypass it.
+    runtime ??= connect(opened.targets.appUrl, { max: 2, applicationName: "portico-cli" });
+    databases ??= new PracticeDatabases(runtime.db, { shared: runtime.db, keys, maxConnections: 1, maxDatabases: 4 });
     return platformControl(config, opened, keys, databases);
   };
   const { values, positionals } = parse(process.argv.slice(2));
@@ -116,6 +122,7 @@ async function practiceCommand({ config, platform }: Parameters<Parameters<typeo
             timeZone: values["time-zone"] ?? "UTC",
             deployment: values.dedicated ? "dedicated" : "shared",
             databaseUrl: values["database-url"],
+            runtimePassword: values["runtime-password"],
             newDatabase: values["new-database"] ?? false,
             ownerName: values["owner-name"],
             ownerEmail: values["owner-email"],
@@ -155,7 +162,12 @@ async function practiceCommand({ config, platform }: Parameters<Parameters<typeo
       if (!practice) throw new UsageError(`No practice has the subdomain '${target}'.`);
       if (!practice.placementId) throw new UsageError(`${practice.subdomain} is in the shared database.`);
       try {
-        await replacePlacementCredentials(platformControl.db, platformControl.keys, practice.placementId, { ownerUrl: values["database-url"], appPassword: platformControl.appPassword });
+        await replacePlacementCredentials(platformControl.db, platformControl.keys, practice.placementId, {
+          ownerUrl: values["database-url"],
+          mainServer: platformControl.mainServer,
+          mainAppPassword: platformControl.appPassword,
+          ...(values["runtime-password"] ? { runtimePassword: values["runtime-password"] } : {}),
+        });
       } catch (error) {
         if (error instanceof PlacementError) throw new UsageError(error.message);
         throw error;
@@ -174,5 +186,6 @@ await runCli(async (context) => {
     await practiceCommand(context);
   } finally {
     await databases?.close();
+    await runtime?.close();
   }
 });

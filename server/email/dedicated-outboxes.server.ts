@@ -3,9 +3,12 @@ import type { Logger } from "pino";
 import { connect, type Connection } from "../../db/connection.server";
 import type { Database } from "../../db/schema";
 import { openPlacementUrl } from "../../tenants/dedicated-databases.server";
+import { withTimeout } from "../../tenants/practice-databases.server";
 import type { PlatformKeys } from "../../tenants/sealed-secrets.server";
 import { OutboxWorker } from "./outbox-worker.server";
 import type { Transport } from "./transports.server";
+
+const DRAIN_TIMEOUT_MS = 30_000;
 
 type Outbox = { location: string; connection: Connection; worker: OutboxWorker; failing: boolean };
 
@@ -61,12 +64,18 @@ export class DedicatedOutboxes {
         const outbox = this.#outboxFor(placement);
         if (!outbox) continue;
         try {
-          await outbox.worker.drain();
+          // A database that hangs must not stop the sweep for the others; its drain carries on in the background.
+          await withTimeout(outbox.worker.drain(), DRAIN_TIMEOUT_MS);
           if (outbox.failing) this.#options.logger.info({ database: outbox.location }, "dedicated outbox reachable again");
           outbox.failing = false;
         } catch (error) {
           if (!outbox.failing) this.#options.logger.warn({ database: outbox.location, err: error }, "dedicated outbox unreachable; its mail waits until the database returns");
           outbox.failing = true;
+          // Its credentials may have been replaced: read the placement afresh next time.
+          if (typeof error === "object" && error !== null && "code" in error && String(error.code).startsWith("28")) {
+            this.#outboxes.delete(placement.id);
+            void outbox.connection.close().catch(() => undefined);
+          }
         }
       }
     };

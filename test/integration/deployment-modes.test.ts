@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type Connection } from "../../db/connection.server";
 import { PRACTICE_SCHEMA_VERSION } from "../../db/migrate.server";
 import { RUNTIME_ROLE } from "../../db/roles.server";
-import { migrateDedicatedDatabases, PlacementError, placementLocation, provisionDedicatedDatabase, replacePlacementCredentials, resealPlacements } from "../../tenants/dedicated-databases.server";
+import { migrateDedicatedDatabases, PlacementError, placementLocation, provisionDedicatedDatabase, serverOf, replacePlacementCredentials, resealPlacements } from "../../tenants/dedicated-databases.server";
 import { PracticeDatabases } from "../../tenants/practice-databases.server";
 import { seal } from "../../tenants/sealed-secrets.server";
 import { adminUrl, createEmptyDatabase, createTestDatabase, type TestDatabase } from "../support/database";
@@ -18,6 +18,8 @@ type Dedicated = { fixture: PracticeFixture; app: Connection; owner: Connection;
 let db: TestDatabase;
 const keys = testKeys();
 let appPassword: string;
+/** Provisioning as the platform does it: the main server's runtime password only on the main server. */
+const provisionInput = (ownerUrl: string) => ({ ownerUrl, mainServer: serverOf(db.ownerUrl), mainAppPassword: appPassword, runtimePassword: appPassword });
 const opened: Connection[] = [];
 const proxy = new TcpProxy(new URL(adminUrl()).hostname, Number(new URL(adminUrl()).port));
 
@@ -31,7 +33,7 @@ async function dedicatedPractice(subdomain: string, options: { viaProxy?: boolea
     url.port = String(proxy.port);
     ownerUrl = url.toString();
   }
-  const placement = await provisionDedicatedDatabase(db.owner.db, keys, { ownerUrl, appPassword });
+  const placement = await provisionDedicatedDatabase(db.owner.db, keys, provisionInput(ownerUrl));
   const owner = connect(empty.ownerUrl, { max: 2 });
   const app = connect(new URL(db.appUrl).toString().replace(`/${db.name}`, `/${empty.name}`), { max: 2 });
   opened.push(owner, app);
@@ -78,11 +80,18 @@ describe("provisioning a dedicated database", () => {
     const sqlForeign = postgres(foreign.ownerUrl, { max: 1, onnotice: () => undefined });
     await sqlForeign`create table invoices (id int)`;
     await sqlForeign.end();
-    await expect(provisionDedicatedDatabase(db.owner.db, keys, { ownerUrl: foreign.ownerUrl, appPassword })).rejects.toThrow(/not empty/);
-    await expect(provisionDedicatedDatabase(db.owner.db, keys, { ownerUrl: db.ownerUrl, appPassword })).rejects.toThrow(/main database/);
-    await expect(provisionDedicatedDatabase(db.owner.db, keys, { ownerUrl: south.ownerUrl, appPassword })).rejects.toThrow(/already holds a practice/);
-    await expect(provisionDedicatedDatabase(db.owner.db, keys, { ownerUrl: "mysql://x", appPassword })).rejects.toBeInstanceOf(PlacementError);
-    const unreachable = await provisionDedicatedDatabase(db.owner.db, keys, { ownerUrl: "postgres://portico_owner:secret@127.0.0.1:1/nowhere", appPassword }).catch((error: Error) => error);
+    await expect(provisionDedicatedDatabase(db.owner.db, keys, provisionInput(foreign.ownerUrl))).rejects.toThrow(/not empty/);
+    await expect(provisionDedicatedDatabase(db.owner.db, keys, provisionInput(db.ownerUrl))).rejects.toThrow(/main database/);
+    await expect(provisionDedicatedDatabase(db.owner.db, keys, provisionInput(south.ownerUrl))).rejects.toThrow(/already holds a practice/);
+    // Another name for the same server passes the location check; the database's own claim still refuses it.
+    const alias = new URL(south.ownerUrl);
+    alias.hostname = alias.hostname === "localhost" ? "127.0.0.1" : "localhost";
+    await expect(provisionDedicatedDatabase(db.owner.db, keys, provisionInput(alias.toString()))).rejects.toThrow(/already holds a practice/);
+    // On another server, the main runtime password is never used: the caller must give that server's.
+    await expect(provisionDedicatedDatabase(db.owner.db, keys, { ...provisionInput(alias.toString()), runtimePassword: undefined })).rejects.toThrow(/another server/);
+    await expect(provisionDedicatedDatabase(db.owner.db, keys, provisionInput(`${foreign.ownerUrl}?options=-c%20role%3Dpostgres`))).rejects.toThrow(/only sslmode/);
+    await expect(provisionDedicatedDatabase(db.owner.db, keys, provisionInput("mysql://x"))).rejects.toBeInstanceOf(PlacementError);
+    const unreachable = await provisionDedicatedDatabase(db.owner.db, keys, provisionInput("postgres://portico_owner:secret@127.0.0.1:1/nowhere")).catch((error: Error) => error);
     expect(unreachable).toBeInstanceOf(PlacementError);
     expect((unreachable as Error).message).toMatch(/Could not connect/);
     expect((unreachable as Error).message).not.toContain("secret");
@@ -252,8 +261,8 @@ describe("replacing a dedicated database's credentials", () => {
   it("accepts new credentials for the same, already prepared database only", async () => {
     const placementId = south.fixture.practice.placementId!;
     const before = await db.owner.db.selectFrom("platform.database_placements").select("owner_url_sealed").where("id", "=", placementId).executeTakeFirstOrThrow();
-    await expect(replacePlacementCredentials(db.owner.db, keys, placementId, { ownerUrl: north.ownerUrl, appPassword })).rejects.toThrow(/not at the practice's database/);
-    await replacePlacementCredentials(db.owner.db, keys, placementId, { ownerUrl: south.ownerUrl, appPassword });
+    await expect(replacePlacementCredentials(db.owner.db, keys, placementId, provisionInput(north.ownerUrl))).rejects.toThrow(/not at the practice's database/);
+    await replacePlacementCredentials(db.owner.db, keys, placementId, provisionInput(south.ownerUrl));
     const after = await db.owner.db.selectFrom("platform.database_placements").select("owner_url_sealed").where("id", "=", placementId).executeTakeFirstOrThrow();
     expect(after.owner_url_sealed).not.toBe(before.owner_url_sealed);
     const databases = new PracticeDatabases(db.app.db, { shared: db.app.db, keys, maxConnections: 1, maxDatabases: 1 });

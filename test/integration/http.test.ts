@@ -126,7 +126,7 @@ describe("the server itself", () => {
     expect((await server.request("whatever", "/healthz")).status).toBe(200);
     const ready = await server.request("localhost:3000", "/readyz");
     expect(ready.status).toBe(200);
-    expect(JSON.parse(ready.body)).toEqual({ status: "ready", main: "ok", dedicated: [] });
+    expect(JSON.parse(ready.body)).toEqual({ status: "ready", main: "ok", dedicatedStates: {}, dedicated: [] });
   });
 
   it("sends security headers with a CSP nonce that matches the page's scripts", async () => {
@@ -154,5 +154,13 @@ describe("the server itself", () => {
     const res = await server.request("localhost:3000", asset!);
     expect(res.status).toBe(200);
     expect(res.headers["cache-control"]).toContain("immutable");
+  });
+});
+
+describe("bodies that are not forms", () => {
+  it("are refused with 415 before any action runs", async () => {
+    const body = JSON.stringify({ email: "maria.lopez@example.com" });
+    const res = await server.request(HAPPY, "/", { method: "POST", headers: { "content-type": "application/json", "content-length": String(body.length), origin: `http://${HAPPY}` }, body });
+    expect(res.status).toBe(415);
   });
 });

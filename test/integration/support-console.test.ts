@@ -59,7 +59,7 @@ async function signIn(): Promise<string> {
   expect(first.headers.location).toBe("/support/verify");
   const second = await post(SUPPORT, "/support/verify", [["code", await code()]], cookieOf(first));
   expect(second.headers.location).toBe("/support");
-  return cookieOf(first);
+  return cookieOf(second);
 }
 
 describe("support users", () => {
@@ -96,7 +96,11 @@ describe("support users", () => {
     }
     expect((await post(SUPPORT, "/support/verify", [["code", "123456"]], halfway)).status).toBe(401);
     const current = await code();
-    expect((await post(SUPPORT, "/support/verify", [["code", current]], halfway)).headers.location).toBe("/support");
+    const verified = await post(SUPPORT, "/support/verify", [["code", current]], halfway);
+    expect(verified.headers.location).toBe("/support");
+    // The signed-in session has a new id: the half-open cookie is spent.
+    expect((await get(SUPPORT, "/support", cookieOf(verified))).status).toBe(200);
+    expect((await get(SUPPORT, "/support", halfway)).headers.location).toBe("/support/login");
     // The same code cannot open a second session.
     const again = await post(SUPPORT, "/support/login", [["email", EMAIL], ["password", PASSWORD]]);
     expect((await post(SUPPORT, "/support/verify", [["code", current]], cookieOf(again))).status).toBe(401);
@@ -177,10 +181,11 @@ describe("the practice list and practice creation", () => {
   });
 
   it("creates a dedicated practice on a database given by URL, and refuses a bad URL without leaving anything behind", async () => {
-    const bad = await post(SUPPORT, "/support/practices/new", form({ subdomain: "harbour-vet", name: "Harbour Vet", kind: "veterinary", deployment: "dedicated", databaseSource: "url", databaseUrl: "postgres://nobody:secret@127.0.0.1:1/none" }), support);
+    const bad = await post(SUPPORT, "/support/practices/new", form({ subdomain: "harbour-vet", name: "Harbour Vet", kind: "veterinary", deployment: "dedicated", databaseSource: "url", databaseUrl: "postgres://nobody:secret@127.0.0.1:1/none", runtimePassword: "other-secret" }), support);
     expect(bad.status).toBe(400);
     expect(bad.body).toContain("Could not connect");
     expect(bad.body).not.toContain("secret");
+    expect(bad.body).not.toContain("ECONNREFUSED");
     expect(await server.registry.resolve("harbour-vet")).toBeUndefined();
 
     const empty = await createEmptyDatabase();

@@ -5,6 +5,7 @@ import { createServer } from "../../server/app.server";
 import { BackgroundTasks } from "../../server/background.server";
 import { type Config, loadConfig, publicOrigin } from "../../server/config.server";
 import { createLogger } from "../../server/logger.server";
+import { serverOf } from "../../tenants/dedicated-databases.server";
 import type { PlatformControl } from "../../tenants/platform-control.server";
 import { PracticeDatabases } from "../../tenants/practice-databases.server";
 import { PracticeRegistry } from "../../tenants/registry.server";
@@ -76,6 +77,7 @@ export async function startTestServer(database: TestDatabase, overrides: Partial
     databases,
     keys: testKeys(),
     appPassword: decodeURIComponent(new URL(database.appUrl).password),
+    mainServer: serverOf(database.ownerUrl),
     practiceOrigin: (subdomain) => publicOrigin(config, `${subdomain}.${config.portalDomain}`),
   };
   const app = createServer({ config, logger, appDb: database.app.db, databases, control, registry, build: await loadBuild(), background, mailboxDbs: () => [database.owner.db], now: clock.now });

@@ -48,11 +48,13 @@ export async function adminPage<T>(
   const stages = options.stages ?? ["full"];
   const site = requirePracticeSite(context);
   const cookieHeader = request.headers.get("cookie");
+  // Checked before the practice transaction, never inside it: both may use the same pool, and a request holding one
+  // connection while it waits for a second can starve the pool.
+  const visitor = await site.supportAccess.validate(cookieHeader);
   const outcome = await site.withPractice(async (trx) => {
     const sessions = staffSessions(trx, site.practice.id, { secure: context.secureCookies, now: context.now });
     const signedIn = await sessions.validate(cookieHeader);
     if (!signedIn) {
-      const visitor = await site.supportAccess.validate(cookieHeader);
       if (!visitor) return { kind: "signed_out" as const, blankCookie: sessions.blankCookie() };
       const readOnly = request.method !== "GET" && request.method !== "HEAD";
       if (options.staffOnly || !stages.includes("full") || readOnly || !allows(requirement, SUPPORT_PERMISSIONS)) return { kind: "forbidden" as const };

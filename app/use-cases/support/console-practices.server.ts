@@ -58,6 +58,7 @@ export async function consoleCreatePractice(context: PorticoLoadContext, request
         deployment: deployment as "shared",
         databaseUrl: deployment === "dedicated" && dedicatedSource === "url" ? text(form, "databaseUrl") : "",
         newDatabase: deployment === "dedicated" && dedicatedSource === "new",
+        runtimePassword: deployment === "dedicated" && dedicatedSource === "url" ? text(form, "runtimePassword") : "",
         ownerName: text(form, "ownerName"),
         ownerEmail: text(form, "ownerEmail"),
         location: { name: text(form, "locationName") || text(form, "name"), address: text(form, "locationAddress"), phone: text(form, "locationPhone") },

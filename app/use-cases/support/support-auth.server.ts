@@ -17,6 +17,7 @@ import type { PorticoLoadContext, SupportSite } from "../../load-context";
 
 const FIFTEEN_MINUTES = 15 * 60_000;
 const WRONG_CODES_PER_SESSION = 5;
+const CODES_PER_ACCOUNT = 10;
 
 export function requireSupportSite(context: PorticoLoadContext): SupportSite {
   if (context.site.kind !== "support") throw new Response("Not found", { status: 404 });
@@ -67,15 +68,23 @@ export async function signInSupport(context: PorticoLoadContext, form: FormData)
   return { ok: true, cookie };
 }
 
-export type CodeResult = { ok: true } | { ok: false; error: string; signedOut?: string };
+export type CodeResult = { ok: true; cookie: string } | { ok: false; error: string; signedOut?: string };
 
 /** The second step: a code not used before (RFC 6238 §5.2). Five wrong codes end the half-open session. */
 export async function verifySupportCode(context: PorticoLoadContext, request: Request, form: FormData): Promise<CodeResult> {
   const user = await requireSupportUser(context, request, "awaiting_code");
   const { db } = user.site.control;
   const now = context.now();
-  const [withinLimit] = await hitPlatformRateLimits(db, [{ bucket: `support-code:${user.sessionKey}`, limit: WRONG_CODES_PER_SESSION, windowMs: 8 * 3_600_000 }], now);
-  if (!withinLimit) {
+  const [perSession, perAccount] = await hitPlatformRateLimits(
+    db,
+    [
+      { bucket: `support-code:${user.sessionKey}`, limit: WRONG_CODES_PER_SESSION, windowMs: 8 * 3_600_000 },
+      // New password sign-ins make new sessions: the account as a whole gets few guesses too.
+      { bucket: `support-code-account:${user.id}`, limit: CODES_PER_ACCOUNT, windowMs: FIFTEEN_MINUTES },
+    ],
+    now,
+  );
+  if (!perSession || !perAccount) {
     await db.deleteFrom("platform.support_sessions").where("id", "=", user.sessionKey).execute();
     return { ok: false, error: "Too many wrong codes. Sign in again.", signedOut: sessionsFor(context, user.site).blankCookie() };
   }
@@ -90,9 +99,11 @@ export async function verifySupportCode(context: PorticoLoadContext, request: Re
       .where((eb) => eb.or([eb("totp_last_step", "is", null), eb("totp_last_step", "<", String(step))]))
       .executeTakeFirst()).numUpdatedRows > 0n;
   if (!claimed) return { ok: false, error: "That code is not right. Enter the current 6-digit code from your authenticator app." };
-  await db.updateTable("platform.support_sessions").set({ stage: "full" }).where("id", "=", user.sessionKey).execute();
+  // A new session id for the signed-in session: the half-open one's cookie is worth nothing from here on.
+  await db.deleteFrom("platform.support_sessions").where("id", "=", user.sessionKey).execute();
+  const cookie = await sessionsFor(context, user.site).create({ userId: user.id, ip: context.visitor.ip, userAgent: context.visitor.userAgent, stage: "full" });
   await recordPlatformAudit(db, { supportUserId: user.id, action: "support.signed_in", ip: context.visitor.ip, userAgent: context.visitor.userAgent });
-  return { ok: true };
+  return { ok: true, cookie };
 }
 
 export async function signOutSupport(context: PorticoLoadContext, request: Request): Promise<string> {

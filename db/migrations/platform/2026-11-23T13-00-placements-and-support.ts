@@ -7,7 +7,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     create table platform.database_placements (
       id uuid primary key default gen_random_uuid(),
-      location text not null check (length(location) between 1 and 300 and location !~ '[[:cntrl:]@]'),
+      location text not null unique check (length(location) between 1 and 300 and location !~ '[[:cntrl:]@]'),
       owner_url_sealed text not null,
       app_url_sealed text not null,
       key_id text not null,
@@ -21,7 +21,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       check ((deployment = 'dedicated') = (placement_id is not null))`.execute(db);
   // One database per practice: two practices in one dedicated database would share its pool and its outages.
   await sql`create unique index practices_one_per_placement on platform.practices (placement_id) where placement_id is not null`.execute(db);
-  await sql`grant select on platform.database_placements to portico_app`.execute(db);
+  // The runtime role opens pools with the runtime URL; the owner URL (migrations, outboxes) is not for it.
+  await sql`grant select (id, location, app_url_sealed, key_id) on platform.database_placements to portico_app`.execute(db);
 
   await sql`
     create table platform.support_users (
