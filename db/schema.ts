@@ -116,6 +116,7 @@ export type PracticeSettingsTable = {
   diagnostics_share_status: Generated<ShareThreshold>;
   direct_booking_enabled: Generated<boolean>;
   staff_totp_required: Generated<boolean>;
+  sign_in_methods: Generated<SignInMethods>;
   phone: string | null;
   email: string | null;
   website: string | null;
@@ -275,12 +276,48 @@ export type ClientSessionsTable = {
   /** SHA-256 (hex) of the secret in the cookie, never the secret itself. */
   id: string;
   client_id: string;
-  client_email_id: string;
+  client_email_id: string | null;
+  account_id: string | null;
   email: string;
   created_at: Date;
   expires_at: Date;
   ip: string | null;
   user_agent: string | null;
+  stage: Generated<ClientSessionStage>;
+};
+
+export type ClientSessionStage = "full" | "password_change_required";
+export type AccessLevel = "limited" | "full";
+export type SignInMethods = "magic_link" | "password" | "both";
+
+export type ClientAccountsTable = {
+  practice_id: string;
+  id: Generated<string>;
+  client_id: string;
+  login: string;
+  login_key: ColumnType<string, never, never>;
+  password_hash: string | null;
+  password_temporary: Generated<boolean>;
+  access_level: AccessLevel;
+  created_via: "invitation" | "access_link" | "manual" | "self_registration";
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  last_sign_in_at: Date | null;
+};
+
+export type ClientAccountLinkKind = "invitation" | "access_link" | "password_reset";
+
+export type ClientAccountLinksTable = {
+  practice_id: string;
+  id: Generated<string>;
+  client_id: string;
+  kind: ClientAccountLinkKind;
+  email: string;
+  token_hash: Buffer;
+  created_at: Date;
+  expires_at: Date;
+  used_at: Date | null;
+  created_by: string | null;
 };
 
 export type RateLimitCountersTable = {
@@ -385,6 +422,7 @@ export type AppointmentsTable = {
   status: Generated<AppointmentStatus>;
   confirmed_at: Date | null;
   confirmed_by_client_id: string | null;
+  booked_by: Generated<"practice" | "client">;
   created_at: Timestamp;
 };
 
@@ -442,6 +480,8 @@ export type Database = {
   staff_sessions: StaffSessionsTable;
   staff_invitations: StaffInvitationsTable;
   client_available_practitioners: ClientAvailablePractitionersTable;
+  client_accounts: ClientAccountsTable;
+  client_account_links: ClientAccountLinksTable;
   "mail.outbox": OutboxTable;
 };
 

@@ -1,5 +1,19 @@
 import { type SqlBool, sql } from "kysely";
+import type { AccessLevel } from "../../db/schema";
 import type { PracticeTransaction } from "../../db/with-practice.server";
+
+/** Whose portal this is: the client record, and what their account may see (portal-rules: seesPracticeRecords). */
+export type Viewer = { clientId: string; access: AccessLevel };
+
+/** seesPracticeRecords: records, prescriptions and reminders are for full access only. */
+export function practiceRecordsSql(access: AccessLevel) {
+  return sql<SqlBool>`(${access}::text = 'full')`;
+}
+
+/** isAppointmentVisibleTo, for an appointment aliased `a`. */
+export function appointmentAccessSql(access: AccessLevel) {
+  return sql<SqlBool>`(${access}::text = 'full' or a.booked_by = 'client')`;
+}
 
 /**
  * The visibility rules of portal-rules.ts, in SQL, so that lists, counts and single-record lookups never load what a
@@ -27,12 +41,13 @@ export const documentVisibleSql = sql<SqlBool>`(
 export const prescriptionVisibleSql = sql<SqlBool>`rx.status in ('active', 'completed')`;
 
 /** Every document of this client's visible patients that the rules allow, newest visit first. */
-export function visibleDocuments(trx: PracticeTransaction, clientId: string) {
+export function visibleDocuments(trx: PracticeTransaction, viewer: Viewer) {
   return trx
     .selectFrom("documents as d")
     .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "d.practice_id").onRef("p.id", "=", "d.patient_id"))
     .innerJoin("practice_settings as s", "s.practice_id", "d.practice_id")
-    .where("p.client_id", "=", clientId)
+    .where("p.client_id", "=", viewer.clientId)
     .where(patientVisibleSql)
+    .where(practiceRecordsSql(viewer.access))
     .where(documentVisibleSql);
 }

@@ -1,4 +1,4 @@
-import type { AppointmentStatus, DocumentCategory, DocumentStatus, PatientStatus, PrescriptionStatus, ReminderStatus, ShareThreshold } from "../../db/schema";
+import type { AccessLevel, AppointmentStatus, DocumentCategory, DocumentStatus, PatientStatus, PrescriptionStatus, ReminderStatus, ShareThreshold } from "../../db/schema";
 
 /**
  * What a signed-in client may see, as pure functions. The same rules are written in SQL in
@@ -11,6 +11,19 @@ export type SharingSettings = {
   sharedCategories: readonly DocumentCategory[];
   diagnosticsShareStatus: ShareThreshold;
 };
+
+/**
+ * Limited accounts (self-registered) see only what the client made or was asked to do: nothing the practice
+ * generated (records, prescriptions, reminders, appointments staff booked). Full accounts, and clients signed in by
+ * a link to an address on their record, see what the sharing rules allow.
+ */
+export function seesPracticeRecords(access: AccessLevel): boolean {
+  return access === "full";
+}
+
+export function isAppointmentVisibleTo(access: AccessLevel, appointment: { bookedBy: "practice" | "client" }): boolean {
+  return access === "full" || appointment.bookedBy === "client";
+}
 
 /** Only active patients appear: deceased ones never, anywhere; inactive ones are not part of the portal either. */
 export function isPatientVisible(patient: { status: PatientStatus }): boolean {

@@ -5,6 +5,7 @@ import * as practiceFoundation from "./practice/2026-11-23T09-10-practice-founda
 import * as clientSignIn from "./practice/2026-11-23T10-00-client-sign-in";
 import * as portalRecords from "./practice/2026-11-23T11-00-portal-records";
 import * as practiceAdmin from "./practice/2026-11-23T12-00-practice-admin";
+import * as clientAccounts from "./practice/2026-11-23T14-00-client-accounts";
 
 /** The control plane: only in the main database. Listed explicitly so that bundlers and tsx load the same set. */
 export const platformMigrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const practiceMigrations: Record<string, Migration> = {
   "2026-11-23T10-00-client-sign-in": clientSignIn,
   "2026-11-23T11-00-portal-records": portalRecords,
   "2026-11-23T12-00-practice-admin": practiceAdmin,
+  "2026-11-23T14-00-client-accounts": clientAccounts,
 };

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { type Adapter, type DatabaseSession, type DatabaseUser, Lucia, TimeSpan } from "lucia";
+import type { AccessLevel, ClientSessionStage } from "../../db/schema";
 import type { PracticeTransaction } from "../../db/with-practice.server";
 
 /**
@@ -11,10 +12,20 @@ import type { PracticeTransaction } from "../../db/with-practice.server";
 
 export const CLIENT_SESSION_HOURS = 24;
 
-export type SignedInClient = { id: string; firstName: string; lastName: string; email: string; sessionExpiresAt: Date };
+export type SignedInClient = {
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  sessionExpiresAt: Date;
+  /** Read from the client's account on every request, so an upgrade takes effect at once. No account: full. */
+  access: AccessLevel;
+  stage: ClientSessionStage;
+  accountId: string | null;
+};
 
-type SessionAttributes = { client_email_id: string; email: string; created_at: Date; ip: string | null; user_agent: string | null };
-type ClientAttributes = { first_name: string; last_name: string; email: string };
+type SessionAttributes = { client_email_id: string | null; account_id: string | null; stage: ClientSessionStage; email: string; created_at: Date; ip: string | null; user_agent: string | null };
+type ClientAttributes = { first_name: string; last_name: string; email: string; access: AccessLevel; stage: ClientSessionStage; account_id: string | null };
 
 /** Sessions are stored under the SHA-256 of their id: a copy of the table signs nobody in. Shared with staff sessions. */
 export function sessionKey(sessionId: string): string {
@@ -36,9 +47,10 @@ class ClientSessionAdapter implements Adapter {
       .leftJoin("client_emails as e", (join) =>
         join.onRef("e.practice_id", "=", "s.practice_id").onRef("e.id", "=", "s.client_email_id").onRef("e.client_id", "=", "s.client_id"),
       )
+      .leftJoin("client_accounts as acc", (join) => join.onRef("acc.practice_id", "=", "s.practice_id").onRef("acc.client_id", "=", "s.client_id"))
       .innerJoin("practice_settings as p", "p.practice_id", "s.practice_id")
-      .select(["s.id", "s.client_id", "s.client_email_id", "s.email", "s.expires_at", "s.created_at", "s.ip", "s.user_agent"])
-      .select(["c.first_name", "c.last_name", "c.status", "c.portal_blocked", "e.email as current_email", "p.portal_enabled"])
+      .select(["s.id", "s.client_id", "s.client_email_id", "s.account_id", "s.stage", "s.email", "s.expires_at", "s.created_at", "s.ip", "s.user_agent"])
+      .select(["c.first_name", "c.last_name", "c.status", "c.portal_blocked", "e.email as current_email", "p.portal_enabled", "acc.id as current_account_id", "acc.login_key", "acc.access_level"])
       .where("s.id", "=", sessionKey(sessionId))
       .executeTakeFirst();
     if (!row) return [null, null];
@@ -46,18 +58,18 @@ class ClientSessionAdapter implements Adapter {
       id: sessionId,
       userId: row.client_id,
       expiresAt: row.expires_at,
-      attributes: { client_email_id: row.client_email_id, email: row.email, created_at: row.created_at, ip: row.ip, user_agent: row.user_agent },
+      attributes: { client_email_id: row.client_email_id, account_id: row.account_id, stage: row.stage, email: row.email, created_at: row.created_at, ip: row.ip, user_agent: row.user_agent },
     };
-    const stillAllowed =
-      row.expires_at > this.now() &&
-      row.portal_enabled &&
-      row.status === "active" &&
-      !row.portal_blocked &&
-      row.current_email !== null &&
-      row.current_email.toLowerCase() === row.email.toLowerCase();
+    // A magic-link session needs its address still on the client's record; a password session its account, with
+    // the same login, still there.
+    const originStillValid = row.account_id
+      ? row.current_account_id === row.account_id && row.login_key === row.email.toLowerCase()
+      : row.current_email !== null && row.current_email.toLowerCase() === row.email.toLowerCase();
+    const stillAllowed = row.expires_at > this.now() && row.portal_enabled && row.status === "active" && !row.portal_blocked && originStillValid;
     // Lucia deletes a session whose user is missing: that is how a revoked session ends, on this very request.
     if (!stillAllowed) return [session, null];
-    return [session, { id: row.client_id, attributes: { first_name: row.first_name, last_name: row.last_name, email: row.email } }];
+    const attributes: ClientAttributes = { first_name: row.first_name, last_name: row.last_name, email: row.email, access: row.access_level ?? "full", stage: row.stage, account_id: row.account_id };
+    return [session, { id: row.client_id, attributes }];
   }
 
   async getUserSessions(clientId: string): Promise<DatabaseSession[]> {
@@ -67,7 +79,7 @@ class ClientSessionAdapter implements Adapter {
       id: row.id,
       userId: row.client_id,
       expiresAt: row.expires_at,
-      attributes: { client_email_id: row.client_email_id, email: row.email, created_at: row.created_at, ip: row.ip, user_agent: row.user_agent },
+      attributes: { client_email_id: row.client_email_id, account_id: row.account_id, stage: row.stage, email: row.email, created_at: row.created_at, ip: row.ip, user_agent: row.user_agent },
     }));
   }
 
@@ -80,6 +92,8 @@ class ClientSessionAdapter implements Adapter {
         id: sessionKey(session.id),
         client_id: session.userId,
         client_email_id: attributes.client_email_id,
+        account_id: attributes.account_id,
+        stage: attributes.stage,
         email: attributes.email,
         created_at: attributes.created_at,
         expires_at: new Date(attributes.created_at.getTime() + CLIENT_SESSION_HOURS * 3_600_000),
@@ -123,7 +137,8 @@ export function clientSessionCookieName(settings: SessionCookieSettings): string
 export type ClientSessions = {
   /** The signed-in client of this request, or null; a session that may no longer be used is deleted here. */
   validate(cookieHeader: string | null): Promise<{ client: SignedInClient; sessionId: string } | null>;
-  create(input: { clientId: string; clientEmailId: string; email: string; ip: string | null; userAgent: string | null }): Promise<string>;
+  /** From a magic link (`clientEmailId`) or a password (`accountId`, with `email` the login). */
+  create(input: { clientId: string; clientEmailId?: string; accountId?: string; stage?: ClientSessionStage; email: string; ip: string | null; userAgent: string | null }): Promise<string>;
   invalidate(sessionId: string): Promise<void>;
   blankCookie(): string;
 };
@@ -146,12 +161,23 @@ export function clientSessions(trx: PracticeTransaction, practiceId: string, opt
       const { created_at } = session as unknown as SessionAttributes;
       return {
         sessionId: session.id,
-        client: { id: user.id, firstName: client.first_name, lastName: client.last_name, email: client.email, sessionExpiresAt: new Date(created_at.getTime() + CLIENT_SESSION_HOURS * 3_600_000) },
+        client: {
+          id: user.id,
+          firstName: client.first_name,
+          lastName: client.last_name,
+          email: client.email,
+          sessionExpiresAt: new Date(created_at.getTime() + CLIENT_SESSION_HOURS * 3_600_000),
+          access: client.access,
+          stage: client.stage,
+          accountId: client.account_id,
+        },
       };
     },
     async create(input) {
       const session = await lucia.createSession(input.clientId, {
-        client_email_id: input.clientEmailId,
+        client_email_id: input.clientEmailId ?? null,
+        account_id: input.accountId ?? null,
+        stage: input.stage ?? "full",
         email: input.email,
         created_at: options.now(),
         ip: input.ip,

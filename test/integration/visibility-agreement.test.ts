@@ -1,8 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { DOCUMENT_CATEGORIES, type DocumentCategory, type DocumentStatus, type PatientStatus, type ShareThreshold } from "../../db/schema";
 import { withPractice } from "../../db/with-practice.server";
-import { isDocumentVisible, isPatientVisible, type SharingSettings } from "../../app/visibility/portal-rules";
-import { visibleDocuments } from "../../app/visibility/portal-queries.server";
+import { sql } from "kysely";
+import { isAppointmentVisibleTo, isDocumentVisible, isPatientVisible, seesPracticeRecords, type SharingSettings } from "../../app/visibility/portal-rules";
+import { appointmentAccessSql, visibleDocuments } from "../../app/visibility/portal-queries.server";
+import type { AccessLevel } from "../../db/schema";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { createPracticeFixture, type PracticeFixture } from "../support/practices";
 
@@ -75,19 +77,48 @@ describe("the SQL document rule and the pure one agree", () => {
           .set({ portal_enabled: settings.portalEnabled, shared_categories: [...settings.sharedCategories], diagnostics_share_status: settings.diagnosticsShareStatus })
           .execute(),
       );
-      const fromSql = await withPractice(db.app.db, fixture.practice, (trx) => visibleDocuments(trx, fixture.clientId).select("d.id").execute());
+      const access: AccessLevel = random() < 0.3 ? "limited" : "full";
+      const fromSql = await withPractice(db.app.db, fixture.practice, (trx) => visibleDocuments(trx, { clientId: fixture.clientId, access }).select("d.id").execute());
       const patientById = new Map(patients.map((p) => [p.id, p]));
       const expected = documents
         .filter((d) => {
           const patient = patientById.get(d.patientId)!;
-          return patient.clientId === fixture.clientId && isPatientVisible(patient) && isDocumentVisible(d, settings);
+          return patient.clientId === fixture.clientId && isPatientVisible(patient) && seesPracticeRecords(access) && isDocumentVisible(d, settings);
         })
         .map((d) => d.id)
         .sort();
-      expect(fromSql.map((r) => r.id).sort(), JSON.stringify(settings)).toEqual(expected);
+      expect(fromSql.map((r) => r.id).sort(), JSON.stringify({ settings, access })).toEqual(expected);
       visibleSomewhere += expected.length;
     }
     // The property is not vacuous: across rounds, plenty was visible (and plenty was not).
     expect(visibleSomewhere).toBeGreaterThan(100);
+  });
+});
+
+describe("the SQL appointment access rule and the pure one agree", () => {
+  it(`for limited and full accounts on 200 random appointments (seed ${SEED})`, async () => {
+    const random = prng(SEED + 2);
+    const generated = await withPractice(db.owner.db, fixture.practice, async (trx) => {
+      const location = await trx.insertInto("locations").values({ practice_id: fixture.practice.id, name: "Main", address: "1 Main Street", time_zone: "UTC" }).returning("id").executeTakeFirstOrThrow();
+      const rows = Array.from({ length: 200 }, (_, i) => ({
+        practice_id: fixture.practice.id,
+        patient_id: fixture.patientId,
+        location_id: location.id,
+        practitioner_name: "Dr. Rule",
+        reason: `Visit ${i}`,
+        starts_at: new Date(Date.UTC(2026, 0, 1 + i)),
+        ends_at: new Date(Date.UTC(2026, 0, 1 + i, 1)),
+        booked_by: random() < 0.5 ? ("client" as const) : ("practice" as const),
+      }));
+      return trx.insertInto("appointments").values(rows).returning(["id", "booked_by"]).execute();
+    });
+    for (const access of ["limited", "full"] as const) {
+      const fromSql = await withPractice(db.app.db, fixture.practice, (trx) =>
+        trx.selectFrom("appointments as a").select("a.id").where(appointmentAccessSql(access)).where(sql<boolean>`a.reason like 'Visit %'`).execute(),
+      );
+      const expected = generated.filter((a) => isAppointmentVisibleTo(access, { bookedBy: a.booked_by })).map((a) => a.id);
+      expect(fromSql.map((r) => r.id).sort(), access).toEqual(expected.sort());
+      expect(expected.length).toBeGreaterThan(access === "limited" ? 50 : 150);
+    }
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { DocumentCategory, DocumentStatus } from "../../db/schema";
 import {
+  isAppointmentVisibleTo,
+  seesPracticeRecords,
   appointmentSection,
   canConfirmAppointment,
   isDocumentVisible,
@@ -112,5 +114,15 @@ describe("reminders", () => {
     const now = new Date("2026-11-23T03:30:00Z");
     expect(todayIn("Europe/London", now)).toBe("2026-11-23");
     expect(todayIn("America/New_York", now)).toBe("2026-11-22");
+  });
+});
+
+describe("access levels", () => {
+  it("limited accounts see nothing the practice generated, and only the appointments they booked", () => {
+    expect(seesPracticeRecords("full")).toBe(true);
+    expect(seesPracticeRecords("limited")).toBe(false);
+    expect(isAppointmentVisibleTo("limited", { bookedBy: "client" })).toBe(true);
+    expect(isAppointmentVisibleTo("limited", { bookedBy: "practice" })).toBe(false);
+    expect(isAppointmentVisibleTo("full", { bookedBy: "practice" })).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { type SqlBool, sql } from "kysely";
 import { recordAudit } from "../../../server/audit.server";
 import type { PorticoLoadContext } from "../../load-context";
 import { formatDateTime, localeFor } from "../../time";
-import { patientVisibleSql } from "../../visibility/portal-queries.server";
+import { appointmentAccessSql, patientVisibleSql } from "../../visibility/portal-queries.server";
 import { appointmentSection, canConfirmAppointment } from "../../visibility/portal-rules";
 import { type ClientScope, withSignedInClient } from "../client-session.server";
 import { idParam, notFound, portalPage } from "./portal-page.server";
@@ -34,6 +34,7 @@ function appointmentsOf(scope: ClientScope, now: Date) {
     .select(["a.id", "p.name as patient_name", "a.reason", "a.practitioner_name", "a.starts_at", "a.ends_at", "a.status", "l.name as location_name", "l.address", "l.phone", "l.time_zone"])
     .where("p.client_id", "=", scope.client.id)
     .where(patientVisibleSql)
+    .where(appointmentAccessSql(scope.client.access))
     .where(appointmentListedSql(now));
 }
 

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { PorticoLoadContext } from "../../load-context";
 import { ageFrom, formatDate, formatDateTime, localeFor } from "../../time";
 import { todayIn } from "../../visibility/portal-rules";
-import { patientVisibleSql } from "../../visibility/portal-queries.server";
+import { appointmentAccessSql, patientVisibleSql, practiceRecordsSql } from "../../visibility/portal-queries.server";
 import { portalPage } from "./portal-page.server";
 
 export type PetSummary = {
@@ -33,6 +33,7 @@ export async function getPets(context: PorticoLoadContext, request: Request) {
           .selectFrom("appointments as a")
           .select(sql<string>`json_build_object('startsAt', a.starts_at, 'reason', a.reason)::text`.as("next"))
           .whereRef("a.patient_id", "=", "p.id")
+          .where(appointmentAccessSql(client.access))
           .where("a.status", "in", ["scheduled", "confirmed"])
           .where("a.starts_at", ">", now)
           .orderBy("a.starts_at")
@@ -42,6 +43,7 @@ export async function getPets(context: PorticoLoadContext, request: Request) {
           .selectFrom("reminders as r")
           .select(sql<number>`count(*)::int`.as("n"))
           .whereRef("r.patient_id", "=", "p.id")
+          .where(practiceRecordsSql(client.access))
           .where("r.status", "=", "pending")
           .where("r.due_on", "<", today)
           .as("overdue_reminders"),
@@ -49,6 +51,7 @@ export async function getPets(context: PorticoLoadContext, request: Request) {
           .selectFrom("appointments as a")
           .select(sql<Date>`max(a.starts_at)`.as("last"))
           .whereRef("a.patient_id", "=", "p.id")
+          .where(appointmentAccessSql(client.access))
           .where("a.status", "=", "completed")
           .as("last_visit"),
       ])

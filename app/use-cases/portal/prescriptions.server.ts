@@ -1,6 +1,6 @@
 import type { PorticoLoadContext } from "../../load-context";
 import { formatDate, localeFor } from "../../time";
-import { patientVisibleSql, prescriptionVisibleSql } from "../../visibility/portal-queries.server";
+import { patientVisibleSql, practiceRecordsSql, prescriptionVisibleSql } from "../../visibility/portal-queries.server";
 import { portalPage } from "./portal-page.server";
 
 export type PrescriptionItem = {
@@ -25,6 +25,7 @@ export async function listPrescriptions(context: PorticoLoadContext, request: Re
       .select(["rx.id", "p.name as patient_name", "rx.medication", "rx.strength", "rx.directions", "rx.quantity", "rx.refills_remaining", "rx.prescriber_name", "rx.prescribed_on", "rx.status"])
       .where("p.client_id", "=", client.id)
       .where(patientVisibleSql)
+      .where(practiceRecordsSql(client.access))
       .where(prescriptionVisibleSql)
       .orderBy("p.name")
       .orderBy("rx.prescribed_on", "desc")

@@ -14,7 +14,7 @@ export type PetRecords = { patientId: string; patientName: string; years: { year
 export async function listRecords(context: PorticoLoadContext, request: Request) {
   return portalPage(context, request, async ({ trx, client, timeZone }) => {
     const locale = localeFor(timeZone);
-    const rows = await visibleDocuments(trx, client.id)
+    const rows = await visibleDocuments(trx, { clientId: client.id, access: client.access })
       .select(["d.id", "d.title", "d.category", "d.visit_date", "p.id as patient_id", "p.name as patient_name"])
       .orderBy("p.name")
       .orderBy("d.visit_date", "desc")
@@ -49,7 +49,7 @@ export type RecordDetail = {
 export async function getRecord(context: PorticoLoadContext, request: Request, rawId: string | undefined) {
   const id = idParam(rawId);
   return portalPage(context, request, async ({ trx, client, timeZone }): Promise<RecordDetail> => {
-    const row = await visibleDocuments(trx, client.id)
+    const row = await visibleDocuments(trx, { clientId: client.id, access: client.access })
       .select(["d.id", "d.title", "d.category", "d.visit_date", "d.author_name", "d.content", "p.name as patient_name"])
       .where("d.id", "=", id)
       .executeTakeFirst();

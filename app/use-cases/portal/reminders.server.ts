@@ -1,6 +1,6 @@
 import type { PorticoLoadContext } from "../../load-context";
 import { formatDate, localeFor } from "../../time";
-import { patientVisibleSql } from "../../visibility/portal-queries.server";
+import { patientVisibleSql, practiceRecordsSql } from "../../visibility/portal-queries.server";
 import { reminderSection } from "../../visibility/portal-rules";
 import { portalPage } from "./portal-page.server";
 
@@ -15,6 +15,7 @@ export async function listReminders(context: PorticoLoadContext, request: Reques
       .select(["r.id", "p.name as patient_name", "r.description", "r.due_on", "r.status"])
       .where("p.client_id", "=", client.id)
       .where(patientVisibleSql)
+      .where(practiceRecordsSql(client.access))
       .where("r.status", "=", "pending")
       .orderBy("r.due_on")
       .orderBy("p.name")
