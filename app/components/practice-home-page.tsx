@@ -1,9 +1,11 @@
 import type { PracticeHome } from "~/use-cases/get-practice-home.server";
 import type { LinkRequestResult } from "~/use-cases/sign-in-link.server";
 import { PracticeContact } from "./practice-contact";
-import { SignInForm, SignInLinkSent } from "./sign-in";
+import { PasswordSignInForm, SignInForm, SignInLinkSent } from "./sign-in";
 
-export function PracticeHomePage({ home, result }: { home: PracticeHome; result: LinkRequestResult | undefined }) {
+export type HomeActionResult = LinkRequestResult | { status: "password_refused"; login: string; error: string };
+
+export function PracticeHomePage({ home, result }: { home: PracticeHome; result: HomeActionResult | undefined }) {
   const available = home.portalEnabled;
   return (
     <>
@@ -19,7 +21,14 @@ export function PracticeHomePage({ home, result }: { home: PracticeHome; result:
         result?.status === "sent" ? (
           <SignInLinkSent email={result.email} home={home} />
         ) : (
-          <SignInForm email={result?.status === "invalid" ? result.email : undefined} error={result?.status === "invalid" ? result.error : undefined} />
+          <>
+            {home.signIn.password ? (
+              <PasswordSignInForm login={result?.status === "password_refused" ? result.login : undefined} error={result?.status === "password_refused" ? result.error : undefined} />
+            ) : null}
+            {home.signIn.magicLink ? (
+              <SignInForm email={result?.status === "invalid" ? result.email : undefined} error={result?.status === "invalid" ? result.error : undefined} />
+            ) : null}
+          </>
         )
       ) : (
         <p className="notice notice--warning" role="status">

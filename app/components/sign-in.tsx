@@ -1,4 +1,4 @@
-import { Form, useNavigation } from "@remix-run/react";
+import { Form, Link, useNavigation } from "@remix-run/react";
 import type { PracticeHome } from "~/use-cases/get-practice-home.server";
 
 export function SignInForm({ email, error, action }: { email?: string; error?: string; action?: string }) {
@@ -32,6 +32,34 @@ export function SignInForm({ email, error, action }: { email?: string; error?: s
         <button type="submit" className="button" disabled={busy}>
           {busy ? "Sending…" : "Email me a sign-in link"}
         </button>
+      </Form>
+    </section>
+  );
+}
+
+/** Email (or username) and password; the server's answer is the same for every kind of mismatch. */
+export function PasswordSignInForm({ login, error }: { login?: string; error?: string }) {
+  const busy = useNavigation().state === "submitting";
+  return (
+    <section className="card sign-in" aria-labelledby="password-heading">
+      <h2 id="password-heading">Sign in with your password</h2>
+      <Form method="post" className="stack">
+        <input type="hidden" name="intent" value="password" />
+        {error ? (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <label htmlFor="login">Email or username</label>
+        <input id="login" name="login" autoComplete="username" required maxLength={254} defaultValue={login} />
+        <label htmlFor="password">Password</label>
+        <input id="password" name="password" type="password" autoComplete="current-password" required maxLength={200} />
+        <button type="submit" className="button" disabled={busy}>
+          Sign in
+        </button>
+        <p>
+          <Link to="/account/forgot">Forgot your password?</Link>
+        </p>
       </Form>
     </section>
   );

@@ -1,10 +1,11 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { LandingPage } from "~/components/landing-page";
 import { Page } from "~/components/page";
 import { PracticeHomePage } from "~/components/practice-home-page";
 import { findPracticeForVisitor } from "~/use-cases/find-practice.server";
 import { getPracticeHome } from "~/use-cases/get-practice-home.server";
+import { signInWithPassword } from "~/use-cases/client-accounts.server";
 import { requestSignInLink } from "~/use-cases/sign-in-link.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
@@ -29,7 +30,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  return requestSignInLink(context, await request.formData());
+  const form = await request.formData();
+  if (form.get("intent") !== "password") return requestSignInLink(context, form);
+  const result = await signInWithPassword(context, form);
+  if (result.ok) throw redirect(result.next, { headers: { "Set-Cookie": result.cookie } });
+  return data({ status: "password_refused" as const, login: result.login, error: result.error }, { status: result.status });
 }
 
 export default function Index() {

@@ -7,7 +7,7 @@ import {
   unstable_createMemoryUploadHandler,
   unstable_parseMultipartFormData,
 } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { LocationCard } from "~/components/location-card";
 import { PetPhoto } from "~/components/pet-photo";
 import { PortalLayout } from "~/components/portal-layout";
@@ -45,6 +45,9 @@ export default function SettingsPage() {
       <h1>Settings</h1>
       <section className="card" aria-labelledby="account-heading">
         <h2 id="account-heading">Your account</h2>
+        <p>
+          <Link to="/settings/password">Password and sign-in</Link>
+        </p>
         <dl className="facts">
           <dt>Name</dt>
           <dd>{page.client.name}</dd>

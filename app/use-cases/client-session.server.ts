@@ -1,29 +1,36 @@
 import { redirect } from "@remix-run/node";
 import type { PracticeTransaction } from "../../db/with-practice.server";
 import { recordAudit } from "../../server/audit.server";
-import { clientSessions, type SignedInClient } from "../../server/auth/client-session.server";
+import { clientSessions, type SignedInClient, sessionKey } from "../../server/auth/client-session.server";
 import type { PorticoLoadContext } from "../load-context";
 import { requirePracticeSite } from "./require-practice.server";
 
-export type ClientScope = { trx: PracticeTransaction; client: SignedInClient; practiceId: string };
+/** `sessionKey` is the stored (hashed) id of this request's session: "end my other sessions" keeps this one. */
+export type ClientScope = { trx: PracticeTransaction; client: SignedInClient; practiceId: string; sessionKey: string };
+
+/** The one page a session with a temporary password may open. */
+export const PASSWORD_CHANGE_PATH = "/settings/password";
 
 /**
  * Runs `work` for the signed-in client in the same practice transaction that validated the session: one round trip
  * of setup per request, and the session cannot change between the check and the read. Without a valid session the
  * visitor is sent to the sign-in page, and a cookie that no longer signs anyone in is cleared.
  */
-export async function withSignedInClient<T>(context: PorticoLoadContext, request: Request, work: (scope: ClientScope) => Promise<T>): Promise<T> {
+export async function withSignedInClient<T>(context: PorticoLoadContext, request: Request, work: (scope: ClientScope) => Promise<T>, options: { passwordChangePage?: boolean } = {}): Promise<T> {
   const site = requirePracticeSite(context);
   const cookieHeader = request.headers.get("cookie");
   const outcome = await site.withPractice(async (trx) => {
     const sessions = clientSessions(trx, site.practice.id, { secure: context.secureCookies, now: context.now });
     const signedIn = await sessions.validate(cookieHeader);
     if (!signedIn) return { signedIn: false as const, blankCookie: sessions.blankCookie() };
-    return { signedIn: true as const, result: await work({ trx, client: signedIn.client, practiceId: site.practice.id }) };
+    // A temporary password (a manual account's first sign-in) must be replaced before anything else opens.
+    if (signedIn.client.stage === "password_change_required" && !options.passwordChangePage) return { signedIn: true as const, mustChangePassword: true as const };
+    return { signedIn: true as const, result: await work({ trx, client: signedIn.client, practiceId: site.practice.id, sessionKey: sessionKey(signedIn.sessionId) }) };
   });
   if (!outcome.signedIn) {
     throw redirect("/", cookieHeader ? { headers: { "Set-Cookie": outcome.blankCookie } } : undefined);
   }
+  if ("mustChangePassword" in outcome) throw redirect(PASSWORD_CHANGE_PATH);
   return outcome.result;
 }
 

@@ -1,11 +1,13 @@
 import type { OpeningHours } from "../../db/schema";
 import { clientSessions } from "../../server/auth/client-session.server";
+import { offersMagicLink, offersPassword } from "./client-accounts.server";
 import type { PorticoLoadContext, PracticeSite } from "../load-context";
 
 export type PracticeHome = {
   name: string;
   kind: "veterinary" | "human";
   portalEnabled: boolean;
+  signIn: { magicLink: boolean; password: boolean };
   contact: { phone: string | null; email: string | null; website: string | null };
   locations: { id: string; name: string; address: string; phone: string | null; email: string | null; openingHours: OpeningHours }[];
 };
@@ -19,7 +21,7 @@ export async function getPracticeHome(context: PorticoLoadContext & { site: Prac
   return site.withPractice(async (trx) => {
     const cookie = request.headers.get("cookie");
     const signedIn = cookie ? (await clientSessions(trx, site.practice.id, { secure: context.secureCookies, now: context.now }).validate(cookie)) !== null : false;
-    const settings = await trx.selectFrom("practice_settings").select(["portal_enabled", "phone", "email", "website"]).executeTakeFirst();
+    const settings = await trx.selectFrom("practice_settings").select(["portal_enabled", "phone", "email", "website", "sign_in_methods"]).executeTakeFirst();
     const locations = await trx
       .selectFrom("locations")
       .select(["id", "name", "address", "phone", "email", "opening_hours"])
@@ -30,6 +32,7 @@ export async function getPracticeHome(context: PorticoLoadContext & { site: Prac
       name: site.practice.name,
       kind: site.practice.kind,
       portalEnabled: settings?.portal_enabled ?? false,
+      signIn: { magicLink: offersMagicLink(settings?.sign_in_methods ?? "magic_link"), password: offersPassword(settings?.sign_in_methods ?? "magic_link") },
       contact: { phone: settings?.phone ?? null, email: settings?.email ?? null, website: settings?.website ?? null },
       locations: locations.map((location) => ({
         id: location.id,

@@ -66,8 +66,8 @@ export async function issueSignInLinks(input: { site: PracticeSite; email: strin
       return "rate_limited";
     }
 
-    const settings = await trx.selectFrom("practice_settings").select(["portal_enabled", "phone", "email"]).executeTakeFirst();
-    if (!settings?.portal_enabled) return "portal_disabled";
+    const settings = await trx.selectFrom("practice_settings").select(["portal_enabled", "phone", "email", "sign_in_methods"]).executeTakeFirst();
+    if (!settings?.portal_enabled || settings.sign_in_methods === "password") return "portal_disabled";
 
     const matches = await trx
       .selectFrom("client_emails as e")

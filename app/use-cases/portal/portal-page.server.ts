@@ -23,7 +23,12 @@ function capitalise(text: string): string {
  * Runs a portal page's reads for the signed-in client, in the transaction that validated the session, and adds the
  * page shell. Signed-out visitors are sent to the sign-in page.
  */
-export async function portalPage<T>(context: PorticoLoadContext, request: Request, work: (scope: PortalScope) => Promise<T>): Promise<{ shell: PortalShell; page: T }> {
+export async function portalPage<T>(
+  context: PorticoLoadContext,
+  request: Request,
+  work: (scope: PortalScope) => Promise<T>,
+  options: { passwordChangePage?: boolean } = {},
+): Promise<{ shell: PortalShell; page: T }> {
   return withSignedInClient(context, request, async (scope) => {
     const settings = await scope.trx.selectFrom("practice_settings").select(["phone", "email", "website", "time_zone", "wording"]).executeTakeFirstOrThrow();
     const practice = context.site.kind === "practice" ? context.site.practice : undefined;
@@ -41,7 +46,7 @@ export async function portalPage<T>(context: PorticoLoadContext, request: Reques
       },
       page,
     };
-  });
+  }, options);
 }
 
 /** An id from a URL: anything that is not a UUID is simply not found (never a database error). */

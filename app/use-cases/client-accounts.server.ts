@@ -1,0 +1,268 @@
+import { z } from "zod";
+import type { AccessLevel, ClientAccountLinkKind, SignInMethods } from "../../db/schema";
+import type { PracticeTransaction } from "../../db/with-practice.server";
+import { recordAudit } from "../../server/audit.server";
+import { clientSessions } from "../../server/auth/client-session.server";
+import { hashPassword, passwordProblem, verifyPassword } from "../../server/auth/passwords.server";
+import { hitRateLimits, ipBucket } from "../../server/auth/rate-limit.server";
+import { generateToken, hashToken, isWellFormedToken } from "../../server/auth/tokens.server";
+import { sendEmail } from "../../server/email/send-email.server";
+import { clientAccountEmail } from "../../server/email/templates/client-account";
+import type { PorticoLoadContext, PracticeSite } from "../load-context";
+import { requirePracticeSite } from "./require-practice.server";
+import { emailSchema, maskEmail } from "./sign-in-link.server";
+
+/**
+ * Client accounts with passwords: signing in, forgetting and changing a password, and the links that create or
+ * upgrade an account (invitations, access links, password resets). Sessions are the same 24-hour, practice-bound
+ * client sessions as magic links; the account's access level is read on every request.
+ */
+
+const FIFTEEN_MINUTES = 15 * 60_000;
+export const LINK_LIFETIME_MS: Record<ClientAccountLinkKind, number> = {
+  invitation: 3 * 86_400_000,
+  access_link: 3 * 86_400_000,
+  password_reset: 60 * 60_000,
+};
+
+export function offersPassword(methods: SignInMethods): boolean {
+  return methods === "password" || methods === "both";
+}
+
+export function offersMagicLink(methods: SignInMethods): boolean {
+  return methods === "magic_link" || methods === "both";
+}
+
+async function signInMethods(trx: PracticeTransaction): Promise<{ methods: SignInMethods; portalEnabled: boolean }> {
+  const settings = await trx.selectFrom("practice_settings").select(["sign_in_methods", "portal_enabled"]).executeTakeFirstOrThrow();
+  return { methods: settings.sign_in_methods, portalEnabled: settings.portal_enabled };
+}
+
+const loginSchema = z.object({ login: z.string().trim().toLowerCase().min(1).max(254), password: z.string().min(1).max(200) });
+
+export type PasswordSignInResult = { ok: true; cookie: string; next: string } | { ok: false; error: string; login: string; status: 401 | 404 | 429 };
+
+const NOT_RIGHT = "The email or password is not right.";
+
+/**
+ * Email (or username) and password. The same answer for an unknown login, a wrong password, a blocked or inactive
+ * client: only "not right". Limits per login and per IP are counted before the (deliberately slow) password check.
+ */
+export async function signInWithPassword(context: PorticoLoadContext, form: FormData): Promise<PasswordSignInResult> {
+  const site = requirePracticeSite(context);
+  const parsed = loginSchema.safeParse({ login: form.get("login") ?? "", password: form.get("password") ?? "" });
+  const login = parsed.success ? parsed.data.login : String(form.get("login") ?? "").slice(0, 254);
+  const now = context.now();
+  const { ip, userAgent } = context.visitor;
+  const practiceId = site.practice.id;
+  const found = await site.withPractice(async (trx) => {
+    const { methods, portalEnabled } = await signInMethods(trx);
+    if (!offersPassword(methods) || !portalEnabled) return { kind: "not_offered" as const };
+    if (!parsed.success) return { kind: "refused" as const };
+    const [perLogin, perIp = true] = await hitRateLimits(
+      trx,
+      practiceId,
+      [{ bucket: `password-login:${login}`, limit: 10, windowMs: FIFTEEN_MINUTES }, ...(ip ? [{ bucket: `password-ip:${ipBucket(ip)}`, limit: 30, windowMs: FIFTEEN_MINUTES }] : [])],
+      now,
+    );
+    if (!perLogin || !perIp) {
+      await recordAudit(trx, practiceId, { actorType: "anonymous", action: "client.password_rate_limited", ip, userAgent, details: { limit: perLogin ? "ip" : "login" }, at: now });
+      return { kind: "rate_limited" as const };
+    }
+    const account = await trx
+      .selectFrom("client_accounts as a")
+      .innerJoin("clients as c", (join) => join.onRef("c.practice_id", "=", "a.practice_id").onRef("c.id", "=", "a.client_id"))
+      .select(["a.id", "a.client_id", "a.login", "a.password_hash", "a.password_temporary", "c.status", "c.portal_blocked"])
+      .where("a.login_key", "=", login)
+      .executeTakeFirst();
+    return { kind: "candidate" as const, account };
+  });
+  if (found.kind === "not_offered") return { ok: false, error: "This portal does not offer password sign-in.", login, status: 404 };
+  if (found.kind === "rate_limited") return { ok: false, error: "Too many attempts. Wait 15 minutes and try again, or use “Forgot your password?”.", login, status: 429 };
+  const account = found.kind === "candidate" ? found.account : undefined;
+  // Outside the transaction: argon2 takes tens of milliseconds and must not hold a connection.
+  const matches = await verifyPassword(account?.password_hash ?? null, parsed.success ? parsed.data.password : "");
+  return site.withPractice(async (trx) => {
+    if (!account || !matches || account.status !== "active" || account.portal_blocked) {
+      await recordAudit(trx, practiceId, { actorType: "anonymous", action: "client.sign_in_failed", subjectType: account ? "client" : undefined, subjectId: account?.client_id, ip, userAgent, details: { method: "password" }, at: now });
+      return { ok: false as const, error: NOT_RIGHT, login, status: 401 as const };
+    }
+    const stage = account.password_temporary ? "password_change_required" : "full";
+    const cookie = await clientSessions(trx, practiceId, { secure: context.secureCookies, now: context.now }).create({
+      clientId: account.client_id,
+      accountId: account.id,
+      stage,
+      email: account.login.toLowerCase(),
+      ip,
+      userAgent,
+    });
+    await trx.updateTable("client_accounts").set({ last_sign_in_at: now }).where("id", "=", account.id).execute();
+    await recordAudit(trx, practiceId, { actorType: "client", actorId: account.client_id, action: "client.sign_in", ip, userAgent, details: { method: "password" }, at: now });
+    return { ok: true as const, cookie, next: stage === "full" ? "/home" : "/settings/password" };
+  });
+}
+
+/** Creates a link of `kind` for a client and mails it, in the caller's transaction. */
+export async function issueAccountLink(
+  trx: PracticeTransaction,
+  site: PracticeSite,
+  input: { kind: ClientAccountLinkKind; clientId: string; clientFirstName: string; email: string; createdBy: string | null; now: Date },
+): Promise<void> {
+  const token = generateToken();
+  await trx
+    .insertInto("client_account_links")
+    .values({
+      practice_id: site.practice.id,
+      client_id: input.clientId,
+      kind: input.kind,
+      email: input.email.toLowerCase(),
+      token_hash: hashToken(token),
+      created_at: input.now,
+      expires_at: new Date(input.now.getTime() + LINK_LIFETIME_MS[input.kind]),
+      created_by: input.createdBy,
+    })
+    .execute();
+  const settings = await trx.selectFrom("practice_settings").select("email").executeTakeFirst();
+  const message = clientAccountEmail({ kind: input.kind, practiceName: site.practice.name, clientFirstName: input.clientFirstName, link: `${site.origin}/account/${token}` });
+  await sendEmail(trx, { kind: `client_${input.kind}`, practiceId: site.practice.id, fromName: site.practice.name, replyTo: settings?.email ?? null, to: input.email, ...message });
+}
+
+/** "Forgot your password?": the same answer whatever the address; the lookup and the email happen after the response. */
+export async function requestPasswordReset(context: PorticoLoadContext, form: FormData): Promise<{ status: "sent"; email: string } | { status: "invalid"; email: string; error: string }> {
+  const site = requirePracticeSite(context);
+  const raw = form.get("email");
+  const parsed = emailSchema.safeParse(typeof raw === "string" ? raw : undefined);
+  if (!parsed.success) return { status: "invalid", email: typeof raw === "string" ? raw.slice(0, 254) : "", error: parsed.error.issues[0]?.message ?? "Enter your email address." };
+  const email = parsed.data;
+  const { ip, userAgent } = context.visitor;
+  const now = context.now();
+  await context.runAfterResponse("password reset", () =>
+    site.withPractice(async (trx) => {
+      const rules = [{ bucket: `reset-email:${email}`, limit: 5, windowMs: FIFTEEN_MINUTES }, ...(ip ? [{ bucket: `reset-ip:${ipBucket(ip)}`, limit: 30, windowMs: FIFTEEN_MINUTES }] : [])];
+      const [perEmail, perIp = true] = await hitRateLimits(trx, site.practice.id, rules, now);
+      if (!perEmail || !perIp) return;
+      const { methods, portalEnabled } = await signInMethods(trx);
+      if (!offersPassword(methods) || !portalEnabled) return;
+      const account = await trx
+        .selectFrom("client_accounts as a")
+        .innerJoin("clients as c", (join) => join.onRef("c.practice_id", "=", "a.practice_id").onRef("c.id", "=", "a.client_id"))
+        .select(["a.client_id", "a.login", "c.first_name"])
+        .where("a.login_key", "=", email)
+        .where("c.status", "=", "active")
+        .where("c.portal_blocked", "=", false)
+        .executeTakeFirst();
+      if (!account) return;
+      await issueAccountLink(trx, site, { kind: "password_reset", clientId: account.client_id, clientFirstName: account.first_name, email: account.login, createdBy: null, now });
+      await recordAudit(trx, site.practice.id, { actorType: "anonymous", action: "client.password_reset_sent", subjectType: "client", subjectId: account.client_id, ip, userAgent, at: now });
+    }),
+  );
+  return { status: "sent", email };
+}
+
+type LinkRow = { id: string; client_id: string; kind: ClientAccountLinkKind; email: string; expires_at: Date; used_at: Date | null };
+export type AccountLinkState = "valid" | "expired" | "used" | "invalid";
+
+async function findAccountLink(trx: PracticeTransaction, token: string): Promise<LinkRow | undefined> {
+  if (!isWellFormedToken(token)) return undefined;
+  return trx.selectFrom("client_account_links").select(["id", "client_id", "kind", "email", "expires_at", "used_at"]).where("token_hash", "=", hashToken(token)).executeTakeFirst();
+}
+
+export function accountLinkState(link: { expires_at: Date; used_at: Date | null } | undefined, now: Date): AccountLinkState {
+  if (!link) return "invalid";
+  if (link.used_at) return "used";
+  if (link.expires_at <= now) return "expired";
+  return "valid";
+}
+
+export type AccountLinkView =
+  | { state: Exclude<AccountLinkState, "valid"> }
+  | { state: "valid"; kind: ClientAccountLinkKind; maskedEmail: string; hasAccount: boolean; accessLevel: AccessLevel | null };
+
+/** What the link page shows; opening it changes nothing. */
+export async function inspectAccountLink(context: PorticoLoadContext, token: string): Promise<AccountLinkView> {
+  const site = requirePracticeSite(context);
+  return site.withPractice(async (trx) => {
+    const link = await findAccountLink(trx, token);
+    const state = accountLinkState(link, context.now());
+    if (!link || state !== "valid") return { state: state === "valid" ? "invalid" : state };
+    const account = await trx.selectFrom("client_accounts").select("access_level").where("client_id", "=", link.client_id).executeTakeFirst();
+    return { state: "valid", kind: link.kind, maskedEmail: maskEmail(link.email), hasAccount: Boolean(account), accessLevel: account?.access_level ?? null };
+  });
+}
+
+export type UseLinkResult = { ok: true; cookie: string } | { ok: false; error: string };
+
+/**
+ * Uses a link once (a conditional update), then:
+ * - invitation: creates the client's full account with the chosen password;
+ * - access link: creates a full account, or upgrades a limited one to full (its password stays);
+ * - password reset: sets the new password and ends the account's other sessions.
+ * Then signs the client in. One transaction; audited.
+ */
+export async function useAccountLink(context: PorticoLoadContext, token: string, form: FormData): Promise<UseLinkResult> {
+  const site = requirePracticeSite(context);
+  const now = context.now();
+  const { ip, userAgent } = context.visitor;
+  const password = String(form.get("password") ?? "");
+  const preview = await site.withPractice(async (trx) => {
+    const link = await findAccountLink(trx, token);
+    const account = link ? await trx.selectFrom("client_accounts").select(["id", "access_level"]).where("client_id", "=", link.client_id).executeTakeFirst() : undefined;
+    return { link, account };
+  });
+  const { link } = preview;
+  if (!link || accountLinkState(link, now) !== "valid") return { ok: false, error: "This link does not work any more. Ask the practice for a new one." };
+  const upgradeOnly = link.kind === "access_link" && preview.account !== undefined;
+  if (link.kind === "invitation" && preview.account) return { ok: false, error: "You already have an account: sign in with your password, or use “Forgot your password?”." };
+  if (link.kind === "password_reset" && !preview.account) return { ok: false, error: "This link does not work any more. Ask the practice for a new one." };
+  let passwordHash: string | null = null;
+  if (!upgradeOnly) {
+    const problem = passwordProblem(password);
+    if (problem) return { ok: false, error: problem };
+    if (password !== String(form.get("confirm") ?? "")) return { ok: false, error: "The two passwords are not the same." };
+    passwordHash = await hashPassword(password);
+  }
+  return site.withPractice(async (trx): Promise<UseLinkResult> => {
+    const claimed = await trx.updateTable("client_account_links").set({ used_at: now }).where("id", "=", link.id).where("used_at", "is", null).executeTakeFirst();
+    if (claimed.numUpdatedRows !== 1n) return { ok: false, error: "This link has already been used." };
+    const client = await trx
+      .selectFrom("clients as c")
+      .innerJoin("practice_settings as p", "p.practice_id", "c.practice_id")
+      .select(["c.id", "c.status", "c.portal_blocked", "p.portal_enabled"])
+      .where("c.id", "=", link.client_id)
+      .executeTakeFirst();
+    if (!client || client.status !== "active" || client.portal_blocked || !client.portal_enabled) return { ok: false, error: "The portal is not open to this account. Contact the practice." };
+    const existing = await trx.selectFrom("client_accounts").select(["id", "login", "access_level"]).where("client_id", "=", link.client_id).executeTakeFirst();
+    let account: { id: string; login: string };
+    let action: string;
+    if (existing) {
+      if (link.kind === "access_link") {
+        await trx.updateTable("client_accounts").set({ access_level: "full", updated_at: now }).where("id", "=", existing.id).execute();
+        action = existing.access_level === "full" ? "client.access_link_used" : "client.account_upgraded";
+      } else {
+        await trx.updateTable("client_accounts").set({ password_hash: passwordHash, password_temporary: false, updated_at: now }).where("id", "=", existing.id).execute();
+        await trx.deleteFrom("client_sessions").where("client_id", "=", link.client_id).where("account_id", "=", existing.id).execute();
+        action = "client.password_reset";
+      }
+      account = existing;
+    } else {
+      const taken = await trx.selectFrom("client_accounts").select("id").where("login_key", "=", link.email).executeTakeFirst();
+      if (taken) return { ok: false, error: "Another account already signs in with this address. Contact the practice." };
+      account = await trx
+        .insertInto("client_accounts")
+        .values({ practice_id: site.practice.id, client_id: link.client_id, login: link.email, password_hash: passwordHash, access_level: "full", created_via: link.kind === "invitation" ? "invitation" : "access_link" })
+        .returning(["id", "login"])
+        .executeTakeFirstOrThrow();
+      action = "client.account_created";
+    }
+    await recordAudit(trx, site.practice.id, { actorType: "client", actorId: link.client_id, action, subjectType: "client", subjectId: link.client_id, ip, userAgent, details: { via: link.kind }, at: now });
+    const cookie = await clientSessions(trx, site.practice.id, { secure: context.secureCookies, now: context.now }).create({
+      clientId: link.client_id,
+      accountId: account.id,
+      email: account.login.toLowerCase(),
+      ip,
+      userAgent,
+    });
+    await trx.updateTable("client_accounts").set({ last_sign_in_at: now }).where("id", "=", account.id).execute();
+    return { ok: true, cookie };
+  });
+}
