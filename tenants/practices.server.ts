@@ -104,7 +104,9 @@ export async function createPractice(
       .execute();
   const fill = async (trx: PracticeTransaction) => {
     await sql`select set_config('app.practice_id', ${practice.id}, true)`.execute(trx);
-    await trx.insertInto("practice_settings").values({ practice_id: practice.id, time_zone: data.timeZone, wording: defaultWording(practice.kind) }).execute();
+    // Human-health clients expect a password; pet owners are served well by email links.
+    const signInMethods = practice.kind === "human" ? "both" : "magic_link";
+    await trx.insertInto("practice_settings").values({ practice_id: practice.id, time_zone: data.timeZone, wording: defaultWording(practice.kind), sign_in_methods: signInMethods }).execute();
     await trx
       .insertInto("staff_roles")
       .values(defaultRoles(practice.kind).map((role) => ({ practice_id: practice.id, name: role.name, permissions: role.permissions })))

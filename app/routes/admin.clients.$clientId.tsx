@@ -1,5 +1,7 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ResultNotice } from "~/components/result-notice";
+import { createManualAccount, sendClientAccessLink, sendClientInvitation, setAccountAccessLevel } from "~/use-cases/admin/portal-accounts.server";
 import { AdminLayout } from "~/components/admin-layout";
 import { SharingToggle } from "~/components/sharing-toggle";
 import { getClientForStaff, setAvailablePractitioners, setClientPortalBlocked } from "~/use-cases/admin/clients.server";
@@ -13,6 +15,20 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const intent = form.get("intent");
+  const accountAction =
+    intent === "invite"
+      ? sendClientInvitation(context, request, params.clientId)
+      : intent === "access-link"
+        ? sendClientAccessLink(context, request, params.clientId)
+        : intent === "manual-account"
+          ? createManualAccount(context, request, params.clientId, form)
+          : intent === "access-level"
+            ? setAccountAccessLevel(context, request, params.clientId, form.get("accessLevel"))
+            : undefined;
+  if (accountAction) {
+    const result = await accountAction;
+    return data(result, { status: result.ok ? 200 : 400 });
+  }
   if (intent === "practitioners") await setAvailablePractitioners(context, request, params.clientId, form.getAll("staffId").map(String));
   else if (intent === "block" || intent === "unblock") await setClientPortalBlocked(context, request, params.clientId, intent === "block");
   else throw new Response("Unknown action", { status: 400 });
@@ -23,6 +39,7 @@ const STATUS_LABELS = { blocked: "Blocked", never_signed_in: "Never signed in", 
 
 export default function ClientPage() {
   const { shell, page } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
   const here = `/admin/clients/${page.client.id}`;
   return (
     <AdminLayout shell={shell}>
@@ -153,7 +170,8 @@ export default function ClientPage() {
               </button>
             )}
           </Form>
-          <p className="muted">Blocking signs the client out at once and stops new sign-in links. Password accounts, invitations and access links will appear here.</p>
+          <p className="muted">Blocking signs the client out at once and stops new sign-in links.</p>
+          {page.accounts ? <AccountPanel accounts={page.accounts} canManage result={result} /> : null}
           <Form method="post" className="stack">
             <fieldset>
               <legend>Available practitioners</legend>
@@ -170,7 +188,111 @@ export default function ClientPage() {
             </button>
           </Form>
         </section>
+      ) : page.accounts ? (
+        <section className="card" id="portal-access" aria-labelledby="access-heading">
+          <h2 id="access-heading">Portal access</h2>
+          <AccountPanel accounts={page.accounts} canManage={false} result={result} />
+        </section>
       ) : null}
     </AdminLayout>
+  );
+}
+
+const LINK_LABELS = { invitation: "Invitation", access_link: "Access link", password_reset: "Password reset" } as const;
+const VIA_LABELS: Record<string, string> = { invitation: "invitation", access_link: "access link", manual: "created by staff", self_registration: "self-registration" };
+
+type Accounts = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["page"]["accounts"]>;
+
+/** The client's password account and its links; creating accounts needs the portal-access permission, access links also chart access. */
+function AccountPanel({ accounts, canManage, result }: { accounts: Accounts; canManage: boolean; result: { ok: true; message: string } | { ok: false; error: string } | undefined }) {
+  const account = accounts.account;
+  return (
+    <div className="stack">
+      <ResultNotice result={result} />
+      <h3>Account</h3>
+      {account ? (
+        <dl className="facts">
+          <dt>Signs in as</dt>
+          <dd>{account.login}</dd>
+          <dt>Access</dt>
+          <dd>{account.accessLevel === "full" ? "Full: everything the practice shares" : "Limited: only what the client created or was asked to do"}</dd>
+          <dt>Password</dt>
+          <dd>{account.temporary ? "Temporary: the client must choose their own at the next sign-in" : "Chosen by the client"}</dd>
+          <dt>Created by</dt>
+          <dd>{VIA_LABELS[account.createdVia] ?? account.createdVia}</dd>
+          <dt>Last password sign-in</dt>
+          <dd>{account.lastSignIn ?? "Never"}</dd>
+        </dl>
+      ) : (
+        <p>No password account yet{accounts.primaryEmail ? "; the client can still sign in with links sent to their email." : "."}</p>
+      )}
+      <Form method="post" className="button-row">
+        {canManage && !account ? (
+          <button type="submit" name="intent" value="invite" className="button button--small" disabled={!accounts.primaryEmail}>
+            Send invitation
+          </button>
+        ) : null}
+        <button type="submit" name="intent" value="access-link" className="button button--small button--secondary" disabled={!accounts.primaryEmail}>
+          {account?.accessLevel === "limited" ? "Send access link (upgrades to full access)" : "Send access link"}
+        </button>
+      </Form>
+      {canManage && account ? (
+        <Form method="post">
+          <input type="hidden" name="accessLevel" value={account.accessLevel === "full" ? "limited" : "full"} />
+          <button type="submit" name="intent" value="access-level" className="button button--small button--secondary">
+            {account.accessLevel === "full" ? "Limit access" : "Give full access"}
+          </button>
+        </Form>
+      ) : null}
+      {accounts.links.length ? (
+        <>
+          <h3>Links sent</h3>
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th scope="col">Kind</th>
+                <th scope="col">To</th>
+                <th scope="col">Sent</th>
+                <th scope="col">State</th>
+              </tr>
+            </thead>
+            <tbody>
+              {accounts.links.map((link, index) => (
+                <tr key={`${link.sent}-${index}`}>
+                  <td>{LINK_LABELS[link.kind]}</td>
+                  <td>{link.email}</td>
+                  <td>{link.sent}</td>
+                  <td>{link.state === "sent" ? "Sent" : link.state === "used" ? "Used" : "Expired"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+      {canManage && !account ? (
+        <details>
+          <summary>Create an account for the client</summary>
+          <Form method="post" className="stack">
+            <input type="hidden" name="intent" value="manual-account" />
+            <label htmlFor="manual-login">Username (normally the client's email)</label>
+            <input id="manual-login" name="login" required maxLength={254} defaultValue={accounts.primaryEmail ?? ""} autoComplete="off" />
+            <label htmlFor="manual-password">Temporary password (at least 12 characters)</label>
+            <input id="manual-password" name="password" type="text" required minLength={12} maxLength={200} autoComplete="off" />
+            <fieldset>
+              <legend>Access</legend>
+              <label>
+                <input type="radio" name="accessLevel" value="full" defaultChecked /> Full
+              </label>
+              <label>
+                <input type="radio" name="accessLevel" value="limited" /> Limited
+              </label>
+            </fieldset>
+            <button type="submit" className="button button--small">
+              Create account
+            </button>
+          </Form>
+        </details>
+      ) : null}
+    </div>
   );
 }

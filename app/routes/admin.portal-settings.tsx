@@ -27,6 +27,12 @@ const THRESHOLDS = [
   { value: "completed", label: "Completed", help: "Clients see results only when they are completed." },
 ] as const;
 
+const SIGN_IN_METHODS = [
+  { value: "magic_link", label: "A link sent to their email (no password)" },
+  { value: "password", label: "Email and password" },
+  { value: "both", label: "Either" },
+] as const;
+
 export default function PortalSettingsPage() {
   const { shell, page } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -56,6 +62,15 @@ export default function PortalSettingsPage() {
             <input type="checkbox" name="portalEnabled" defaultChecked={page.portalEnabled} /> Enable the client portal
           </label>
           <p className="muted">Turning the portal off signs every client out at once. All settings below are kept, so turning it on again restores them.</p>
+        </fieldset>
+
+        <fieldset className="card" disabled={disabled}>
+          <legend>How clients sign in</legend>
+          {SIGN_IN_METHODS.map((method) => (
+            <label key={method.value} className="checkbox">
+              <input type="radio" name="signInMethods" value={method.value} defaultChecked={page.signInMethods === method.value} /> {method.label}
+            </label>
+          ))}
         </fieldset>
 
         <fieldset className="card" disabled={disabled}>

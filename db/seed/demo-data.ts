@@ -26,7 +26,7 @@ export type DemoPrescription = {
   daysAgo: number;
   status: PrescriptionStatus;
 };
-export type DemoAppointment = { inDays: number; at: string; minutes: number; location?: number; practitioner: string; reason: string; status: AppointmentStatus };
+export type DemoAppointment = { inDays: number; at: string; minutes: number; location?: number; practitioner: string; reason: string; status: AppointmentStatus; bookedBy?: "client" };
 export type DemoReminder = { description: string; dueInDays: number; status?: ReminderStatus };
 export type DemoPatient = {
   name: string;
@@ -49,9 +49,13 @@ export type DemoClient = {
   /** The first email is the primary one; every one of them may sign in. */
   emails: string[];
   alternativeContacts?: { name: string; relationship: string; phone?: string; emails: string[] }[];
+  /** A password account signing in with the first email and DEMO_CLIENT_PASSWORD. */
+  account?: { accessLevel: "limited" | "full"; createdVia: "invitation" | "self_registration" };
   patients: DemoPatient[];
 };
 export type DemoLocation = { name: string; address: string; phone: string; email?: string; openingHours: OpeningHours };
+/** The password of every demo client account: printed in the README, for local use only. */
+export const DEMO_CLIENT_PASSWORD = "portico-demo-client";
 /** The password of every demo staff account: printed in the README, for local use only. */
 export const DEMO_STAFF_PASSWORD = "portico-demo-staff";
 
@@ -418,6 +422,7 @@ export const DEMO_PRACTICES: DemoPractice[] = [
       {
         firstName: "Sarah",
         lastName: "Chen",
+        account: { accessLevel: "full", createdVia: "invitation" },
         phone: "07700 900456",
         emails: ["sarah.chen@example.com"],
         patients: [
@@ -439,6 +444,28 @@ export const DEMO_PRACTICES: DemoPractice[] = [
         phone: "07700 900789",
         emails: ["daniel.novak@example.com"],
         patients: [{ name: "Daniel Novak", sex: "Male", dateOfBirth: "1965-12-30" }],
+      },
+      {
+        // Registered himself when booking online: a limited account sees only what he booked, nothing the clinic wrote.
+        firstName: "Leo",
+        lastName: "Grant",
+        phone: "07700 900456",
+        emails: ["leo.grant@example.com"],
+        account: { accessLevel: "limited", createdVia: "self_registration" },
+        patients: [
+          {
+            name: "Leo Grant",
+            sex: "Male",
+            dateOfBirth: "1990-02-14",
+            records: [
+              { template: "Initial assessment", title: "Initial assessment: shoulder pain", daysAgo: 5, status: "completed", author: "Hannah Brooks", content: "Right shoulder impingement; rotator cuff strengthening plan." },
+            ],
+            appointments: [
+              { inDays: 4, at: "09:00", minutes: 45, location: 0, practitioner: "Hannah Brooks", reason: "Shoulder assessment (booked online)", status: "scheduled", bookedBy: "client" },
+              { inDays: 11, at: "09:00", minutes: 45, location: 0, practitioner: "Hannah Brooks", reason: "Follow-up booked by the clinic", status: "scheduled" },
+            ],
+          },
+        ],
       },
     ],
   },

@@ -5,7 +5,7 @@ import { createPractice, type PracticePlacement } from "../../tenants/practices.
 import type { Database, DocumentCategory } from "../schema";
 import type { PracticeTransaction } from "../with-practice.server";
 import { hashPassword } from "../../server/auth/passwords.server";
-import { DEMO_PRACTICES, DEMO_STAFF_PASSWORD, type DemoPatient, type DemoPractice } from "./demo-data";
+import { DEMO_CLIENT_PASSWORD, DEMO_PRACTICES, DEMO_STAFF_PASSWORD, type DemoPatient, type DemoPractice } from "./demo-data";
 
 type PatientContext = {
   trx: PracticeTransaction;
@@ -80,6 +80,7 @@ async function loadPatientHistory(demo: DemoPatient, ctx: PatientContext): Promi
             status: appointment.status,
             confirmed_at: confirmed ? new Date(Date.now() - 86_400_000) : null,
             confirmed_by_client_id: confirmed ? ctx.clientId : null,
+            booked_by: appointment.bookedBy ?? "practice",
           };
         }),
       )
@@ -93,7 +94,7 @@ async function loadPatientHistory(demo: DemoPatient, ctx: PatientContext): Promi
   }
 }
 
-async function loadPractice(db: Kysely<Database>, demo: DemoPractice, staffPasswordHash: string, placement?: PracticePlacement): Promise<void> {
+async function loadPractice(db: Kysely<Database>, demo: DemoPractice, staffPasswordHash: string, clientPasswordHash: string, placement?: PracticePlacement): Promise<void> {
   await createPractice(db, { subdomain: demo.subdomain, name: demo.name, kind: demo.kind, timeZone: demo.timeZone }, async (trx, practice) => {
     const practice_id = practice.id;
     await trx
@@ -158,6 +159,12 @@ async function loadPractice(db: Kysely<Database>, demo: DemoPractice, staffPassw
         .insertInto("client_emails")
         .values(client.emails.map((email, index) => ({ practice_id, client_id, email, is_primary: index === 0 })))
         .execute();
+      if (client.account) {
+        await trx
+          .insertInto("client_accounts")
+          .values({ practice_id, client_id, login: client.emails[0]!, password_hash: clientPasswordHash, access_level: client.account.accessLevel, created_via: client.account.createdVia })
+          .execute();
+      }
       for (const contact of client.alternativeContacts ?? []) {
         const { id: contact_id } = await trx
           .insertInto("alternative_contacts")
@@ -211,18 +218,19 @@ export async function seedDemo(db: Kysely<Database>, placeDedicated?: DedicatedD
   const created: string[] = [];
   // One hash for every demo account: argon2 is slow on purpose, and they share the documented password.
   const staffPasswordHash = await hashPassword(DEMO_STAFF_PASSWORD);
+  const clientPasswordHash = await hashPassword(DEMO_CLIENT_PASSWORD);
   for (const demo of DEMO_PRACTICES) {
     if (existing.has(demo.subdomain)) continue;
     if (demo.deployment === "dedicated") {
       if (!placeDedicated) continue;
       const { placement, release } = await placeDedicated(demo.subdomain);
       try {
-        await loadPractice(db, demo, staffPasswordHash, placement);
+        await loadPractice(db, demo, staffPasswordHash, clientPasswordHash, placement);
       } finally {
         await release();
       }
     } else {
-      await loadPractice(db, demo, staffPasswordHash);
+      await loadPractice(db, demo, staffPasswordHash, clientPasswordHash);
     }
     created.push(demo.subdomain);
   }

@@ -61,7 +61,7 @@ async function settingsForm(change: { portalEnabled?: boolean; threshold?: strin
     settings: await trx.selectFrom("practice_settings").selectAll().executeTakeFirstOrThrow(),
     templates: await trx.selectFrom("document_templates").select(["id", "shared_with_portal"]).execute(),
   }));
-  const fields: [string, string][] = [["intent", "save"], ["diagnosticsShareStatus", change.threshold ?? settings.diagnostics_share_status]];
+  const fields: [string, string][] = [["intent", "save"], ["diagnosticsShareStatus", change.threshold ?? settings.diagnostics_share_status], ["signInMethods", settings.sign_in_methods]];
   if (change.portalEnabled ?? settings.portal_enabled) fields.push(["portalEnabled", "on"]);
   for (const category of settings.shared_categories) fields.push(["sharedCategories", category]);
   for (const template of templates.filter((t) => t.shared_with_portal)) fields.push(["sharedTemplates", template.id]);

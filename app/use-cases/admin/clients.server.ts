@@ -9,6 +9,7 @@ import type { PorticoLoadContext } from "../../load-context";
 import { formatDate, formatDateTime, localeFor } from "../../time";
 import { isDocumentVisible, isPatientVisible } from "../../visibility/portal-rules";
 import { idParam, notFound } from "../portal/portal-page.server";
+import { portalAccountSummary } from "./portal-accounts.server";
 import { adminPage } from "./admin-page.server";
 
 const PAGE_SIZE = 25;
@@ -163,6 +164,7 @@ export async function getClientForStaff(context: PorticoLoadContext, request: Re
     const lastSignIn = access
       ? await trx.selectFrom("audit_events").select(sql<Date | null>`max(occurred_at)`.as("at")).where("actor_id", "=", id).where("action", "=", "client.sign_in").executeTakeFirst()
       : undefined;
+    const accounts = access || chart ? await portalAccountSummary(trx, id, settings.time_zone, locale, now) : null;
     const sharing = { portalEnabled: settings.portal_enabled, sharedCategories: settings.shared_categories, diagnosticsShareStatus: settings.diagnostics_share_status };
     const status: PortalStatus = client.portal_blocked ? "blocked" : lastSignIn?.at ? "active" : "never_signed_in";
     return {
@@ -196,6 +198,7 @@ export async function getClientForStaff(context: PorticoLoadContext, request: Re
             practitioners: practitioners.map((p) => ({ id: p.id, name: p.name, jobTitle: p.job_title, available: p.available })),
           }
         : null,
+      accounts,
       can: { chart, access },
     };
   });

@@ -1,0 +1,134 @@
+import { z } from "zod";
+import type { AccessLevel, ClientAccountLinkKind } from "../../../db/schema";
+import type { PracticeTransaction } from "../../../db/with-practice.server";
+import { recordAudit } from "../../../server/audit.server";
+import { hashPassword, passwordProblem } from "../../../server/auth/passwords.server";
+import type { Permission } from "../../admin/permissions";
+import type { PorticoLoadContext } from "../../load-context";
+import { formatDateTime } from "../../time";
+import { accountLinkState, issueAccountLink } from "../client-accounts.server";
+import { idParam, notFound } from "../portal/portal-page.server";
+import { adminPage, type StaffScope } from "./admin-page.server";
+
+/**
+ * The Portal Access tab's accounts: the client's password account (if any), and every invitation, access link and
+ * password reset with its state. Staff create accounts three ways here; each action is audited.
+ */
+
+export type AccountLinkSummary = { kind: ClientAccountLinkKind; email: string; sent: string; state: "sent" | "expired" | "used" };
+export type PortalAccountSummary = {
+  account: { login: string; accessLevel: AccessLevel; temporary: boolean; createdVia: string; lastSignIn: string | null } | null;
+  links: AccountLinkSummary[];
+  primaryEmail: string | null;
+};
+
+export async function portalAccountSummary(trx: PracticeTransaction, clientId: string, timeZone: string, locale: string, now: Date): Promise<PortalAccountSummary> {
+  const account = await trx.selectFrom("client_accounts").select(["login", "access_level", "password_temporary", "created_via", "last_sign_in_at"]).where("client_id", "=", clientId).executeTakeFirst();
+  const links = await trx.selectFrom("client_account_links").select(["kind", "email", "created_at", "expires_at", "used_at"]).where("client_id", "=", clientId).orderBy("created_at", "desc").limit(20).execute();
+  const primary = await trx.selectFrom("client_emails").select("email").where("client_id", "=", clientId).orderBy("is_primary", "desc").orderBy("email").executeTakeFirst();
+  return {
+    account: account
+      ? { login: account.login, accessLevel: account.access_level, temporary: account.password_temporary, createdVia: account.created_via, lastSignIn: account.last_sign_in_at ? formatDateTime(account.last_sign_in_at, timeZone, locale) : null }
+      : null,
+    links: links.map((link) => {
+      const state = accountLinkState(link, now);
+      return { kind: link.kind, email: link.email, sent: formatDateTime(link.created_at, timeZone, locale), state: state === "valid" ? "sent" : state === "invalid" ? "expired" : state };
+    }),
+    primaryEmail: primary?.email ?? null,
+  };
+}
+
+export type AccountActionResult = { ok: true; message: string } | { ok: false; error: string };
+
+async function audit(scope: StaffScope, context: PorticoLoadContext, action: string, clientId: string, details: Record<string, unknown> = {}): Promise<void> {
+  await recordAudit(scope.trx, scope.practiceId, { actorType: "staff", actorId: scope.staff.id, action, subjectType: "client", subjectId: clientId, ip: context.visitor.ip, userAgent: context.visitor.userAgent, details, at: scope.now });
+}
+
+async function clientFor(scope: StaffScope, clientId: string) {
+  const client = await scope.trx.selectFrom("clients").select(["id", "first_name", "status", "portal_blocked"]).where("id", "=", clientId).executeTakeFirst();
+  if (!client) throw notFound();
+  const email = await scope.trx.selectFrom("client_emails").select("email").where("client_id", "=", clientId).orderBy("is_primary", "desc").orderBy("email").executeTakeFirst();
+  const account = await scope.trx.selectFrom("client_accounts").select(["id", "access_level"]).where("client_id", "=", clientId).executeTakeFirst();
+  return { ...client, email: email?.email ?? null, account };
+}
+
+const seesChartOrAccess = (permissions: readonly Permission[]) => permissions.includes("chart_access") || permissions.includes("manage_client_portal_access");
+
+/** An invitation to an existing client without an account: 3 days, single use, to the email on their record. */
+export async function sendClientInvitation(context: PorticoLoadContext, request: Request, rawId: string | undefined): Promise<AccountActionResult> {
+  const id = idParam(rawId);
+  const { page } = await adminPage(context, request, "manage_client_portal_access", async (scope): Promise<AccountActionResult> => {
+    const client = await clientFor(scope, id);
+    if (client.account) return { ok: false, error: "This client already has an account. Send an access link to upgrade it, or they can reset their password." };
+    if (!client.email) return { ok: false, error: "This client has no email address on file." };
+    if (client.status !== "active" || client.portal_blocked) return { ok: false, error: "Unblock the client (and make the record active) first." };
+    await issueAccountLink(scope.trx, scope.site, { kind: "invitation", clientId: id, clientFirstName: client.first_name, email: client.email, createdBy: scope.staff.id, now: scope.now });
+    await audit(scope, context, "staff.client_invitation_sent", id, { email: client.email });
+    return { ok: true, message: `An invitation is on its way to ${client.email}. It works for 3 days.` };
+  });
+  return page;
+}
+
+/** An access link ("medical access code"): creates a full account, or upgrades a limited one. Admins and practitioners. */
+export async function sendClientAccessLink(context: PorticoLoadContext, request: Request, rawId: string | undefined): Promise<AccountActionResult> {
+  const id = idParam(rawId);
+  const { page } = await adminPage(context, request, seesChartOrAccess, async (scope): Promise<AccountActionResult> => {
+    const client = await clientFor(scope, id);
+    if (!client.email) return { ok: false, error: "This client has no email address on file." };
+    if (client.status !== "active" || client.portal_blocked) return { ok: false, error: "Unblock the client (and make the record active) first." };
+    await issueAccountLink(scope.trx, scope.site, { kind: "access_link", clientId: id, clientFirstName: client.first_name, email: client.email, createdBy: scope.staff.id, now: scope.now });
+    await audit(scope, context, "staff.client_access_link_sent", id, { email: client.email, upgrade: client.account?.access_level === "limited" });
+    return { ok: true, message: `An access link is on its way to ${client.email}. It works for 3 days.` };
+  });
+  return page;
+}
+
+const manualSchema = z.object({
+  login: z
+    .string()
+    .trim()
+    .min(3, "The username needs at least 3 characters.")
+    .max(254)
+    .regex(/^\S+$/, "The username cannot contain spaces."),
+  password: z.string().max(200),
+  accessLevel: z.enum(["full", "limited"], { error: "Choose the access level." }),
+});
+
+/** A username and a temporary password, for a client who asks for help (or a training profile). */
+export async function createManualAccount(context: PorticoLoadContext, request: Request, rawId: string | undefined, form: FormData): Promise<AccountActionResult> {
+  const id = idParam(rawId);
+  const parsed = manualSchema.safeParse({ login: form.get("login"), password: form.get("password"), accessLevel: form.get("accessLevel") });
+  const problem = parsed.success ? passwordProblem(parsed.data.password) : undefined;
+  const hash = parsed.success && !problem ? await hashPassword(parsed.data.password) : null;
+  const { page } = await adminPage(context, request, "manage_client_portal_access", async (scope): Promise<AccountActionResult> => {
+    if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? "Check the account." };
+    if (problem || !hash) return { ok: false, error: `Temporary password: ${problem ?? "not acceptable."}` };
+    const client = await clientFor(scope, id);
+    if (client.account) return { ok: false, error: "This client already has an account." };
+    const taken = await scope.trx.selectFrom("client_accounts").select("id").where("login_key", "=", parsed.data.login.toLowerCase()).executeTakeFirst();
+    if (taken) return { ok: false, error: "That username is taken. Choose another." };
+    await scope.trx
+      .insertInto("client_accounts")
+      .values({ practice_id: scope.practiceId, client_id: id, login: parsed.data.login, password_hash: hash, password_temporary: true, access_level: parsed.data.accessLevel, created_via: "manual" })
+      .execute();
+    await audit(scope, context, "staff.client_account_created", id, { login: parsed.data.login, accessLevel: parsed.data.accessLevel });
+    return { ok: true, message: `Account ${parsed.data.login} created. Give the client the temporary password in person or by phone; they choose their own at first sign-in.` };
+  });
+  return page;
+}
+
+/** Upgrade (or back down) an account's access by staff action; it applies on the client's next request. */
+export async function setAccountAccessLevel(context: PorticoLoadContext, request: Request, rawId: string | undefined, rawLevel: unknown): Promise<AccountActionResult> {
+  const id = idParam(rawId);
+  const level = z.enum(["full", "limited"]).safeParse(rawLevel);
+  const { page } = await adminPage(context, request, "manage_client_portal_access", async (scope): Promise<AccountActionResult> => {
+    if (!level.success) return { ok: false, error: "Choose the access level." };
+    const client = await clientFor(scope, id);
+    if (!client.account) return { ok: false, error: "This client has no account yet." };
+    if (client.account.access_level === level.data) return { ok: true, message: "Nothing to change." };
+    await scope.trx.updateTable("client_accounts").set({ access_level: level.data, updated_at: scope.now }).where("id", "=", client.account.id).execute();
+    await audit(scope, context, "staff.client_access_level_changed", id, { from: client.account.access_level, to: level.data });
+    return { ok: true, message: level.data === "full" ? "The account now has full access." : "The account now has limited access." };
+  });
+  return page;
+}

@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_CLIENT_PASSWORD, DEMO_STAFF_PASSWORD } from "../../db/seed/demo-data";
+import { withPractice } from "../../db/with-practice.server";
+import type { Practice } from "../../tenants/practice";
+import type { TestDatabase } from "../support/database";
+import { startDemoServer } from "../support/demo-server";
+import type { TestResponse, TestServer } from "../support/http";
+import { staffCookieFor } from "../support/sessions";
+
+const RIVERSIDE = "riverside-physio.localhost:3000";
+const HAPPY = "happy-paws.localhost:3000";
+
+let db: TestDatabase;
+let server: TestServer;
+let riverside: Practice;
+let owner: string;
+
+beforeAll(async () => {
+  ({ db, server } = await startDemoServer());
+  riverside = (await server.registry.resolve("riverside-physio"))!;
+  owner = await staffCookieFor(db, riverside, "owner@riversidephysio.example.com");
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+const get = (path: string, cookie = "", host = RIVERSIDE) => server.request(host, path, { headers: { cookie } });
+
+function post(path: string, fields: [string, string][], cookie = "", host = RIVERSIDE): Promise<TestResponse> {
+  const body = new URLSearchParams(fields).toString();
+  return server.request(host, path, {
+    method: "POST",
+    headers: { cookie, origin: `http://${host}`, "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)) },
+    body,
+  });
+}
+
+function cookieOf(res: TestResponse): string {
+  return [res.headers["set-cookie"]].flat().join().split(";")[0]!;
+}
+
+const signIn = (login: string, password: string, host = RIVERSIDE) => post("/?index", [["intent", "password"], ["login", login], ["password", password]], "", host);
+
+async function clientId(lastName: string): Promise<string> {
+  return withPractice(db.owner.db, riverside, async (trx) => (await trx.selectFrom("clients").select("id").where("last_name", "=", lastName).executeTakeFirstOrThrow()).id);
+}
+
+/** The token of the newest account email to `to` (invitation, access link or reset). */
+async function latestLinkTo(to: string): Promise<string> {
+  await server.settled();
+  const mail = await db.owner.db.selectFrom("mail.outbox").select("text").where("recipient", "=", to).orderBy("created_at", "desc").executeTakeFirstOrThrow();
+  return mail.text.match(/\/account\/([A-Za-z0-9_-]{43})/)![1]!;
+}
+
+async function auditActions(): Promise<string[]> {
+  return withPractice(db.owner.db, riverside, async (trx) => (await trx.selectFrom("audit_events").select("action").execute()).map((e) => e.action));
+}
+
+describe("password sign-in", () => {
+  it("is offered where the practice chose it, and answers every mismatch the same way", async () => {
+    expect((await get("/")).body).toContain("Sign in with your password");
+    expect((await get("/", "", HAPPY)).body).not.toContain("Sign in with your password");
+    expect((await signIn("maria.lopez@example.com", "whatever-it-is", HAPPY)).status).toBe(404);
+
+    const ok = await signIn("Sarah.Chen@example.com", DEMO_CLIENT_PASSWORD);
+    expect(ok.status).toBe(302);
+    expect(ok.headers.location).toBe("/home");
+    expect((await get("/home", cookieOf(ok))).body).toContain("Sarah Chen");
+
+    const wrong = await signIn("sarah.chen@example.com", "not-her-password-at-all");
+    const unknown = await signIn("nobody@example.com", DEMO_CLIENT_PASSWORD);
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.body).toContain("The email or password is not right.");
+    expect(unknown.body).toContain("The email or password is not right.");
+  });
+
+  it("is rate limited per login", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await signIn("daniel.novak@example.com", `guess-number-${i}-xx`)).status);
+    expect(statuses.slice(0, 10).every((status) => status === 401)).toBe(true);
+    expect(statuses[10]).toBe(429);
+    expect(await auditActions()).toContain("client.password_rate_limited");
+  });
+});
+
+describe("a limited account", () => {
+  it("sees only what the client booked, and a guessed record id is a 404", async () => {
+    const leo = cookieOf(await signIn("leo.grant@example.com", DEMO_CLIENT_PASSWORD));
+    const appointments = await get("/appointments", leo);
+    expect(appointments.body).toContain("Shoulder assessment (booked online)");
+    expect(appointments.body).not.toContain("Follow-up booked by the clinic");
+    expect((await get("/records", leo)).body).not.toContain("shoulder pain");
+    const recordId = await withPractice(db.owner.db, riverside, async (trx) => (await trx.selectFrom("documents").select("id").where("title", "like", "%shoulder pain%").executeTakeFirstOrThrow()).id);
+    expect((await get(`/records/${recordId}`, leo)).status).toBe(404);
+    expect((await get(`/records/${recordId}.pdf`, leo)).status).toBe(404);
+  });
+
+  it("is upgraded by an access link, which a practitioner may send, and the upgrade applies on the next request", async () => {
+    const leo = cookieOf(await signIn("leo.grant@example.com", DEMO_CLIENT_PASSWORD));
+    const practitioner = await staffCookieFor(db, riverside, "hannah.brooks@riversidephysio.example.com");
+    const id = await clientId("Grant");
+    expect((await post(`/admin/clients/${id}`, [["intent", "invite"]], practitioner)).status).toBe(403);
+    const sent = await post(`/admin/clients/${id}`, [["intent", "access-link"]], practitioner);
+    expect(sent.status).toBe(200);
+    expect(sent.body).toContain("An access link is on its way to leo.grant@example.com");
+    const token = await latestLinkTo("leo.grant@example.com");
+    const page = await get(`/account/${token}`);
+    expect(page.body).toContain("Get full access");
+    const used = await post(`/account/${token}`, []);
+    expect(used.headers.location).toBe("/home");
+    // His earlier session, unchanged, now sees the practice's record.
+    expect((await get("/records", leo)).body).toContain("shoulder pain");
+    expect((await get("/appointments", leo)).body).toContain("Follow-up booked by the clinic");
+    expect(await auditActions()).toEqual(expect.arrayContaining(["staff.client_access_link_sent", "client.account_upgraded"]));
+  });
+});
+
+describe("an invitation", () => {
+  it("lets an existing client choose a password, once, and staff see its state", async () => {
+    const id = await clientId("Novak");
+    const sent = await post(`/admin/clients/${id}`, [["intent", "invite"]], owner);
+    expect(sent.body).toContain("An invitation is on its way to daniel.novak@example.com");
+    const token = await latestLinkTo("daniel.novak@example.com");
+    expect((await get(`/account/${token}`)).body).toContain("Create your account");
+    expect((await post(`/account/${token}`, [["password", "short"], ["confirm", "short"]])).status).toBe(400);
+    const created = await post(`/account/${token}`, [["password", "river-stones-4471"], ["confirm", "river-stones-4471"]]);
+    expect(created.headers.location).toBe("/home");
+    expect((await get("/home", cookieOf(created))).status).toBe(200);
+    expect((await post(`/account/${token}`, [["password", "river-stones-4471"], ["confirm", "river-stones-4471"]])).status).toBe(400);
+    const admin = await get(`/admin/clients/${id}`, owner);
+    expect(admin.body).toContain("Chosen by the client");
+    expect(admin.body).toMatch(/Invitation<\/td><td>daniel\.novak@example\.com<\/td><td>[^<]+<\/td><td>Used/);
+    expect(await auditActions()).toEqual(expect.arrayContaining(["staff.client_invitation_sent", "client.account_created"]));
+  });
+
+  it("expires after 3 days", async () => {
+    const id = await clientId("Morgan");
+    await post(`/admin/clients/${id}`, [["intent", "invite"]], owner);
+    const token = await latestLinkTo("alex.morgan@example.com");
+    server.clock.advance(3 * 86_400_000 - 60_000);
+    expect((await get(`/account/${token}`)).body).toContain("Create your account");
+    server.clock.advance(2 * 60_000);
+    expect((await get(`/account/${token}`)).body).toContain("It has expired.");
+    expect((await post(`/account/${token}`, [["password", "river-stones-4471"], ["confirm", "river-stones-4471"]])).status).toBe(400);
+    // A staff session of that (moved) time, to read the state as staff would then.
+    const later = cookieOf(await post("/admin/login", [["email", "owner@riversidephysio.example.com"], ["password", DEMO_STAFF_PASSWORD]]));
+    expect((await get(`/admin/clients/${id}`, later)).body).toMatch(/Invitation<\/td><td>alex\.morgan@example\.com<\/td><td>[^<]+<\/td><td>Expired/);
+    server.clock.reset();
+  });
+});
+
+describe("a manual account", () => {
+  it("signs in with the temporary password only to choose a new one, which ends the other sessions", async () => {
+    const id = await clientId("Morgan");
+    const weak = await post(`/admin/clients/${id}`, [["intent", "manual-account"], ["login", "alex.m"], ["password", "short"], ["accessLevel", "full"]], owner);
+    expect(weak.status).toBe(400);
+    const created = await post(`/admin/clients/${id}`, [["intent", "manual-account"], ["login", "alex.m"], ["password", "Temporary-pass-2026"], ["accessLevel", "full"]], owner);
+    expect(created.status).toBe(200);
+    expect((await get(`/admin/clients/${id}`, owner)).body).toContain("Temporary: the client must choose their own");
+
+    const first = await signIn("alex.m", "Temporary-pass-2026");
+    expect(first.headers.location).toBe("/settings/password");
+    const second = await signIn("ALEX.M", "Temporary-pass-2026");
+    const [a, b] = [cookieOf(first), cookieOf(second)];
+    expect((await get("/home", b)).headers.location).toBe("/settings/password");
+    expect((await get("/records", b)).headers.location).toBe("/settings/password");
+    expect((await post("/settings/password", [["current", "wrong-password-here"], ["password", "alex-own-pass-8812"], ["confirm", "alex-own-pass-8812"]], b)).status).toBe(400);
+    const changed = await post("/settings/password", [["current", "Temporary-pass-2026"], ["password", "alex-own-pass-8812"], ["confirm", "alex-own-pass-8812"]], b);
+    expect(changed.headers.location).toBe("/home");
+    expect((await get("/home", b)).status).toBe(200);
+    expect((await get("/home", a)).headers.location).toBe("/");
+    expect((await signIn("alex.m", "Temporary-pass-2026")).status).toBe(401);
+    expect((await signIn("alex.m", "alex-own-pass-8812")).headers.location).toBe("/home");
+    expect(await auditActions()).toEqual(expect.arrayContaining(["staff.client_account_created", "client.password_changed"]));
+  });
+});
+
+describe("forgotten passwords", () => {
+  it("answer the same for any address, and a reset link sets a new password once", async () => {
+    const known = await post("/account/forgot", [["email", "sarah.chen@example.com"]]);
+    const unknown = await post("/account/forgot", [["email", "stranger@example.com"]]);
+    const answer = (res: TestResponse, email: string) => res.body.match(/<h1>Check your email<\/h1><p>(.*?)<\/p>/)?.[1]?.replace(email, "X");
+    expect([known.status, unknown.status]).toEqual([200, 200]);
+    expect(answer(unknown, "stranger@example.com")).toBe(answer(known, "sarah.chen@example.com"));
+    expect(answer(known, "sarah.chen@example.com")).toContain("a link to choose a new password is on its way");
+    const token = await latestLinkTo("sarah.chen@example.com");
+    const reset = await post(`/account/${token}`, [["password", "sarah-new-pass-3318"], ["confirm", "sarah-new-pass-3318"]]);
+    expect(reset.headers.location).toBe("/home");
+    expect((await signIn("sarah.chen@example.com", DEMO_CLIENT_PASSWORD)).status).toBe(401);
+    expect((await signIn("sarah.chen@example.com", "sarah-new-pass-3318")).headers.location).toBe("/home");
+    const noMail = await db.owner.db.selectFrom("mail.outbox").select("id").where("recipient", "=", "stranger@example.com").execute();
+    expect(noMail).toEqual([]);
+  });
+});
+
+describe("staff changing an account's access", () => {
+  it("is audited, and limits the account on its next request", async () => {
+    const id = await clientId("Grant");
+    const leo = cookieOf(await signIn("leo.grant@example.com", DEMO_CLIENT_PASSWORD));
+    expect((await get("/records", leo)).body).toContain("shoulder pain");
+    expect((await post(`/admin/clients/${id}`, [["intent", "access-level"], ["accessLevel", "limited"]], owner)).status).toBe(200);
+    expect((await get("/records", leo)).body).not.toContain("shoulder pain");
+    expect(await auditActions()).toContain("staff.client_access_level_changed");
+  });
+});
