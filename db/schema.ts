@@ -284,9 +284,33 @@ export type ClientSessionsTable = {
   ip: string | null;
   user_agent: string | null;
   stage: Generated<ClientSessionStage>;
+  last_seen_at: Date | null;
+  acting_client_id: string | null;
 };
 
-export type ClientSessionStage = "full" | "password_change_required";
+export type ClientSessionStage = "full" | "password_change_required" | "kiosk";
+export const PROXY_PERMISSIONS = ["view_records", "view_appointments", "book", "fill_forms"] as const;
+export type ProxyPermission = (typeof PROXY_PERMISSIONS)[number];
+
+export type ClientAccountMembersTable = {
+  practice_id: string;
+  account_id: string;
+  client_id: string;
+  relationship: string;
+  permissions: ProxyPermission[];
+  ends_on: CalendarDate | null;
+  created_at: Timestamp;
+  created_by: string | null;
+};
+
+export type IntakeSubmissionsTable = {
+  practice_id: string;
+  id: Generated<string>;
+  client_id: string;
+  submitted_at: Date;
+  via: "kiosk" | "portal";
+  answers: Record<string, string>;
+};
 export type AccessLevel = "limited" | "full";
 export type SignInMethods = "magic_link" | "password" | "both";
 
@@ -482,6 +506,8 @@ export type Database = {
   client_available_practitioners: ClientAvailablePractitionersTable;
   client_accounts: ClientAccountsTable;
   client_account_links: ClientAccountLinksTable;
+  client_account_members: ClientAccountMembersTable;
+  intake_submissions: IntakeSubmissionsTable;
   "mail.outbox": OutboxTable;
 };
 

@@ -1,19 +1,43 @@
+import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
 import type { PortalShell } from "~/use-cases/portal/portal-page.server";
 import { AccountBar } from "./account-bar";
 
+/** One login, several records: the client picks whose records the portal shows. */
+function FamilySwitcher({ shell }: { shell: PortalShell }) {
+  return (
+    <div className="family-bar no-print">
+      <Form method="post" action="/switch-member" className="container family-bar__inner">
+        <label htmlFor="member">Showing the records of</label>
+        <select id="member" name="clientId" defaultValue={shell.viewing.clientId}>
+          {shell.family.map((member) => (
+            <option key={member.clientId} value={member.clientId}>
+              {member.name} ({member.relationship})
+            </option>
+          ))}
+        </select>
+        <button type="submit" className="button button--secondary button--small">
+          Switch
+        </button>
+      </Form>
+    </div>
+  );
+}
+
 export function PortalLayout({ shell, children }: { shell: PortalShell; children: ReactNode }) {
+  const { areas } = shell.viewing;
   const links = [
-    { to: "/home", label: shell.patientsLabel },
-    { to: "/records", label: "Records" },
-    { to: "/prescriptions", label: "Prescriptions" },
-    { to: "/appointments", label: "Appointments" },
-    { to: "/reminders", label: "Reminders" },
-    { to: "/settings", label: "Settings" },
-  ];
+    { to: "/home", label: shell.patientsLabel, show: true },
+    { to: "/records", label: "Records", show: areas.records },
+    { to: "/prescriptions", label: "Prescriptions", show: areas.records },
+    { to: "/appointments", label: "Appointments", show: areas.appointments },
+    { to: "/reminders", label: "Reminders", show: areas.records },
+    { to: "/settings", label: "Settings", show: true },
+  ].filter((link) => link.show);
   return (
     <>
-      <AccountBar label="Portal" links={links} person={shell.clientName} signOutAction="/sign-out" />
+      <AccountBar label="Portal" links={links} person={shell.viewing.self ? shell.clientName : `${shell.clientName}, for ${shell.viewing.name}`} signOutAction="/sign-out" />
+      {shell.family.length > 1 ? <FamilySwitcher shell={shell} /> : null}
       <main id="main" className="container main">
         {children}
       </main>

@@ -1,7 +1,15 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ResultNotice } from "~/components/result-notice";
-import { createManualAccount, sendClientAccessLink, sendClientInvitation, setAccountAccessLevel } from "~/use-cases/admin/portal-accounts.server";
+import {
+  createManualAccount,
+  linkFamilyMember,
+  sendClientAccessLink,
+  sendClientInvitation,
+  setAccountAccessLevel,
+  startKiosk,
+  unlinkFamilyMember,
+} from "~/use-cases/admin/portal-accounts.server";
 import { AdminLayout } from "~/components/admin-layout";
 import { SharingToggle } from "~/components/sharing-toggle";
 import { getClientForStaff, setAvailablePractitioners, setClientPortalBlocked } from "~/use-cases/admin/clients.server";
@@ -24,7 +32,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           ? createManualAccount(context, request, params.clientId, form)
           : intent === "access-level"
             ? setAccountAccessLevel(context, request, params.clientId, form.get("accessLevel"))
-            : undefined;
+            : intent === "link-member"
+              ? linkFamilyMember(context, request, params.clientId, form)
+              : intent === "unlink-member"
+                ? unlinkFamilyMember(context, request, params.clientId, form.get("memberId"))
+                : undefined;
+  if (intent === "kiosk") {
+    const kiosk = await startKiosk(context, request, params.clientId);
+    if (!kiosk.ok) return data(kiosk, { status: 400 });
+    const headers = new Headers();
+    for (const cookie of kiosk.cookies) headers.append("Set-Cookie", cookie);
+    throw redirect("/kiosk", { headers });
+  }
   if (accountAction) {
     const result = await accountAction;
     return data(result, { status: result.ok ? 200 : 400 });
@@ -150,6 +169,27 @@ export default function ClientPage() {
         </section>
       ) : null}
 
+      {page.intake.length ? (
+        <section className="card" aria-labelledby="intake-heading">
+          <h2 id="intake-heading">Intake forms</h2>
+          {page.intake.map((form) => (
+            <div key={form.id}>
+              <h3>
+                {form.submitted} ({form.via === "kiosk" ? "on the practice tablet" : "in the portal"})
+              </h3>
+              <dl className="facts">
+                {Object.entries(INTAKE_LABELS).map(([key, label]) => (
+                  <div key={key}>
+                    <dt>{label}</dt>
+                    <dd>{form.answers[key] || "—"}</dd>
+                  </div>
+                ))}
+              </dl>
+            </div>
+          ))}
+        </section>
+      ) : null}
+
       {page.access ? (
         <section className="card" id="portal-access" aria-labelledby="access-heading">
           <h2 id="access-heading">Portal access</h2>
@@ -195,6 +235,65 @@ export default function ClientPage() {
         </section>
       ) : null}
     </AdminLayout>
+  );
+}
+
+const INTAKE_LABELS = { phone: "Phone", emergencyContact: "Emergency contact", reason: "Reason for the visit", medications: "Medications", allergies: "Allergies" } as const;
+
+const RIGHTS = [
+  { value: "view_records", label: "See records" },
+  { value: "view_appointments", label: "See appointments" },
+  { value: "book", label: "Book" },
+  { value: "fill_forms", label: "Fill in forms" },
+] as const;
+
+function FamilyPanel({ accounts }: { accounts: Accounts }) {
+  return (
+    <>
+      <h3>Family members and proxies</h3>
+      <p className="muted">Records linked here appear in this client's portal, each with the rights given; an end date stops it automatically (e.g. at 18).</p>
+      {accounts.family.length ? (
+        <ul className="plain-list">
+          {accounts.family.map((member) => (
+            <li key={member.clientId}>
+              <Form method="post" className="button-row">
+                <span>
+                  <strong>{member.name}</strong> ({member.relationship}): {member.permissions.map((p) => RIGHTS.find((r) => r.value === p)?.label ?? p).join(", ")}
+                  {member.endsOn ? ` · until ${member.endsOn}` : ""}
+                </span>
+                <input type="hidden" name="memberId" value={member.clientId} />
+                <button type="submit" name="intent" value="unlink-member" className="button button--small button--secondary">
+                  Unlink
+                </button>
+              </Form>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <details>
+        <summary>Link a family member</summary>
+        <Form method="post" className="stack">
+          <input type="hidden" name="intent" value="link-member" />
+          <label htmlFor="member-email">Email address on the family member's record</label>
+          <input id="member-email" name="memberEmail" type="email" required maxLength={254} />
+          <label htmlFor="member-relationship">Relationship (e.g. Child, Parent, Carer)</label>
+          <input id="member-relationship" name="relationship" required maxLength={60} />
+          <fieldset>
+            <legend>Rights</legend>
+            {RIGHTS.map((right) => (
+              <label key={right.value} className="checkbox">
+                <input type="checkbox" name="permissions" value={right.value} defaultChecked={right.value !== "book"} /> {right.label}
+              </label>
+            ))}
+          </fieldset>
+          <label htmlFor="member-ends">Ends on (optional)</label>
+          <input id="member-ends" name="endsOn" type="date" />
+          <button type="submit" className="button button--small">
+            Link
+          </button>
+        </Form>
+      </details>
+    </>
   );
 }
 
@@ -268,6 +367,14 @@ function AccountPanel({ accounts, canManage, result }: { accounts: Accounts; can
             </tbody>
           </table>
         </>
+      ) : null}
+      {canManage && account ? <FamilyPanel accounts={accounts} /> : null}
+      {canManage ? (
+        <Form method="post">
+          <button type="submit" name="intent" value="kiosk" className="button button--small button--secondary">
+            Open intake form on this tablet (signs you out here)
+          </button>
+        </Form>
       ) : null}
       {canManage && !account ? (
         <details>

@@ -14,6 +14,8 @@ import { PortalLayout } from "~/components/portal-layout";
 import { getAccountSettings, MAX_PHOTO_BYTES, uploadPetPhoto } from "~/use-cases/portal/settings.server";
 
 
+const PERMISSION_WORDS = { view_records: "records", view_appointments: "appointments", book: "booking", fill_forms: "forms" } as const;
+
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Settings · ${data?.shell.practiceName ?? "Portal"}` }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -43,6 +45,33 @@ export default function SettingsPage() {
   return (
     <PortalLayout shell={shell}>
       <h1>Settings</h1>
+      <section className="card" aria-labelledby="people-heading">
+        <h2 id="people-heading">People who can see your records</h2>
+        {page.access.people.length === 0 ? (
+          <p>Only you. The practice can link a family member or carer to your records; you will see them here.</p>
+        ) : (
+          <ul className="plain-list">
+            {page.access.people.map((person) => (
+              <li key={`${person.name}-${person.relationship}`}>
+                <strong>{person.name}</strong> (you are linked as their {person.relationship.toLowerCase()}): {person.permissions.map((permission: keyof typeof PERMISSION_WORDS) => PERMISSION_WORDS[permission]).join(", ")}
+                {person.endsOn ? ` · until ${person.endsOn}` : ""}
+              </li>
+            ))}
+          </ul>
+        )}
+        {page.access.history.length ? (
+          <>
+            <h3>Recently looked at your records</h3>
+            <ul className="plain-list">
+              {page.access.history.map((event, index) => (
+                <li key={index}>
+                  {event.who} · {event.when}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </section>
       <section className="card" aria-labelledby="account-heading">
         <h2 id="account-heading">Your account</h2>
         <p>

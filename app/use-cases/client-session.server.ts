@@ -3,10 +3,18 @@ import type { PracticeTransaction } from "../../db/with-practice.server";
 import { recordAudit } from "../../server/audit.server";
 import { clientSessions, type SignedInClient, sessionKey } from "../../server/auth/client-session.server";
 import type { PorticoLoadContext } from "../load-context";
+import { type PortalArea, proxyAllows } from "../visibility/portal-rules";
 import { requirePracticeSite } from "./require-practice.server";
 
 /** `sessionKey` is the stored (hashed) id of this request's session: "end my other sessions" keeps this one. */
 export type ClientScope = { trx: PracticeTransaction; client: SignedInClient; practiceId: string; sessionKey: string };
+
+/** Which part of the portal a path is, for a linked person's permissions (portal-rules: proxyAllows). */
+export function areaOf(pathname: string): PortalArea | undefined {
+  if (/^\/(records|prescriptions|reminders)(\/|\.|$)/.test(pathname)) return "records";
+  if (/^\/appointments(\/|\.|$)/.test(pathname)) return "appointments";
+  return undefined;
+}
 
 /** The one page a session with a temporary password may open. */
 export const PASSWORD_CHANGE_PATH = "/settings/password";
@@ -16,7 +24,7 @@ export const PASSWORD_CHANGE_PATH = "/settings/password";
  * of setup per request, and the session cannot change between the check and the read. Without a valid session the
  * visitor is sent to the sign-in page, and a cookie that no longer signs anyone in is cleared.
  */
-export async function withSignedInClient<T>(context: PorticoLoadContext, request: Request, work: (scope: ClientScope) => Promise<T>, options: { passwordChangePage?: boolean } = {}): Promise<T> {
+export async function withSignedInClient<T>(context: PorticoLoadContext, request: Request, work: (scope: ClientScope) => Promise<T>, options: { passwordChangePage?: boolean; kioskPage?: boolean } = {}): Promise<T> {
   const site = requirePracticeSite(context);
   const cookieHeader = request.headers.get("cookie");
   const outcome = await site.withPractice(async (trx) => {
@@ -25,12 +33,20 @@ export async function withSignedInClient<T>(context: PorticoLoadContext, request
     if (!signedIn) return { signedIn: false as const, blankCookie: sessions.blankCookie() };
     // A temporary password (a manual account's first sign-in) must be replaced before anything else opens.
     if (signedIn.client.stage === "password_change_required" && !options.passwordChangePage) return { signedIn: true as const, mustChangePassword: true as const };
+    // A kiosk session opens the intake form and nothing else.
+    if (signedIn.client.stage === "kiosk" && !options.kioskPage) return { signedIn: true as const, kioskOnly: true as const };
+    if (signedIn.client.stage !== "kiosk" && options.kioskPage) return { signedIn: true as const, notFound: true as const };
+    // A linked person without the right to this area gets the same answer as for a page that is not there.
+    const area = areaOf(new URL(request.url).pathname);
+    if (area && !proxyAllows(signedIn.client.viewing.permissions, area)) return { signedIn: true as const, notFound: true as const };
     return { signedIn: true as const, result: await work({ trx, client: signedIn.client, practiceId: site.practice.id, sessionKey: sessionKey(signedIn.sessionId) }) };
   });
   if (!outcome.signedIn) {
     throw redirect("/", cookieHeader ? { headers: { "Set-Cookie": outcome.blankCookie } } : undefined);
   }
   if ("mustChangePassword" in outcome) throw redirect(PASSWORD_CHANGE_PATH);
+  if ("kioskOnly" in outcome) throw new Response("This tablet session is for the intake form only.", { status: 403 });
+  if ("notFound" in outcome) throw new Response("Not found", { status: 404 });
   return outcome.result;
 }
 

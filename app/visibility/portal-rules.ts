@@ -1,4 +1,4 @@
-import type { AccessLevel, AppointmentStatus, DocumentCategory, DocumentStatus, PatientStatus, PrescriptionStatus, ReminderStatus, ShareThreshold } from "../../db/schema";
+import type { AccessLevel, ProxyPermission, AppointmentStatus, DocumentCategory, DocumentStatus, PatientStatus, PrescriptionStatus, ReminderStatus, ShareThreshold } from "../../db/schema";
 
 /**
  * What a signed-in client may see, as pure functions. The same rules are written in SQL in
@@ -23,6 +23,23 @@ export function seesPracticeRecords(access: AccessLevel): boolean {
 
 export function isAppointmentVisibleTo(access: AccessLevel, appointment: { bookedBy: "practice" | "client" }): boolean {
   return access === "full" || appointment.bookedBy === "client";
+}
+
+export type PortalArea = "records" | "appointments" | "book" | "forms";
+
+const AREA_PERMISSION: Record<PortalArea, ProxyPermission> = { records: "view_records", appointments: "view_appointments", book: "book", forms: "fill_forms" };
+
+/**
+ * What a linked person may open for a family member: records (with prescriptions and reminders), appointments,
+ * booking, forms, each only with its permission. A client's own records carry every permission.
+ */
+export function proxyAllows(permissions: readonly ProxyPermission[], area: PortalArea): boolean {
+  return permissions.includes(AREA_PERMISSION[area]);
+}
+
+/** A link with an end date (a parent's access to a teenager's records) lasts through that day, in the practice's calendar. */
+export function isMemberLinkActive(link: { endsOn: string | null }, today: string): boolean {
+  return link.endsOn === null || link.endsOn >= today;
 }
 
 /** Only active patients appear: deceased ones never, anywhere; inactive ones are not part of the portal either. */

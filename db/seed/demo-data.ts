@@ -51,6 +51,8 @@ export type DemoClient = {
   alternativeContacts?: { name: string; relationship: string; phone?: string; emails: string[] }[];
   /** A password account signing in with the first email and DEMO_CLIENT_PASSWORD. */
   account?: { accessLevel: "limited" | "full"; createdVia: "invitation" | "self_registration" };
+  /** Linked to an earlier demo client's account as a family member, with these rights, until `endsOn` if given. */
+  linkedTo?: { login: string; relationship: string; permissions: ("view_records" | "view_appointments" | "book" | "fill_forms")[]; endsOn?: string };
   patients: DemoPatient[];
 };
 export type DemoLocation = { name: string; address: string; phone: string; email?: string; openingHours: OpeningHours };
@@ -444,6 +446,24 @@ export const DEMO_PRACTICES: DemoPractice[] = [
         phone: "07700 900789",
         emails: ["daniel.novak@example.com"],
         patients: [{ name: "Daniel Novak", sex: "Male", dateOfBirth: "1965-12-30" }],
+      },
+      {
+        // Sarah's daughter: Sarah sees her appointments and records through her own login until Maya turns 18.
+        firstName: "Maya",
+        lastName: "Chen",
+        emails: ["maya.chen@example.com"],
+        linkedTo: { login: "sarah.chen@example.com", relationship: "Daughter", permissions: ["view_records", "view_appointments"], endsOn: "2029-06-03" },
+        patients: [
+          {
+            name: "Maya Chen",
+            sex: "Female",
+            dateOfBirth: "2011-06-03",
+            records: [
+              { template: "Initial assessment", title: "Initial assessment: knee pain (netball)", daysAgo: 15, status: "completed", author: "Owen Price", content: "Patellofemoral pain; quadriceps strengthening." },
+            ],
+            appointments: [{ inDays: 6, at: "16:00", minutes: 30, location: 1, practitioner: "Owen Price", reason: "Knee follow-up", status: "scheduled" }],
+          },
+        ],
       },
       {
         // Registered himself when booking online: a limited account sees only what he booked, nothing the clinic wrote.

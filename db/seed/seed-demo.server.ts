@@ -159,6 +159,13 @@ async function loadPractice(db: Kysely<Database>, demo: DemoPractice, staffPassw
         .insertInto("client_emails")
         .values(client.emails.map((email, index) => ({ practice_id, client_id, email, is_primary: index === 0 })))
         .execute();
+      if (client.linkedTo) {
+        const holder = await trx.selectFrom("client_accounts").select("id").where("login_key", "=", client.linkedTo.login).executeTakeFirstOrThrow();
+        await trx
+          .insertInto("client_account_members")
+          .values({ practice_id, account_id: holder.id, client_id, relationship: client.linkedTo.relationship, permissions: client.linkedTo.permissions, ends_on: client.linkedTo.endsOn ?? null })
+          .execute();
+      }
       if (client.account) {
         await trx
           .insertInto("client_accounts")

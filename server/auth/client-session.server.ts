@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { type Adapter, type DatabaseSession, type DatabaseUser, Lucia, TimeSpan } from "lucia";
-import type { AccessLevel, ClientSessionStage } from "../../db/schema";
+import { sql } from "kysely";
+import { type AccessLevel, type ClientSessionStage, PROXY_PERMISSIONS, type ProxyPermission } from "../../db/schema";
 import type { PracticeTransaction } from "../../db/with-practice.server";
 
 /**
@@ -22,10 +23,27 @@ export type SignedInClient = {
   access: AccessLevel;
   stage: ClientSessionStage;
   accountId: string | null;
+  /**
+   * Whose records the portal shows: the signed-in client's own (every right), or a linked family member's, with the
+   * rights staff gave that link. A link that was removed or has ended falls back to the client's own.
+   */
+  viewing: { clientId: string; name: string; permissions: readonly ProxyPermission[]; self: boolean };
 };
 
+export const KIOSK_IDLE_MINUTES = 15;
+// Writing last_seen_at on every kiosk request is wasteful; every half minute is precise enough for a 15-minute rule.
+const KIOSK_SEEN_PRECISION_MS = 30_000;
+
 type SessionAttributes = { client_email_id: string | null; account_id: string | null; stage: ClientSessionStage; email: string; created_at: Date; ip: string | null; user_agent: string | null };
-type ClientAttributes = { first_name: string; last_name: string; email: string; access: AccessLevel; stage: ClientSessionStage; account_id: string | null };
+type ClientAttributes = {
+  first_name: string;
+  last_name: string;
+  email: string;
+  access: AccessLevel;
+  stage: ClientSessionStage;
+  account_id: string | null;
+  viewing: SignedInClient["viewing"];
+};
 
 /** Sessions are stored under the SHA-256 of their id: a copy of the table signs nobody in. Shared with staff sessions. */
 export function sessionKey(sessionId: string): string {
@@ -49,7 +67,7 @@ class ClientSessionAdapter implements Adapter {
       )
       .leftJoin("client_accounts as acc", (join) => join.onRef("acc.practice_id", "=", "s.practice_id").onRef("acc.client_id", "=", "s.client_id"))
       .innerJoin("practice_settings as p", "p.practice_id", "s.practice_id")
-      .select(["s.id", "s.client_id", "s.client_email_id", "s.account_id", "s.stage", "s.email", "s.expires_at", "s.created_at", "s.ip", "s.user_agent"])
+      .select(["s.id", "s.client_id", "s.client_email_id", "s.account_id", "s.stage", "s.email", "s.expires_at", "s.created_at", "s.ip", "s.user_agent", "s.last_seen_at", "s.acting_client_id"])
       .select(["c.first_name", "c.last_name", "c.status", "c.portal_blocked", "e.email as current_email", "p.portal_enabled", "acc.id as current_account_id", "acc.login_key", "acc.access_level"])
       .where("s.id", "=", sessionKey(sessionId))
       .executeTakeFirst();
@@ -62,14 +80,39 @@ class ClientSessionAdapter implements Adapter {
     };
     // A magic-link session needs its address still on the client's record; a password session its account, with
     // the same login, still there.
-    const originStillValid = row.account_id
-      ? row.current_account_id === row.account_id && row.login_key === row.email.toLowerCase()
-      : row.current_email !== null && row.current_email.toLowerCase() === row.email.toLowerCase();
-    const stillAllowed = row.expires_at > this.now() && row.portal_enabled && row.status === "active" && !row.portal_blocked && originStillValid;
+    const now = this.now();
+    const kiosk = row.stage === "kiosk";
+    const originStillValid = kiosk
+      ? now.getTime() - (row.last_seen_at ?? row.created_at).getTime() <= KIOSK_IDLE_MINUTES * 60_000
+      : row.account_id
+        ? row.current_account_id === row.account_id && row.login_key === row.email.toLowerCase()
+        : row.current_email !== null && row.current_email.toLowerCase() === row.email.toLowerCase();
+    const stillAllowed = row.expires_at > now && row.portal_enabled && row.status === "active" && !row.portal_blocked && originStillValid;
     // Lucia deletes a session whose user is missing: that is how a revoked session ends, on this very request.
     if (!stillAllowed) return [session, null];
-    const attributes: ClientAttributes = { first_name: row.first_name, last_name: row.last_name, email: row.email, access: row.access_level ?? "full", stage: row.stage, account_id: row.account_id };
+    if (kiosk && now.getTime() - (row.last_seen_at ?? row.created_at).getTime() > KIOSK_SEEN_PRECISION_MS) {
+      await this.trx.updateTable("client_sessions").set({ last_seen_at: now }).where("id", "=", row.id).execute();
+    }
+    const self = { clientId: row.client_id, name: `${row.first_name} ${row.last_name}`, permissions: PROXY_PERMISSIONS, self: true };
+    const viewing = row.acting_client_id && row.account_id && row.acting_client_id !== row.client_id ? ((await this.member(row.account_id, row.acting_client_id)) ?? self) : self;
+    const attributes: ClientAttributes = { first_name: row.first_name, last_name: row.last_name, email: row.email, access: row.access_level ?? "full", stage: row.stage, account_id: row.account_id, viewing };
     return [session, { id: row.client_id, attributes }];
+  }
+
+  /** A family member the account may act for today: linked, not ended, the member's record active and unblocked. */
+  private async member(accountId: string, clientId: string): Promise<SignedInClient["viewing"] | undefined> {
+    const row = await this.trx
+      .selectFrom("client_account_members as m")
+      .innerJoin("clients as c", (join) => join.onRef("c.practice_id", "=", "m.practice_id").onRef("c.id", "=", "m.client_id"))
+      .select(["m.client_id", "m.permissions", "c.first_name", "c.last_name"])
+      .where("m.account_id", "=", accountId)
+      .where("m.client_id", "=", clientId)
+      // isMemberLinkActive, in SQL: through the end date, in the practice's calendar.
+      .where((eb) => eb.or([eb("m.ends_on", "is", null), eb("m.ends_on", ">=", sql<string>`(${this.now()}::timestamptz at time zone (select time_zone from practice_settings))::date`)]))
+      .where("c.status", "=", "active")
+      .where("c.portal_blocked", "=", false)
+      .executeTakeFirst();
+    return row ? { clientId: row.client_id, name: `${row.first_name} ${row.last_name}`, permissions: row.permissions, self: false } : undefined;
   }
 
   async getUserSessions(clientId: string): Promise<DatabaseSession[]> {
@@ -170,6 +213,7 @@ export function clientSessions(trx: PracticeTransaction, practiceId: string, opt
           access: client.access,
           stage: client.stage,
           accountId: client.account_id,
+          viewing: client.viewing,
         },
       };
     },

@@ -5,7 +5,7 @@ import type { Practice } from "../../tenants/practice";
 import type { TestDatabase } from "../support/database";
 import { startDemoServer } from "../support/demo-server";
 import type { TestResponse, TestServer } from "../support/http";
-import { staffCookieFor } from "../support/sessions";
+import { sessionCookieFor, staffCookieFor } from "../support/sessions";
 
 const RIVERSIDE = "riverside-physio.localhost:3000";
 const HAPPY = "happy-paws.localhost:3000";
@@ -174,6 +174,80 @@ describe("a manual account", () => {
     expect((await signIn("alex.m", "Temporary-pass-2026")).status).toBe(401);
     expect((await signIn("alex.m", "alex-own-pass-8812")).headers.location).toBe("/home");
     expect(await auditActions()).toEqual(expect.arrayContaining(["staff.client_account_created", "client.password_changed"]));
+  });
+});
+
+describe("family members and proxies", () => {
+  it("switch the portal to a linked record, with only the rights given, until the end date, and nothing after unlinking", async () => {
+    const sarah = cookieOf(await signIn("sarah.chen@example.com", DEMO_CLIENT_PASSWORD));
+    const sarahId = await withPractice(db.owner.db, riverside, async (trx) => (await trx.selectFrom("clients").select("id").where("first_name", "=", "Sarah").executeTakeFirstOrThrow()).id);
+    const mayaId = await withPractice(db.owner.db, riverside, async (trx) => (await trx.selectFrom("clients").select("id").where("first_name", "=", "Maya").executeTakeFirstOrThrow()).id);
+    const home = await get("/home", sarah);
+    expect(home.body).toContain("Showing the records of");
+    expect((await get("/records", sarah)).body).not.toContain("knee pain");
+
+    expect((await post("/switch-member", [["clientId", mayaId]], sarah)).headers.location).toBe("/home");
+    expect((await get("/home", sarah)).body).toContain("Maya Chen");
+    expect((await get("/records", sarah)).body).toContain("knee pain");
+    expect((await get("/appointments", sarah)).body).toContain("Knee follow-up");
+
+    // Maya's own view: who can see her records, and when they looked.
+    const maya = await sessionCookieFor(db, riverside, "maya.chen@example.com");
+    const mayaSettings = await get("/settings", maya);
+    expect(mayaSettings.body).toContain("Sarah Chen");
+    expect(mayaSettings.body).toContain("Recently looked at your records");
+
+    const relink = (fields: [string, string][]) => post(`/admin/clients/${sarahId}`, [["intent", "link-member"], ["memberEmail", "maya.chen@example.com"], ["relationship", "Daughter"], ...fields], owner);
+    expect((await relink([["permissions", "view_appointments"]])).status).toBe(200);
+    expect((await get("/records", sarah)).status).toBe(404);
+    expect((await get("/appointments", sarah)).body).toContain("Knee follow-up");
+
+    expect((await relink([["permissions", "view_records"], ["endsOn", "2020-01-01"]])).status).toBe(200);
+    const ended = await get("/home", sarah);
+    expect(ended.body).not.toContain("Maya Chen");
+    expect(ended.body).not.toContain("Showing the records of");
+    expect((await post("/switch-member", [["clientId", mayaId]], sarah)).status).toBe(302);
+    expect((await get("/records", sarah)).body).not.toContain("knee pain");
+
+    expect((await relink([["permissions", "view_records"]])).status).toBe(200);
+    await post("/switch-member", [["clientId", mayaId]], sarah);
+    expect((await get("/records", sarah)).body).toContain("knee pain");
+    expect((await post(`/admin/clients/${sarahId}`, [["intent", "unlink-member"], ["memberId", mayaId]], owner)).status).toBe(200);
+    expect((await get("/records", sarah)).body).not.toContain("knee pain");
+    expect((await get("/home", sarah)).body).not.toContain("Maya Chen");
+    expect(await auditActions()).toEqual(expect.arrayContaining(["staff.family_member_linked", "staff.family_member_unlinked", "client.viewed_family_member"]));
+  });
+});
+
+describe("kiosk intake", () => {
+  it("turns the tablet into the intake form only, ends after 15 idle minutes or on sending, and staff see the answers", async () => {
+    const frontDesk = await staffCookieFor(db, riverside, "mia.patel@riversidephysio.example.com");
+    const id = await clientId("Novak");
+    const started = await post(`/admin/clients/${id}`, [["intent", "kiosk"]], frontDesk);
+    expect(started.headers.location).toBe("/kiosk");
+    const cookies = [started.headers["set-cookie"]].flat().map((c) => c!.split(";")[0]!);
+    const kiosk = cookies.find((c) => c.startsWith("portico_session="))!;
+    expect(cookies.some((c) => c.startsWith("portico_staff=") && c.endsWith("="))).toBe(true);
+    expect((await get("/admin/clients", frontDesk)).headers.location).toMatch(/^\/admin\/login/);
+
+    expect((await get("/kiosk", kiosk)).body).toContain("Welcome to Riverside Physio, Daniel");
+    for (const path of ["/records", "/home", "/appointments", "/settings", "/settings/password"]) expect((await get(path, kiosk)).status, path).toBe(403);
+    expect((await post("/kiosk", [["phone", "1"]], kiosk)).status).toBe(400);
+
+    server.clock.advance(16 * 60_000);
+    expect((await get("/kiosk", kiosk)).headers.location).toBe("/");
+    server.clock.reset();
+
+    const again = await post(`/admin/clients/${id}`, [["intent", "kiosk"]], await staffCookieFor(db, riverside, "mia.patel@riversidephysio.example.com"));
+    const second = [again.headers["set-cookie"]].flat().map((c) => c!.split(";")[0]!).find((c) => c.startsWith("portico_session="))!;
+    const sent = await post("/kiosk", [["phone", "07700 900789"], ["emergencyContact", "Eva Novak 07700 900111"], ["reason", "Lower back pain after gardening"], ["medications", ""], ["allergies", "Penicillin"], ["consent", "on"]], second);
+    expect(sent.headers.location).toBe("/kiosk/done");
+    expect((await get("/kiosk/done")).body).toContain("hand the tablet back");
+    expect((await get("/kiosk", second)).headers.location).toBe("/");
+    const staffView = await get(`/admin/clients/${id}`, owner);
+    expect(staffView.body).toContain("Lower back pain after gardening");
+    expect(staffView.body).toContain("on the practice tablet");
+    expect(await auditActions()).toEqual(expect.arrayContaining(["staff.kiosk_started", "client.intake_submitted"]));
   });
 });
 

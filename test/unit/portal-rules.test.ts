@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { DocumentCategory, DocumentStatus } from "../../db/schema";
 import {
+  isMemberLinkActive,
+  proxyAllows,
   isAppointmentVisibleTo,
   seesPracticeRecords,
   appointmentSection,
@@ -124,5 +126,20 @@ describe("access levels", () => {
     expect(isAppointmentVisibleTo("limited", { bookedBy: "client" })).toBe(true);
     expect(isAppointmentVisibleTo("limited", { bookedBy: "practice" })).toBe(false);
     expect(isAppointmentVisibleTo("full", { bookedBy: "practice" })).toBe(true);
+  });
+});
+
+describe("family members and proxies", () => {
+  it("open only the areas their permissions name", () => {
+    expect(proxyAllows(["view_appointments"], "appointments")).toBe(true);
+    expect(proxyAllows(["view_appointments"], "records")).toBe(false);
+    expect(proxyAllows(["view_records", "fill_forms"], "forms")).toBe(true);
+    expect(proxyAllows(["view_records"], "book")).toBe(false);
+  });
+
+  it("last through their end date, and not a day longer", () => {
+    expect(isMemberLinkActive({ endsOn: null }, "2026-11-23")).toBe(true);
+    expect(isMemberLinkActive({ endsOn: "2026-11-23" }, "2026-11-23")).toBe(true);
+    expect(isMemberLinkActive({ endsOn: "2026-11-22" }, "2026-11-23")).toBe(false);
   });
 });

@@ -165,6 +165,7 @@ export async function getClientForStaff(context: PorticoLoadContext, request: Re
       ? await trx.selectFrom("audit_events").select(sql<Date | null>`max(occurred_at)`.as("at")).where("actor_id", "=", id).where("action", "=", "client.sign_in").executeTakeFirst()
       : undefined;
     const accounts = access || chart ? await portalAccountSummary(trx, id, settings.time_zone, locale, now) : null;
+    const intake = chart ? await trx.selectFrom("intake_submissions").select(["id", "submitted_at", "via", "answers"]).where("client_id", "=", id).orderBy("submitted_at", "desc").limit(10).execute() : [];
     const sharing = { portalEnabled: settings.portal_enabled, sharedCategories: settings.shared_categories, diagnosticsShareStatus: settings.diagnostics_share_status };
     const status: PortalStatus = client.portal_blocked ? "blocked" : lastSignIn?.at ? "active" : "never_signed_in";
     return {
@@ -199,6 +200,7 @@ export async function getClientForStaff(context: PorticoLoadContext, request: Re
           }
         : null,
       accounts,
+      intake: intake.map((form) => ({ id: form.id, submitted: formatDateTime(form.submitted_at, settings.time_zone, locale), via: form.via, answers: form.answers })),
       can: { chart, access },
     };
   });

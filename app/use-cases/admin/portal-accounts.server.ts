@@ -1,8 +1,10 @@
 import { z } from "zod";
-import type { AccessLevel, ClientAccountLinkKind } from "../../../db/schema";
+import { type AccessLevel, type ClientAccountLinkKind, PROXY_PERMISSIONS } from "../../../db/schema";
 import type { PracticeTransaction } from "../../../db/with-practice.server";
 import { recordAudit } from "../../../server/audit.server";
+import { clientSessions } from "../../../server/auth/client-session.server";
 import { hashPassword, passwordProblem } from "../../../server/auth/passwords.server";
+import { staffSessions } from "../../../server/auth/staff-session.server";
 import type { Permission } from "../../admin/permissions";
 import type { PorticoLoadContext } from "../../load-context";
 import { formatDateTime } from "../../time";
@@ -20,6 +22,7 @@ export type PortalAccountSummary = {
   account: { login: string; accessLevel: AccessLevel; temporary: boolean; createdVia: string; lastSignIn: string | null } | null;
   links: AccountLinkSummary[];
   primaryEmail: string | null;
+  family: FamilyLink[];
 };
 
 export async function portalAccountSummary(trx: PracticeTransaction, clientId: string, timeZone: string, locale: string, now: Date): Promise<PortalAccountSummary> {
@@ -35,6 +38,7 @@ export async function portalAccountSummary(trx: PracticeTransaction, clientId: s
       return { kind: link.kind, email: link.email, sent: formatDateTime(link.created_at, timeZone, locale), state: state === "valid" ? "sent" : state === "invalid" ? "expired" : state };
     }),
     primaryEmail: primary?.email ?? null,
+    family: await familyLinks(trx, clientId),
   };
 }
 
@@ -129,6 +133,102 @@ export async function setAccountAccessLevel(context: PorticoLoadContext, request
     await scope.trx.updateTable("client_accounts").set({ access_level: level.data, updated_at: scope.now }).where("id", "=", client.account.id).execute();
     await audit(scope, context, "staff.client_access_level_changed", id, { from: client.account.access_level, to: level.data });
     return { ok: true, message: level.data === "full" ? "The account now has full access." : "The account now has limited access." };
+  });
+  return page;
+}
+
+const memberSchema = z.object({
+  memberEmail: z.string().trim().toLowerCase().max(254).pipe(z.email("Enter the email address on the family member's record.")),
+  relationship: z.string().trim().min(1, "Say how they are related (e.g. Parent).").max(60).regex(/^[^\p{Cc}]*$/u),
+  permissions: z.array(z.enum(PROXY_PERMISSIONS)).min(1, "Give at least one right."),
+  endsOn: z.iso.date("The end date must be a date.").optional(),
+});
+
+/**
+ * Links another client record to this client's login: a family member, or a proxy with a subset of rights and an
+ * optional end date. Re-linking the same person replaces the rights.
+ */
+export async function linkFamilyMember(context: PorticoLoadContext, request: Request, rawId: string | undefined, form: FormData): Promise<AccountActionResult> {
+  const id = idParam(rawId);
+  const parsed = memberSchema.safeParse({
+    memberEmail: form.get("memberEmail"),
+    relationship: form.get("relationship"),
+    permissions: form.getAll("permissions"),
+    endsOn: form.get("endsOn") || undefined,
+  });
+  const { page } = await adminPage(context, request, "manage_client_portal_access", async (scope): Promise<AccountActionResult> => {
+    if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? "Check the family member." };
+    const holder = await clientFor(scope, id);
+    if (!holder.account) return { ok: false, error: "This client needs an account first (invitation, access link or manual account)." };
+    const matches = await scope.trx.selectFrom("client_emails").select("client_id").where("email_key", "=", parsed.data.memberEmail).execute();
+    const members = [...new Set(matches.map((m) => m.client_id))];
+    if (members.length === 0) return { ok: false, error: "No client record has that email address." };
+    if (members.length > 1) return { ok: false, error: "More than one client record has that email address; link from the other record's page." };
+    const memberId = members[0]!;
+    if (memberId === id) return { ok: false, error: "That is this client's own record." };
+    const values = { relationship: parsed.data.relationship, permissions: parsed.data.permissions, ends_on: parsed.data.endsOn ?? null };
+    await scope.trx
+      .insertInto("client_account_members")
+      .values({ practice_id: scope.practiceId, account_id: holder.account.id, client_id: memberId, created_by: scope.staff.id, ...values })
+      .onConflict((oc) => oc.columns(["practice_id", "account_id", "client_id"]).doUpdateSet(values))
+      .execute();
+    await audit(scope, context, "staff.family_member_linked", id, { member: memberId, ...values });
+    return { ok: true, message: `Linked. ${holder.first_name} can now switch to that record in the portal.` };
+  });
+  return page;
+}
+
+/** Unlinks a family member: nothing of theirs stays visible, from the next request on. */
+export async function unlinkFamilyMember(context: PorticoLoadContext, request: Request, rawId: string | undefined, rawMember: unknown): Promise<AccountActionResult> {
+  const id = idParam(rawId);
+  const member = z.uuid().safeParse(rawMember);
+  const { page } = await adminPage(context, request, "manage_client_portal_access", async (scope): Promise<AccountActionResult> => {
+    if (!member.success) return { ok: false, error: "Unknown family member." };
+    const holder = await clientFor(scope, id);
+    if (!holder.account) return { ok: false, error: "This client has no account." };
+    const removed = await scope.trx.deleteFrom("client_account_members").where("account_id", "=", holder.account.id).where("client_id", "=", member.data).executeTakeFirst();
+    if (removed.numDeletedRows === 0n) return { ok: false, error: "That person is not linked." };
+    await scope.trx.updateTable("client_sessions").set({ acting_client_id: null }).where("account_id", "=", holder.account.id).where("acting_client_id", "=", member.data).execute();
+    await audit(scope, context, "staff.family_member_unlinked", id, { member: member.data });
+    return { ok: true, message: "Unlinked." };
+  });
+  return page;
+}
+
+export type FamilyLink = { clientId: string; name: string; relationship: string; permissions: string[]; endsOn: string | null };
+
+export async function familyLinks(trx: PracticeTransaction, clientId: string): Promise<FamilyLink[]> {
+  const rows = await trx
+    .selectFrom("client_accounts as a")
+    .innerJoin("client_account_members as m", (join) => join.onRef("m.practice_id", "=", "a.practice_id").onRef("m.account_id", "=", "a.id"))
+    .innerJoin("clients as c", (join) => join.onRef("c.practice_id", "=", "m.practice_id").onRef("c.id", "=", "m.client_id"))
+    .select(["m.client_id", "c.first_name", "c.last_name", "m.relationship", "m.permissions", "m.ends_on"])
+    .where("a.client_id", "=", clientId)
+    .orderBy("c.first_name")
+    .execute();
+  return rows.map((row) => ({ clientId: row.client_id, name: `${row.first_name} ${row.last_name}`, relationship: row.relationship, permissions: row.permissions, endsOn: row.ends_on }));
+}
+
+/**
+ * Kiosk intake: this browser (the practice's tablet) stops being the staff member's and opens the intake form for
+ * the client, and nothing else. The session ends when the form is sent, or after 15 minutes idle.
+ */
+export async function startKiosk(context: PorticoLoadContext, request: Request, rawId: string | undefined): Promise<{ ok: true; cookies: string[] } | { ok: false; error: string }> {
+  const id = idParam(rawId);
+  const { page } = await adminPage(context, request, "manage_client_portal_access", async (scope) => {
+    const client = await clientFor(scope, id);
+    if (client.status !== "active" || client.portal_blocked) return { ok: false as const, error: "Unblock the client (and make the record active) first." };
+    await scope.trx.deleteFrom("staff_sessions").where("id", "=", scope.staff.sessionKey).execute();
+    const clientCookie = await clientSessions(scope.trx, scope.practiceId, { secure: context.secureCookies, now: context.now }).create({
+      clientId: id,
+      stage: "kiosk",
+      email: "kiosk",
+      ip: context.visitor.ip,
+      userAgent: context.visitor.userAgent,
+    });
+    await audit(scope, context, "staff.kiosk_started", id);
+    const staffCookie = staffSessions(scope.trx, scope.practiceId, { secure: context.secureCookies, now: context.now }).blankCookie();
+    return { ok: true as const, cookies: [staffCookie, clientCookie] };
   });
   return page;
 }

@@ -32,7 +32,7 @@ function appointmentsOf(scope: ClientScope, now: Date) {
     .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "a.practice_id").onRef("p.id", "=", "a.patient_id"))
     .innerJoin("locations as l", (join) => join.onRef("l.practice_id", "=", "a.practice_id").onRef("l.id", "=", "a.location_id"))
     .select(["a.id", "p.name as patient_name", "a.reason", "a.practitioner_name", "a.starts_at", "a.ends_at", "a.status", "l.name as location_name", "l.address", "l.phone", "l.time_zone"])
-    .where("p.client_id", "=", scope.client.id)
+    .where("p.client_id", "=", scope.client.viewing.clientId)
     .where(patientVisibleSql)
     .where(appointmentAccessSql(scope.client.access))
     .where(appointmentListedSql(now));

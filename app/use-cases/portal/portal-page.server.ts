@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Wording } from "../../../db/schema";
 import type { PorticoLoadContext } from "../../load-context";
-import { todayIn } from "../../visibility/portal-rules";
+import { type PortalArea, proxyAllows, todayIn } from "../../visibility/portal-rules";
 import { type ClientScope, withSignedInClient } from "../client-session.server";
 
 /** What every portal page shows around its content: who is signed in, and how to reach the practice. */
@@ -11,6 +11,9 @@ export type PortalShell = {
   practiceKind: "veterinary" | "human";
   patientsLabel: string;
   contact: { phone: string | null; email: string | null; website: string | null };
+  /** Whose records are shown, what may be opened for them, and who else this login may switch to. */
+  viewing: { clientId: string; name: string; self: boolean; areas: Record<PortalArea, boolean> };
+  family: { clientId: string; name: string; relationship: string }[];
 };
 
 export type PortalScope = ClientScope & { timeZone: string; today: string; now: Date; practiceKind: "veterinary" | "human" };
@@ -30,12 +33,14 @@ export async function portalPage<T>(
   options: { passwordChangePage?: boolean } = {},
 ): Promise<{ shell: PortalShell; page: T }> {
   return withSignedInClient(context, request, async (scope) => {
+    const { viewing } = scope.client;
     const settings = await scope.trx.selectFrom("practice_settings").select(["phone", "email", "website", "time_zone", "wording"]).executeTakeFirstOrThrow();
     const practice = context.site.kind === "practice" ? context.site.practice : undefined;
     const practiceKind = practice?.kind ?? "veterinary";
     const wording: Wording = settings.wording;
     const now = context.now();
     const page = await work({ ...scope, timeZone: settings.time_zone, today: todayIn(settings.time_zone, now), now, practiceKind });
+    const family = scope.client.accountId ? await familyOf(scope, todayIn(settings.time_zone, now)) : [];
     return {
       shell: {
         clientName: `${scope.client.firstName} ${scope.client.lastName}`,
@@ -43,10 +48,32 @@ export async function portalPage<T>(
         practiceKind,
         patientsLabel: capitalise(wording.patientPlural ?? (practiceKind === "veterinary" ? "pets" : "family")),
         contact: { phone: settings.phone, email: settings.email, website: settings.website },
+        viewing: {
+          clientId: viewing.clientId,
+          name: viewing.name,
+          self: viewing.self,
+          areas: { records: proxyAllows(viewing.permissions, "records"), appointments: proxyAllows(viewing.permissions, "appointments"), book: proxyAllows(viewing.permissions, "book"), forms: proxyAllows(viewing.permissions, "forms") },
+        },
+        family: family.length ? [{ clientId: scope.client.id, name: `${scope.client.firstName} ${scope.client.lastName}`, relationship: "You" }, ...family] : [],
       },
       page,
     };
   }, options);
+}
+
+/** The family members this login may switch to today (isMemberLinkActive, in SQL). */
+async function familyOf(scope: ClientScope, today: string): Promise<PortalShell["family"]> {
+  const rows = await scope.trx
+    .selectFrom("client_account_members as m")
+    .innerJoin("clients as c", (join) => join.onRef("c.practice_id", "=", "m.practice_id").onRef("c.id", "=", "m.client_id"))
+    .select(["m.client_id", "m.relationship", "c.first_name", "c.last_name"])
+    .where("m.account_id", "=", scope.client.accountId!)
+    .where((eb) => eb.or([eb("m.ends_on", "is", null), eb("m.ends_on", ">=", today)]))
+    .where("c.status", "=", "active")
+    .where("c.portal_blocked", "=", false)
+    .orderBy("c.first_name")
+    .execute();
+  return rows.map((row) => ({ clientId: row.client_id, name: `${row.first_name} ${row.last_name}`, relationship: row.relationship }));
 }
 
 /** An id from a URL: anything that is not a UUID is simply not found (never a database error). */

@@ -23,7 +23,7 @@ export async function listPrescriptions(context: PorticoLoadContext, request: Re
       .selectFrom("prescriptions as rx")
       .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "rx.practice_id").onRef("p.id", "=", "rx.patient_id"))
       .select(["rx.id", "p.name as patient_name", "rx.medication", "rx.strength", "rx.directions", "rx.quantity", "rx.refills_remaining", "rx.prescriber_name", "rx.prescribed_on", "rx.status"])
-      .where("p.client_id", "=", client.id)
+      .where("p.client_id", "=", client.viewing.clientId)
       .where(patientVisibleSql)
       .where(practiceRecordsSql(client.access))
       .where(prescriptionVisibleSql)

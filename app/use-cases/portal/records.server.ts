@@ -14,13 +14,13 @@ export type PetRecords = { patientId: string; patientName: string; years: { year
 export async function listRecords(context: PorticoLoadContext, request: Request) {
   return portalPage(context, request, async ({ trx, client, timeZone }) => {
     const locale = localeFor(timeZone);
-    const rows = await visibleDocuments(trx, { clientId: client.id, access: client.access })
+    const rows = await visibleDocuments(trx, { clientId: client.viewing.clientId, access: client.access })
       .select(["d.id", "d.title", "d.category", "d.visit_date", "p.id as patient_id", "p.name as patient_name"])
       .orderBy("p.name")
       .orderBy("d.visit_date", "desc")
       .orderBy("d.title")
       .execute();
-    const pets = await trx.selectFrom("patients as p").select(["p.id", "p.name"]).where("p.client_id", "=", client.id).where("p.status", "=", "active").orderBy("p.name").execute();
+    const pets = await trx.selectFrom("patients as p").select(["p.id", "p.name"]).where("p.client_id", "=", client.viewing.clientId).where("p.status", "=", "active").orderBy("p.name").execute();
     const byPet: PetRecords[] = pets.map((pet) => ({ patientId: pet.id, patientName: pet.name, years: [] }));
     for (const row of rows) {
       const pet = byPet.find((p) => p.patientId === row.patient_id);
@@ -49,7 +49,7 @@ export type RecordDetail = {
 export async function getRecord(context: PorticoLoadContext, request: Request, rawId: string | undefined) {
   const id = idParam(rawId);
   return portalPage(context, request, async ({ trx, client, timeZone }): Promise<RecordDetail> => {
-    const row = await visibleDocuments(trx, { clientId: client.id, access: client.access })
+    const row = await visibleDocuments(trx, { clientId: client.viewing.clientId, access: client.access })
       .select(["d.id", "d.title", "d.category", "d.visit_date", "d.author_name", "d.content", "p.name as patient_name"])
       .where("d.id", "=", id)
       .executeTakeFirst();

@@ -13,7 +13,7 @@ export async function listReminders(context: PorticoLoadContext, request: Reques
       .selectFrom("reminders as r")
       .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "r.practice_id").onRef("p.id", "=", "r.patient_id"))
       .select(["r.id", "p.name as patient_name", "r.description", "r.due_on", "r.status"])
-      .where("p.client_id", "=", client.id)
+      .where("p.client_id", "=", client.viewing.clientId)
       .where(patientVisibleSql)
       .where(practiceRecordsSql(client.access))
       .where("r.status", "=", "pending")

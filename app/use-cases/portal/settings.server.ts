@@ -6,24 +6,26 @@ export { MAX_PHOTO_BYTES } from "../../../server/images/process-photo.server";
 import type { PorticoLoadContext } from "../../load-context";
 import { patientVisibleSql } from "../../visibility/portal-queries.server";
 import { withSignedInClient } from "../client-session.server";
+import { type AccessEvent, peopleWithAccess, type PersonWithAccess } from "./family.server";
 import { idParam, notFound, portalPage } from "./portal-page.server";
 
 export type AccountSettings = {
   client: { name: string; phone: string | null; emails: { email: string; primary: boolean }[] };
   pets: { id: string; name: string; photoVersion: string | null }[];
   locations: { id: string; name: string; address: string; phone: string | null; email: string | null; openingHours: OpeningHours }[];
+  access: { people: PersonWithAccess[]; history: AccessEvent[] };
 };
 
 /** Account details (read-only: changes go through the practice), the practice's locations, and pet photos. */
 export async function getAccountSettings(context: PorticoLoadContext, request: Request) {
-  return portalPage(context, request, async ({ trx, client }): Promise<AccountSettings> => {
+  return portalPage(context, request, async ({ trx, client, timeZone }): Promise<AccountSettings> => {
     const details = await trx.selectFrom("clients").select(["first_name", "last_name", "phone"]).where("id", "=", client.id).executeTakeFirstOrThrow();
     const emails = await trx.selectFrom("client_emails").select(["email", "is_primary"]).where("client_id", "=", client.id).orderBy("is_primary", "desc").orderBy("email").execute();
     const pets = await trx
       .selectFrom("patients as p")
       .leftJoin("patient_photos as ph", (join) => join.onRef("ph.practice_id", "=", "p.practice_id").onRef("ph.patient_id", "=", "p.id"))
       .select(["p.id", "p.name", "ph.uploaded_at"])
-      .where("p.client_id", "=", client.id)
+      .where("p.client_id", "=", client.viewing.clientId)
       .where(patientVisibleSql)
       .orderBy("p.name")
       .execute();
@@ -32,6 +34,7 @@ export async function getAccountSettings(context: PorticoLoadContext, request: R
       client: { name: `${details.first_name} ${details.last_name}`, phone: details.phone, emails: emails.map((e) => ({ email: e.email, primary: e.is_primary })) },
       pets: pets.map((p) => ({ id: p.id, name: p.name, photoVersion: p.uploaded_at ? String(new Date(p.uploaded_at).getTime()) : null })),
       locations: locations.map((l) => ({ id: l.id, name: l.name, address: l.address, phone: l.phone, email: l.email, openingHours: l.opening_hours })),
+      access: await peopleWithAccess(trx, client.id, timeZone),
     };
   });
 }
@@ -50,7 +53,7 @@ export async function uploadPetPhoto(context: PorticoLoadContext, request: Reque
       .selectFrom("patients as p")
       .select(["p.id", "p.name"])
       .where("p.id", "=", patientId)
-      .where("p.client_id", "=", client.id)
+      .where("p.client_id", "=", client.viewing.clientId)
       .where(patientVisibleSql)
       .executeTakeFirst();
     if (!patient) throw notFound();
@@ -86,7 +89,7 @@ export async function getPetPhoto(context: PorticoLoadContext, request: Request,
       .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "ph.practice_id").onRef("p.id", "=", "ph.patient_id"))
       .select(["ph.content", "ph.content_type", "ph.uploaded_at"])
       .where("ph.patient_id", "=", patientId)
-      .where("p.client_id", "=", client.id)
+      .where("p.client_id", "=", client.viewing.clientId)
       .where(patientVisibleSql)
       .executeTakeFirst();
     if (!photo) throw notFound();

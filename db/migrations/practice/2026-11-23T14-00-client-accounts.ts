@@ -67,22 +67,70 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     alter table client_sessions add constraint client_sessions_account_fk
       foreign key (practice_id, account_id) references client_accounts (practice_id, id) on delete cascade`.execute(db);
-  await sql`alter table client_sessions add constraint client_sessions_has_origin check (client_email_id is not null or account_id is not null)`.execute(db);
-  // A temporary password must be replaced before anything else opens.
+  // A temporary password must be replaced before anything else opens; a kiosk session opens the intake form only.
   await sql`
-    alter table client_sessions add column stage text not null default 'full' check (stage in ('full', 'password_change_required'))`.execute(db);
+    alter table client_sessions add column stage text not null default 'full' check (stage in ('full', 'password_change_required', 'kiosk'))`.execute(db);
+  await sql`
+    alter table client_sessions add constraint client_sessions_has_origin
+      check (client_email_id is not null or account_id is not null or stage = 'kiosk')`.execute(db);
+  // Kiosk sessions end after 15 minutes without a request.
+  await sql`alter table client_sessions add column last_seen_at timestamptz`.execute(db);
+  // The family member whose records the session shows (null: the account holder's own).
+  await sql`alter table client_sessions add column acting_client_id uuid`.execute(db);
+  await sql`
+    alter table client_sessions add constraint client_sessions_acting_fk
+      foreign key (practice_id, acting_client_id) references clients (practice_id, id) on delete cascade`.execute(db);
+
+  // One login, several client records: family members, and proxies with a subset of rights and an optional end.
+  await sql`
+    create table client_account_members (
+      practice_id uuid not null,
+      account_id uuid not null,
+      client_id uuid not null,
+      relationship text not null check (length(btrim(relationship)) between 1 and 60 and relationship !~ '[[:cntrl:]]'),
+      permissions text[] not null check (permissions <@ array['view_records', 'view_appointments', 'book', 'fill_forms']::text[] and cardinality(permissions) > 0),
+      ends_on date,
+      created_at timestamptz not null default now(),
+      created_by uuid,
+      primary key (practice_id, account_id, client_id),
+      foreign key (practice_id, account_id) references client_accounts (practice_id, id) on delete cascade,
+      foreign key (practice_id, client_id) references clients (practice_id, id) on delete cascade,
+      foreign key (practice_id, created_by) references staff_members (practice_id, id)
+    )`.execute(db);
+  await sql`create index client_account_members_client_idx on client_account_members (practice_id, client_id)`.execute(db);
+
+  // Intake forms filled in the portal or on the practice's tablet (kiosk).
+  await sql`
+    create table intake_submissions (
+      practice_id uuid not null,
+      id uuid not null default gen_random_uuid(),
+      client_id uuid not null,
+      submitted_at timestamptz not null,
+      via text not null check (via in ('kiosk', 'portal')),
+      answers jsonb not null,
+      primary key (practice_id, id),
+      foreign key (practice_id, client_id) references clients (practice_id, id) on delete cascade
+    )`.execute(db);
+  await sql`create index intake_submissions_client_idx on intake_submissions (practice_id, client_id, submitted_at)`.execute(db);
 
   // Who put an appointment in the book: limited accounts see only the ones they booked themselves.
   await sql`alter table appointments add column booked_by text not null default 'practice' check (booked_by in ('practice', 'client'))`.execute(db);
 
   await isolate(db, "client_accounts", "select, insert, update, delete");
   await isolate(db, "client_account_links", "select, insert, update");
+  await isolate(db, "client_account_members", "select, insert, update, delete");
+  await isolate(db, "intake_submissions", "select, insert");
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`drop table intake_submissions`.execute(db);
+  await sql`drop table client_account_members`.execute(db);
   await sql`alter table appointments drop column booked_by`.execute(db);
-  await sql`alter table client_sessions drop column stage`.execute(db);
   await sql`alter table client_sessions drop constraint client_sessions_has_origin`.execute(db);
+  await sql`delete from client_sessions where stage = 'kiosk'`.execute(db);
+  await sql`alter table client_sessions drop column acting_client_id`.execute(db);
+  await sql`alter table client_sessions drop column last_seen_at`.execute(db);
+  await sql`alter table client_sessions drop column stage`.execute(db);
   await sql`alter table client_sessions drop column account_id`.execute(db);
   await sql`delete from client_sessions where client_email_id is null`.execute(db);
   await sql`alter table client_sessions alter column client_email_id set not null`.execute(db);

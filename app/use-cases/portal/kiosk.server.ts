@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { recordAudit } from "../../../server/audit.server";
+import { clientSessions } from "../../../server/auth/client-session.server";
+import type { PorticoLoadContext } from "../../load-context";
+import { withSignedInClient } from "../client-session.server";
+import { requirePracticeSite } from "../require-practice.server";
+
+/** The intake form: what a new client fills in on the practice's tablet before their first visit. */
+export const intakeSchema = z.object({
+  phone: z.string().trim().min(5, "Enter a phone number we can reach you on.").max(40),
+  emergencyContact: z.string().trim().min(3, "Enter someone we can call in an emergency.").max(200),
+  reason: z.string().trim().min(3, "Tell us briefly why you are coming in.").max(2000),
+  medications: z.string().trim().max(2000),
+  allergies: z.string().trim().max(2000),
+  consent: z.literal("on", { error: "Please confirm the information is correct." }),
+});
+
+export async function kioskPage(context: PorticoLoadContext, request: Request) {
+  const site = requirePracticeSite(context);
+  return withSignedInClient(context, request, async ({ client }) => ({ firstName: client.firstName, practiceName: site.practice.name }), { kioskPage: true });
+}
+
+export type IntakeResult = { ok: true; cookie: string } | { ok: false; error: string; values: Record<string, string> };
+
+/** Saves the answers and ends the kiosk session in the same transaction: the tablet is free for the next person. */
+export async function submitIntake(context: PorticoLoadContext, request: Request, form: FormData): Promise<IntakeResult> {
+  const site = requirePracticeSite(context);
+  const raw = Object.fromEntries(["phone", "emergencyContact", "reason", "medications", "allergies", "consent"].map((key) => [key, String(form.get(key) ?? "")]));
+  const parsed = intakeSchema.safeParse(raw);
+  return withSignedInClient(
+    context,
+    request,
+    async ({ trx, client, practiceId, sessionKey }): Promise<IntakeResult> => {
+      if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? "Check the form.", values: raw };
+      const { consent: _consent, ...answers } = parsed.data;
+      const now = context.now();
+      await trx.insertInto("intake_submissions").values({ practice_id: practiceId, client_id: client.id, submitted_at: now, via: "kiosk", answers }).execute();
+      await trx.deleteFrom("client_sessions").where("id", "=", sessionKey).execute();
+      await recordAudit(trx, practiceId, { actorType: "client", actorId: client.id, action: "client.intake_submitted", ip: context.visitor.ip, userAgent: context.visitor.userAgent, details: { via: "kiosk" }, at: now });
+      return { ok: true, cookie: clientSessions(trx, site.practice.id, { secure: context.secureCookies, now: context.now }).blankCookie() };
+    },
+    { kioskPage: true },
+  );
+}
