@@ -1,0 +1,72 @@
+import { type Compilable, CompiledQuery } from "kysely";
+import postgres from "postgres";
+import { beforeAll, describe, expect, it } from "vitest";
+import { appointmentAccessSql, patientVisibleSql, practiceRecordsSql, visibleDocuments } from "../../app/visibility/portal-queries.server";
+import { withPractice } from "../../db/with-practice.server";
+import { generateData, ids } from "../../bench/generate-data";
+import { withDatabase } from "../../db/connection.server";
+import { adminUrl, createTestDatabase, type TestDatabase } from "../support/database";
+
+// Enough practices that a sequential scan would be the wrong plan, small enough to load in a few seconds.
+const SHAPE = { practices: 300, clients: 20, patientsPerClient: 2, documents: 10, prescriptions: 3, appointments: 4, reminders: 3 };
+
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const admin = postgres(withDatabase(adminUrl(), db.name), { max: 1, onnotice: () => undefined });
+  try {
+    await generateData(admin, SHAPE);
+  } finally {
+    await admin.end();
+  }
+}, 120_000);
+
+type PlanNode = { "Node Type": string; "Relation Name"?: string; Plans?: PlanNode[] };
+
+function seqScans(node: PlanNode): string[] {
+  const own = node["Node Type"] === "Seq Scan" && node["Relation Name"] ? [node["Relation Name"]] : [];
+  return [...own, ...(node.Plans ?? []).flatMap(seqScans)];
+}
+
+const practice = { id: ids.practice(150) };
+const clientId = ids.client(150, 7);
+
+/** Sequential scans in the query's plan, run as the runtime role under the practice's row-level security. */
+async function seqScansOf(query: Compilable): Promise<string[]> {
+  const compiled = query.compile();
+  return withPractice(db.app.db, practice, async (trx) => {
+    const result = await trx.executeQuery<{ "QUERY PLAN": { Plan: PlanNode }[] }>(CompiledQuery.raw(`explain (format json) ${compiled.sql}`, [...compiled.parameters]));
+    return seqScans(result.rows[0]!["QUERY PLAN"][0]!.Plan);
+  });
+}
+
+describe("the main portal queries at scale", () => {
+  it(`use index scans, never a sequential scan of practice data (${SHAPE.practices} practices, ${SHAPE.practices * SHAPE.clients * SHAPE.patientsPerClient * SHAPE.documents} documents)`, async () => {
+    const now = new Date();
+    const queries = await withPractice(db.app.db, practice, async (trx) => ({
+      records: visibleDocuments(trx, { clientId, access: "full" }).select(["d.id", "d.title"]).orderBy("d.visit_date", "desc"),
+      pets: trx
+        .selectFrom("patients as p")
+        .select(["p.id", "p.name"])
+        .select((eb) => [
+          eb.selectFrom("appointments as a").select("a.starts_at").whereRef("a.patient_id", "=", "p.id").where(appointmentAccessSql("full")).where("a.starts_at", ">", now).limit(1).as("next"),
+        ])
+        .where("p.client_id", "=", clientId)
+        .where(patientVisibleSql),
+      prescriptions: trx
+        .selectFrom("prescriptions as rx")
+        .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "rx.practice_id").onRef("p.id", "=", "rx.patient_id"))
+        .select(["rx.id"])
+        .where("p.client_id", "=", clientId)
+        .where(patientVisibleSql)
+        .where(practiceRecordsSql("full")),
+      record: visibleDocuments(trx, { clientId, access: "full" }).select("d.id").where("d.id", "=", ids.document(150, 7, 1, 3)),
+    }));
+    for (const [name, query] of Object.entries(queries)) {
+      expect(await seqScansOf(query), name).toEqual([]);
+    }
+    // The check is not vacuous: a query with no usable index is reported.
+    expect(await seqScansOf(db.app.db.selectFrom("platform.practices").select("id").where("name", "=", "Bench Practice 7"))).toEqual(["practices"]);
+  });
+});
