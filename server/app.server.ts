@@ -82,7 +82,7 @@ export function createServer(deps: ServerDeps): express.Express {
       autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" },
       // A token in a log line would sign its reader in (sign-in links, staff invitations, support setup, break-glass).
       serializers: {
-        req: (req: { url?: string }) => ({ ...req, url: req.url?.replace(/\/(sign-in|setup|support-access|invitation)\/(?!end\b)[^/?#]+/, "/$1/[token]") }),
+        req: (req: { url?: string }) => ({ ...req, url: req.url?.replace(/\/(sign-in|setup|support-access|invitation|account)\/(?!end\b|forgot\b)[^/?#]+/, "/$1/[token]") }),
       },
     }),
   );

@@ -44,7 +44,7 @@ export default function AccountLinkPage() {
         <h1 id="account-heading">{TITLES[view.kind]}</h1>
         <p>
           For the account of <strong>{view.maskedEmail}</strong> at {practiceName}.
-          {upgradeOnly ? " Your account gets full access to what the practice shares with you; your password stays the same." : null}
+          {upgradeOnly ? " Your account gets full access to what the practice shares with you. Choose a new password for it: it signs you out everywhere else." : null}
         </p>
         <Form method="post" className="stack">
           {result?.error ? (
@@ -52,14 +52,10 @@ export default function AccountLinkPage() {
               {result.error}
             </p>
           ) : null}
-          {upgradeOnly ? null : (
-            <>
-              <label htmlFor="password">New password (at least 12 characters)</label>
-              <input id="password" name="password" type="password" autoComplete="new-password" required minLength={12} maxLength={200} />
-              <label htmlFor="confirm">The same password again</label>
-              <input id="confirm" name="confirm" type="password" autoComplete="new-password" required minLength={12} maxLength={200} />
-            </>
-          )}
+          <label htmlFor="password">New password (at least 12 characters)</label>
+          <input id="password" name="password" type="password" autoComplete="new-password" required minLength={12} maxLength={200} />
+          <label htmlFor="confirm">The same password again</label>
+          <input id="confirm" name="confirm" type="password" autoComplete="new-password" required minLength={12} maxLength={200} />
           <button type="submit" className="button">
             {upgradeOnly ? "Get full access" : view.kind === "password_reset" ? "Save and sign in" : "Create account and sign in"}
           </button>

@@ -38,7 +38,16 @@ async function signInMethods(trx: PracticeTransaction): Promise<{ methods: SignI
   return { methods: settings.sign_in_methods, portalEnabled: settings.portal_enabled };
 }
 
-const loginSchema = z.object({ login: z.string().trim().toLowerCase().min(1).max(254), password: z.string().min(1).max(200) });
+const loginSchema = z.object({
+  login: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .min(1)
+    .max(254)
+    .regex(/^[^\p{Cc}]+$/u),
+  password: z.string().min(1).max(200),
+});
 
 export type PasswordSignInResult = { ok: true; cookie: string; next: string } | { ok: false; error: string; login: string; status: 401 | 404 | 429 };
 
@@ -58,17 +67,15 @@ export async function signInWithPassword(context: PorticoLoadContext, form: Form
   const found = await site.withPractice(async (trx) => {
     const { methods, portalEnabled } = await signInMethods(trx);
     if (!offersPassword(methods) || !portalEnabled) return { kind: "not_offered" as const };
-    if (!parsed.success) return { kind: "refused" as const };
-    const [perLogin, perIp = true] = await hitRateLimits(
-      trx,
-      practiceId,
-      [{ bucket: `password-login:${login}`, limit: 10, windowMs: FIFTEEN_MINUTES }, ...(ip ? [{ bucket: `password-ip:${ipBucket(ip)}`, limit: 30, windowMs: FIFTEEN_MINUTES }] : [])],
-      now,
-    );
-    if (!perLogin || !perIp) {
-      await recordAudit(trx, practiceId, { actorType: "anonymous", action: "client.password_rate_limited", ip, userAgent, details: { limit: perLogin ? "ip" : "login" }, at: now });
+    // The IP counts every attempt, well-formed or not; the login only well-formed ones (it is a key in the table).
+    const rules = [...(ip ? [{ bucket: `password-ip:${ipBucket(ip)}`, limit: 30, windowMs: FIFTEEN_MINUTES }] : []), ...(parsed.success ? [{ bucket: `password-login:${login}`, limit: 10, windowMs: FIFTEEN_MINUTES }] : [])];
+    const within = rules.length ? await hitRateLimits(trx, practiceId, rules, now) : [];
+    if (within.includes(false)) {
+      await recordAudit(trx, practiceId, { actorType: "anonymous", action: "client.password_rate_limited", ip, userAgent, details: { limit: ip && !within[0] ? "ip" : "login" }, at: now });
       return { kind: "rate_limited" as const };
     }
+    // Input that can never match costs no password check (and no audit row): nothing about any account is at stake.
+    if (!parsed.success) return { kind: "malformed" as const };
     const account = await trx
       .selectFrom("client_accounts as a")
       .innerJoin("clients as c", (join) => join.onRef("c.practice_id", "=", "a.practice_id").onRef("c.id", "=", "a.client_id"))
@@ -79,6 +86,7 @@ export async function signInWithPassword(context: PorticoLoadContext, form: Form
   });
   if (found.kind === "not_offered") return { ok: false, error: "This portal does not offer password sign-in.", login, status: 404 };
   if (found.kind === "rate_limited") return { ok: false, error: "Too many attempts. Wait 15 minutes and try again, or use “Forgot your password?”.", login, status: 429 };
+  if (found.kind === "malformed") return { ok: false, error: NOT_RIGHT, login, status: 401 };
   const account = found.kind === "candidate" ? found.account : undefined;
   // Outside the transaction: argon2 takes tens of milliseconds and must not hold a connection.
   const matches = await verifyPassword(account?.password_hash ?? null, parsed.success ? parsed.data.password : "");
@@ -146,6 +154,8 @@ export async function requestPasswordReset(context: PorticoLoadContext, form: Fo
       const account = await trx
         .selectFrom("client_accounts as a")
         .innerJoin("clients as c", (join) => join.onRef("c.practice_id", "=", "a.practice_id").onRef("c.id", "=", "a.client_id"))
+        // Only to an address still on the client's record: a username that is not (or no longer) theirs gets nothing.
+        .innerJoin("client_emails as e", (join) => join.onRef("e.practice_id", "=", "a.practice_id").onRef("e.client_id", "=", "a.client_id").onRef("e.email_key", "=", "a.login_key"))
         .select(["a.client_id", "a.login", "c.first_name"])
         .where("a.login_key", "=", email)
         .where("c.status", "=", "active")
@@ -192,38 +202,29 @@ export async function inspectAccountLink(context: PorticoLoadContext, token: str
 
 export type UseLinkResult = { ok: true; cookie: string } | { ok: false; error: string };
 
+const LINK_NOT_WORKING = "This link does not work any more. Ask the practice for a new one.";
+
 /**
- * Uses a link once (a conditional update), then:
+ * Uses a link once, then:
  * - invitation: creates the client's full account with the chosen password;
- * - access link: creates a full account, or upgrades a limited one to full (its password stays);
- * - password reset: sets the new password and ends the account's other sessions.
- * Then signs the client in. One transaction; audited.
+ * - access link: creates a full account, or makes an existing (limited) one full — with a new password, since the
+ *   limited account's password was chosen by someone the practice never verified;
+ * - password reset: sets the new password.
+ * Every other session of the client and every other outstanding link end; then the client is signed in. All checks
+ * come before the link is used up, in the same transaction: a refused link stays usable.
  */
 export async function useAccountLink(context: PorticoLoadContext, token: string, form: FormData): Promise<UseLinkResult> {
   const site = requirePracticeSite(context);
   const now = context.now();
   const { ip, userAgent } = context.visitor;
   const password = String(form.get("password") ?? "");
-  const preview = await site.withPractice(async (trx) => {
-    const link = await findAccountLink(trx, token);
-    const account = link ? await trx.selectFrom("client_accounts").select(["id", "access_level"]).where("client_id", "=", link.client_id).executeTakeFirst() : undefined;
-    return { link, account };
-  });
-  const { link } = preview;
-  if (!link || accountLinkState(link, now) !== "valid") return { ok: false, error: "This link does not work any more. Ask the practice for a new one." };
-  const upgradeOnly = link.kind === "access_link" && preview.account !== undefined;
-  if (link.kind === "invitation" && preview.account) return { ok: false, error: "You already have an account: sign in with your password, or use “Forgot your password?”." };
-  if (link.kind === "password_reset" && !preview.account) return { ok: false, error: "This link does not work any more. Ask the practice for a new one." };
-  let passwordHash: string | null = null;
-  if (!upgradeOnly) {
-    const problem = passwordProblem(password);
-    if (problem) return { ok: false, error: problem };
-    if (password !== String(form.get("confirm") ?? "")) return { ok: false, error: "The two passwords are not the same." };
-    passwordHash = await hashPassword(password);
-  }
+  const problem = passwordProblem(password);
+  if (problem) return { ok: false, error: problem };
+  if (password !== String(form.get("confirm") ?? "")) return { ok: false, error: "The two passwords are not the same." };
+  const passwordHash = await hashPassword(password);
   return site.withPractice(async (trx): Promise<UseLinkResult> => {
-    const claimed = await trx.updateTable("client_account_links").set({ used_at: now }).where("id", "=", link.id).where("used_at", "is", null).executeTakeFirst();
-    if (claimed.numUpdatedRows !== 1n) return { ok: false, error: "This link has already been used." };
+    const link = await findAccountLink(trx, token);
+    if (!link || accountLinkState(link, now) !== "valid") return { ok: false, error: LINK_NOT_WORKING };
     const client = await trx
       .selectFrom("clients as c")
       .innerJoin("practice_settings as p", "p.practice_id", "c.practice_id")
@@ -231,22 +232,31 @@ export async function useAccountLink(context: PorticoLoadContext, token: string,
       .where("c.id", "=", link.client_id)
       .executeTakeFirst();
     if (!client || client.status !== "active" || client.portal_blocked || !client.portal_enabled) return { ok: false, error: "The portal is not open to this account. Contact the practice." };
+    // The address the link went to must still be on the client's record (a corrected address voids old links).
+    const stillTheirs = await trx.selectFrom("client_emails").select("id").where("client_id", "=", link.client_id).where("email_key", "=", link.email).executeTakeFirst();
+    if (!stillTheirs) return { ok: false, error: LINK_NOT_WORKING };
     const existing = await trx.selectFrom("client_accounts").select(["id", "login", "access_level"]).where("client_id", "=", link.client_id).executeTakeFirst();
+    if (link.kind === "invitation" && existing) return { ok: false, error: "You already have an account: sign in with your password, or use “Forgot your password?”." };
+    if (link.kind === "password_reset" && !existing) return { ok: false, error: LINK_NOT_WORKING };
+    if (!existing) {
+      const taken = await trx.selectFrom("client_accounts").select("id").where("login_key", "=", link.email).executeTakeFirst();
+      if (taken) return { ok: false, error: "Another account already signs in with this address. Contact the practice." };
+    }
+    const claimed = await trx.updateTable("client_account_links").set({ used_at: now }).where("id", "=", link.id).where("used_at", "is", null).executeTakeFirst();
+    if (claimed.numUpdatedRows !== 1n) return { ok: false, error: "This link has already been used." };
+
     let account: { id: string; login: string };
     let action: string;
     if (existing) {
-      if (link.kind === "access_link") {
-        await trx.updateTable("client_accounts").set({ access_level: "full", updated_at: now }).where("id", "=", existing.id).execute();
-        action = existing.access_level === "full" ? "client.access_link_used" : "client.account_upgraded";
-      } else {
-        await trx.updateTable("client_accounts").set({ password_hash: passwordHash, password_temporary: false, updated_at: now }).where("id", "=", existing.id).execute();
-        await trx.deleteFrom("client_sessions").where("client_id", "=", link.client_id).where("account_id", "=", existing.id).execute();
-        action = "client.password_reset";
-      }
+      const upgrade = link.kind === "access_link" && existing.access_level !== "full";
+      await trx
+        .updateTable("client_accounts")
+        .set({ password_hash: passwordHash, password_temporary: false, updated_at: now, ...(link.kind === "access_link" ? { access_level: "full" as const } : {}) })
+        .where("id", "=", existing.id)
+        .execute();
+      action = link.kind === "password_reset" ? "client.password_reset" : upgrade ? "client.account_upgraded" : "client.access_link_used";
       account = existing;
     } else {
-      const taken = await trx.selectFrom("client_accounts").select("id").where("login_key", "=", link.email).executeTakeFirst();
-      if (taken) return { ok: false, error: "Another account already signs in with this address. Contact the practice." };
       account = await trx
         .insertInto("client_accounts")
         .values({ practice_id: site.practice.id, client_id: link.client_id, login: link.email, password_hash: passwordHash, access_level: "full", created_via: link.kind === "invitation" ? "invitation" : "access_link" })
@@ -254,6 +264,7 @@ export async function useAccountLink(context: PorticoLoadContext, token: string,
         .executeTakeFirstOrThrow();
       action = "client.account_created";
     }
+    await endOtherAccess(trx, link.client_id, now);
     await recordAudit(trx, site.practice.id, { actorType: "client", actorId: link.client_id, action, subjectType: "client", subjectId: link.client_id, ip, userAgent, details: { via: link.kind }, at: now });
     const cookie = await clientSessions(trx, site.practice.id, { secure: context.secureCookies, now: context.now }).create({
       clientId: link.client_id,
@@ -265,4 +276,15 @@ export async function useAccountLink(context: PorticoLoadContext, token: string,
     await trx.updateTable("client_accounts").set({ last_sign_in_at: now }).where("id", "=", account.id).execute();
     return { ok: true, cookie };
   });
+}
+
+/**
+ * After a password is set or changed: every session of the client ends (the caller's own, if any, is kept by
+ * passing its key) and every link still outstanding is used up, so nothing issued before the change still works.
+ */
+export async function endOtherAccess(trx: PracticeTransaction, clientId: string, now: Date, keepSessionKey?: string): Promise<void> {
+  let sessions = trx.deleteFrom("client_sessions").where("client_id", "=", clientId);
+  if (keepSessionKey) sessions = sessions.where("id", "!=", keepSessionKey);
+  await sessions.execute();
+  await trx.updateTable("client_account_links").set({ used_at: now }).where("client_id", "=", clientId).where("used_at", "is", null).execute();
 }

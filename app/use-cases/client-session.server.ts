@@ -9,11 +9,12 @@ import { requirePracticeSite } from "./require-practice.server";
 /** `sessionKey` is the stored (hashed) id of this request's session: "end my other sessions" keeps this one. */
 export type ClientScope = { trx: PracticeTransaction; client: SignedInClient; practiceId: string; sessionKey: string };
 
-/** Which part of the portal a path is, for a linked person's permissions (portal-rules: proxyAllows). */
-export function areaOf(pathname: string): PortalArea | undefined {
-  if (/^\/(records|prescriptions|reminders)(\/|\.|$)/.test(pathname)) return "records";
-  if (/^\/appointments(\/|\.|$)/.test(pathname)) return "appointments";
-  return undefined;
+/**
+ * A use case names the part of the portal it belongs to; a linked person without that right gets the answer a page
+ * that is not there gets. (Named by the use case, never read from the URL, which routing matches more loosely.)
+ */
+export function requireArea(client: SignedInClient, area: PortalArea): void {
+  if (!proxyAllows(client.viewing.permissions, area)) throw new Response("Not found", { status: 404 });
 }
 
 /** The one page a session with a temporary password may open. */
@@ -36,9 +37,6 @@ export async function withSignedInClient<T>(context: PorticoLoadContext, request
     // A kiosk session opens the intake form and nothing else.
     if (signedIn.client.stage === "kiosk" && !options.kioskPage) return { signedIn: true as const, kioskOnly: true as const };
     if (signedIn.client.stage !== "kiosk" && options.kioskPage) return { signedIn: true as const, notFound: true as const };
-    // A linked person without the right to this area gets the same answer as for a page that is not there.
-    const area = areaOf(new URL(request.url).pathname);
-    if (area && !proxyAllows(signedIn.client.viewing.permissions, area)) return { signedIn: true as const, notFound: true as const };
     return { signedIn: true as const, result: await work({ trx, client: signedIn.client, practiceId: site.practice.id, sessionKey: sessionKey(signedIn.sessionId) }) };
   });
   if (!outcome.signedIn) {

@@ -74,6 +74,9 @@ describe("password sign-in", () => {
     expect(unknown.status).toBe(401);
     expect(wrong.body).toContain("The email or password is not right.");
     expect(unknown.body).toContain("The email or password is not right.");
+    // Input that can never match answers the same, never a 500.
+    expect((await signIn("nul\u0000byte@example.com", "whatever-it-is")).status).toBe(401);
+    expect((await signIn("", "")).status).toBe(401);
   });
 
   it("is rate limited per login", async () => {
@@ -108,11 +111,15 @@ describe("a limited account", () => {
     const token = await latestLinkTo("leo.grant@example.com");
     const page = await get(`/account/${token}`);
     expect(page.body).toContain("Get full access");
-    const used = await post(`/account/${token}`, []);
+    // The limited account's password was chosen by someone never verified: the upgrade sets a new one.
+    expect((await post(`/account/${token}`, [])).status).toBe(400);
+    const used = await post(`/account/${token}`, [["password", "leo-verified-7781"], ["confirm", "leo-verified-7781"]]);
     expect(used.headers.location).toBe("/home");
-    // His earlier session, unchanged, now sees the practice's record.
-    expect((await get("/records", leo)).body).toContain("shoulder pain");
-    expect((await get("/appointments", leo)).body).toContain("Follow-up booked by the clinic");
+    const upgraded = cookieOf(used);
+    expect((await get("/records", upgraded)).body).toContain("shoulder pain");
+    expect((await get("/appointments", upgraded)).body).toContain("Follow-up booked by the clinic");
+    // Every earlier session ended with the upgrade.
+    expect((await get("/records", leo)).headers.location).toBe("/");
     expect(await auditActions()).toEqual(expect.arrayContaining(["staff.client_access_link_sent", "client.account_upgraded"]));
   });
 });
@@ -156,6 +163,9 @@ describe("a manual account", () => {
     const id = await clientId("Morgan");
     const weak = await post(`/admin/clients/${id}`, [["intent", "manual-account"], ["login", "alex.m"], ["password", "short"], ["accessLevel", "full"]], owner);
     expect(weak.status).toBe(400);
+    const otherAddress = await post(`/admin/clients/${id}`, [["intent", "manual-account"], ["login", "daniel.novak@example.com"], ["password", "Temporary-pass-2026"], ["accessLevel", "full"]], owner);
+    expect(otherAddress.status).toBe(400);
+    expect(otherAddress.body).toContain("must be one of this client&#x27;s own addresses");
     const created = await post(`/admin/clients/${id}`, [["intent", "manual-account"], ["login", "alex.m"], ["password", "Temporary-pass-2026"], ["accessLevel", "full"]], owner);
     expect(created.status).toBe(200);
     expect((await get(`/admin/clients/${id}`, owner)).body).toContain("Temporary: the client must choose their own");
@@ -199,7 +209,9 @@ describe("family members and proxies", () => {
 
     const relink = (fields: [string, string][]) => post(`/admin/clients/${sarahId}`, [["intent", "link-member"], ["memberEmail", "maya.chen@example.com"], ["relationship", "Daughter"], ...fields], owner);
     expect((await relink([["permissions", "view_appointments"]])).status).toBe(200);
-    expect((await get("/records", sarah)).status).toBe(404);
+    // Routing matches paths without regard to case or escapes; the right is checked by the page, not the path.
+    for (const path of ["/records", "/Records", "/%72ecords", "/PRESCRIPTIONS", "/reminders"]) expect((await get(path, sarah)).status, path).toBe(404);
+    expect((await relink([["permissions", "view_records"], ["endsOn", "0000-01-01"]])).status).toBe(400);
     expect((await get("/appointments", sarah)).body).toContain("Knee follow-up");
 
     expect((await relink([["permissions", "view_records"], ["endsOn", "2020-01-01"]])).status).toBe(200);
@@ -266,13 +278,20 @@ describe("forgotten passwords", () => {
     expect((await signIn("sarah.chen@example.com", "sarah-new-pass-3318")).headers.location).toBe("/home");
     const noMail = await db.owner.db.selectFrom("mail.outbox").select("id").where("recipient", "=", "stranger@example.com").execute();
     expect(noMail).toEqual([]);
+
+    // A reset link issued before the password changed no longer works afterwards.
+    await post("/account/forgot", [["email", "sarah.chen@example.com"]]);
+    const stale = await latestLinkTo("sarah.chen@example.com");
+    const signedIn = cookieOf(await signIn("sarah.chen@example.com", "sarah-new-pass-3318"));
+    expect((await post("/settings/password", [["current", "sarah-new-pass-3318"], ["password", "sarah-third-pass-9902"], ["confirm", "sarah-third-pass-9902"]], signedIn)).status).toBe(200);
+    expect((await post(`/account/${stale}`, [["password", "attacker-pass-1234"], ["confirm", "attacker-pass-1234"]])).status).toBe(400);
   });
 });
 
 describe("staff changing an account's access", () => {
   it("is audited, and limits the account on its next request", async () => {
     const id = await clientId("Grant");
-    const leo = cookieOf(await signIn("leo.grant@example.com", DEMO_CLIENT_PASSWORD));
+    const leo = cookieOf(await signIn("leo.grant@example.com", "leo-verified-7781"));
     expect((await get("/records", leo)).body).toContain("shoulder pain");
     expect((await post(`/admin/clients/${id}`, [["intent", "access-level"], ["accessLevel", "limited"]], owner)).status).toBe(200);
     expect((await get("/records", leo)).body).not.toContain("shoulder pain");

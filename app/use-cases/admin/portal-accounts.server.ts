@@ -93,7 +93,7 @@ const manualSchema = z.object({
     .trim()
     .min(3, "The username needs at least 3 characters.")
     .max(254)
-    .regex(/^\S+$/, "The username cannot contain spaces."),
+    .regex(/^[^\s\p{Cc}]+$/u, "The username cannot contain spaces or control characters."),
   password: z.string().max(200),
   accessLevel: z.enum(["full", "limited"], { error: "Choose the access level." }),
 });
@@ -109,8 +109,14 @@ export async function createManualAccount(context: PorticoLoadContext, request: 
     if (problem || !hash) return { ok: false, error: `Temporary password: ${problem ?? "not acceptable."}` };
     const client = await clientFor(scope, id);
     if (client.account) return { ok: false, error: "This client already has an account." };
-    const taken = await scope.trx.selectFrom("client_accounts").select("id").where("login_key", "=", parsed.data.login.toLowerCase()).executeTakeFirst();
+    const login = parsed.data.login.toLowerCase();
+    const taken = await scope.trx.selectFrom("client_accounts").select("id").where("login_key", "=", login).executeTakeFirst();
     if (taken) return { ok: false, error: "That username is taken. Choose another." };
+    // An address as a username must be this client's own: a password reset is mailed to the username.
+    if (login.includes("@")) {
+      const own = await scope.trx.selectFrom("client_emails").select("id").where("client_id", "=", id).where("email_key", "=", login).executeTakeFirst();
+      if (!own) return { ok: false, error: "An email address as username must be one of this client's own addresses." };
+    }
     await scope.trx
       .insertInto("client_accounts")
       .values({ practice_id: scope.practiceId, client_id: id, login: parsed.data.login, password_hash: hash, password_temporary: true, access_level: parsed.data.accessLevel, created_via: "manual" })
@@ -141,7 +147,10 @@ const memberSchema = z.object({
   memberEmail: z.string().trim().toLowerCase().max(254).pipe(z.email("Enter the email address on the family member's record.")),
   relationship: z.string().trim().min(1, "Say how they are related (e.g. Parent).").max(60).regex(/^[^\p{Cc}]*$/u),
   permissions: z.array(z.enum(PROXY_PERMISSIONS)).min(1, "Give at least one right."),
-  endsOn: z.iso.date("The end date must be a date.").optional(),
+  endsOn: z.iso
+    .date("The end date must be a date.")
+    .refine((date) => date >= "1900-01-01" && date <= "2200-12-31", "The end date must be a date between 1900 and 2200.")
+    .optional(),
 });
 
 /**

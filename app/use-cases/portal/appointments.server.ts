@@ -4,7 +4,7 @@ import type { PorticoLoadContext } from "../../load-context";
 import { formatDateTime, localeFor } from "../../time";
 import { appointmentAccessSql, patientVisibleSql } from "../../visibility/portal-queries.server";
 import { appointmentSection, canConfirmAppointment } from "../../visibility/portal-rules";
-import { type ClientScope, withSignedInClient } from "../client-session.server";
+import { type ClientScope, requireArea, withSignedInClient } from "../client-session.server";
 import { idParam, notFound, portalPage } from "./portal-page.server";
 
 export type AppointmentItem = {
@@ -58,6 +58,7 @@ function toItem(row: Row, now: Date): AppointmentItem {
 
 export async function listAppointments(context: PorticoLoadContext, request: Request) {
   return portalPage(context, request, async (scope) => {
+    requireArea(scope.client, "appointments");
     const rows = await appointmentsOf(scope, scope.now).orderBy("a.starts_at").execute();
     const upcoming: AppointmentItem[] = [];
     const past: AppointmentItem[] = [];
@@ -77,6 +78,7 @@ export async function listAppointments(context: PorticoLoadContext, request: Req
 export async function confirmAppointment(context: PorticoLoadContext, request: Request, rawId: string | undefined): Promise<void> {
   const id = idParam(rawId);
   await withSignedInClient(context, request, async (scope) => {
+    requireArea(scope.client, "book");
     const now = context.now();
     const row = await appointmentsOf(scope, now).where("a.id", "=", id).executeTakeFirst();
     if (!row || appointmentSection({ status: row.status, startsAt: row.starts_at }, now) !== "upcoming") throw notFound();
@@ -127,6 +129,7 @@ function fold(line: string): string {
 export async function appointmentCalendarFile(context: PorticoLoadContext, request: Request, rawId: string | undefined): Promise<{ filename: string; content: string }> {
   const id = idParam(rawId);
   const { shell, page } = await portalPage(context, request, async (scope) => {
+    requireArea(scope.client, "appointments");
     const row = await appointmentsOf(scope, scope.now).where("a.id", "=", id).executeTakeFirst();
     if (!row || appointmentSection({ status: row.status, startsAt: row.starts_at }, scope.now) !== "upcoming") throw notFound();
     return toItem(row, scope.now);

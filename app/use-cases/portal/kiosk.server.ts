@@ -6,12 +6,15 @@ import { withSignedInClient } from "../client-session.server";
 import { requirePracticeSite } from "../require-practice.server";
 
 /** The intake form: what a new client fills in on the practice's tablet before their first visit. */
+// Line breaks and tabs are fine in answers; other control characters (NUL above all) are not text.
+const answer = (max: number) => z.string().trim().max(max).regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f]*$/, "Some characters in the form are not allowed.");
+
 export const intakeSchema = z.object({
-  phone: z.string().trim().min(5, "Enter a phone number we can reach you on.").max(40),
-  emergencyContact: z.string().trim().min(3, "Enter someone we can call in an emergency.").max(200),
-  reason: z.string().trim().min(3, "Tell us briefly why you are coming in.").max(2000),
-  medications: z.string().trim().max(2000),
-  allergies: z.string().trim().max(2000),
+  phone: answer(40).min(5, "Enter a phone number we can reach you on."),
+  emergencyContact: answer(200).min(3, "Enter someone we can call in an emergency."),
+  reason: answer(2000).min(3, "Tell us briefly why you are coming in."),
+  medications: answer(2000),
+  allergies: answer(2000),
   consent: z.literal("on", { error: "Please confirm the information is correct." }),
 });
 

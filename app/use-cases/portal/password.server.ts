@@ -2,6 +2,7 @@ import { recordAudit } from "../../../server/audit.server";
 import { hashPassword, passwordProblem, verifyPassword } from "../../../server/auth/passwords.server";
 import { hitRateLimits } from "../../../server/auth/rate-limit.server";
 import type { PorticoLoadContext } from "../../load-context";
+import { endOtherAccess } from "../client-accounts.server";
 import { withSignedInClient } from "../client-session.server";
 import { portalPage } from "./portal-page.server";
 
@@ -55,7 +56,7 @@ export async function changePassword(context: PorticoLoadContext, request: Reque
       const now = context.now();
       const wasTemporary = client.stage === "password_change_required";
       await trx.updateTable("client_accounts").set({ password_hash: hash, password_temporary: false, updated_at: now }).where("id", "=", accountId).execute();
-      await trx.deleteFrom("client_sessions").where("client_id", "=", client.id).where("id", "!=", sessionKey).execute();
+      await endOtherAccess(trx, client.id, now, sessionKey);
       await trx.updateTable("client_sessions").set({ stage: "full" }).where("id", "=", sessionKey).execute();
       await recordAudit(trx, practiceId, { actorType: "client", actorId: client.id, action: "client.password_changed", ip: context.visitor.ip, userAgent: context.visitor.userAgent, details: { wasTemporary }, at: now });
       return { ok: true, message: "Your password is changed. You are signed out everywhere else.", ...(wasTemporary ? { next: "/home" } : {}) };

@@ -1,6 +1,7 @@
 import type { PorticoLoadContext } from "../../load-context";
 import { formatDate, localeFor } from "../../time";
 import { patientVisibleSql, practiceRecordsSql, prescriptionVisibleSql } from "../../visibility/portal-queries.server";
+import { requireArea } from "../client-session.server";
 import { portalPage } from "./portal-page.server";
 
 export type PrescriptionItem = {
@@ -19,6 +20,7 @@ export type PrescriptionItem = {
 /** Prescriptions of the client's visible patients; drafts and voided ones never leave the database. */
 export async function listPrescriptions(context: PorticoLoadContext, request: Request) {
   return portalPage(context, request, async ({ trx, client, timeZone }) => {
+    requireArea(client, "records");
     const rows = await trx
       .selectFrom("prescriptions as rx")
       .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "rx.practice_id").onRef("p.id", "=", "rx.patient_id"))

@@ -49,6 +49,8 @@ export async function uploadPetPhoto(context: PorticoLoadContext, request: Reque
   const patientId = idParam(input.patientId);
   const processed = await processPhoto(input.file);
   return withSignedInClient(context, request, async ({ trx, client, practiceId }) => {
+    // Photos are the account holder's to change, not a linked person's.
+    if (!client.viewing.self) throw notFound();
     const patient = await trx
       .selectFrom("patients as p")
       .select(["p.id", "p.name"])

@@ -1,0 +1,232 @@
+/**
+ * `npm run bench`: portal pages at scale, against baselines measured in the same run. See bench/README.md.
+ *
+ * 1. Data: 2,000 practices in one database and 10 of the same shape in another, on an embedded Postgres kept in
+ *    bench/.data (`--reuse` keeps both databases between runs).
+ * 2. Load: autocannon in this process; every server in its own process; 50 connections; sessions spread over every
+ *    practice (one signed-in client each, created directly in the database).
+ * 3. Baselines: a fixed string (the machine's ceiling); the pets page's queries without Remix, transaction or RLS
+ *    (the data ceiling); and the same inside a withPractice-style transaction as the runtime role (isolation cost).
+ * Output: a table, one summary line per figure, and bench/results/<date>.json.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs/promises";
+import path from "node:path";
+import autocannon from "autocannon";
+import postgres from "postgres";
+import { connect, withCredentials, withDatabase } from "../db/connection.server";
+import { startEmbeddedPostgres } from "../db/embedded-postgres.server";
+import { migrateMainDatabase } from "../db/migrate.server";
+import { ensureEmbeddedDatabase } from "../db/roles.server";
+import { ensureBuild, ROOT } from "../server/build.server";
+import { freePort, startScript, stopScript, TSX } from "../test/support/processes";
+import { FULL_SHAPE, generateData, ids, type Shape } from "./generate-data";
+
+const REUSE = process.argv.includes("--reuse");
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const CONNECTIONS = 50;
+const PASSWORDS = { owner: "bench-owner-password", app: "bench-runtime-password" };
+/** BENCH_PRACTICES shrinks the large database for a quick trial run of the benchmark itself. */
+const LARGE_SHAPE: Shape = { ...FULL_SHAPE, practices: Number(process.env.BENCH_PRACTICES ?? FULL_SHAPE.practices) };
+const DATABASES = { large: { name: "portico_bench_large", shape: LARGE_SHAPE }, small: { name: "portico_bench_small", shape: { ...FULL_SHAPE, practices: 10 } } };
+
+const log = (message: string) => process.stdout.write(`${message}\n`);
+
+async function prepareDatabase(superUrl: string, name: string, shape: Shape): Promise<void> {
+  const admin = postgres(superUrl, { max: 1, onnotice: () => undefined });
+  try {
+    const [exists] = await admin`select 1 from pg_database where datname = ${name}`;
+    if (REUSE && exists) {
+      const db = postgres(withDatabase(superUrl, name), { max: 1, onnotice: () => undefined });
+      const [count] = await db<{ n: number }[]>`select count(*)::int as n from platform.practices`.catch(() => [{ n: -1 }]);
+      await db.end();
+      if (count?.n === shape.practices) {
+        log(`${name}: reusing ${shape.practices} practices`);
+        return;
+      }
+    }
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+  } finally {
+    await admin.end();
+  }
+  await ensureEmbeddedDatabase(superUrl, name, PASSWORDS);
+  const owner = connect(withCredentials(withDatabase(superUrl, name), "portico_owner", PASSWORDS.owner), { max: 2 });
+  await migrateMainDatabase(owner.db);
+  await owner.close();
+  const started = Date.now();
+  log(`${name}: generating ${shape.practices} practices (${shape.practices * shape.clients * shape.patientsPerClient * shape.documents} documents)`);
+  const sql = postgres(withDatabase(superUrl, name), { max: 1, onnotice: () => undefined });
+  await generateData(sql, shape, log);
+  await sql.end();
+  log(`${name}: loaded in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/** One signed-in client per practice, sessions written straight into the table (cookie = `bench-session-<p>`). */
+async function createSessions(superUrl: string, name: string, practices: number): Promise<void> {
+  const sql = postgres(withDatabase(superUrl, name), { max: 1, onnotice: () => undefined });
+  await sql`delete from client_sessions`;
+  await sql.unsafe(`
+    insert into client_sessions (practice_id, id, client_id, client_email_id, email, created_at, expires_at)
+    select e.practice_id, encode(sha256(convert_to('bench-session-' || s.p, 'utf8')), 'hex'), e.client_id, e.id, e.email, now(), now() + interval '23 hours'
+    from generate_series(1, ${practices}) s(p)
+    join client_emails e on e.client_id = md5('client-' || s.p || '-' || (1 + (s.p * 7) % 50))::uuid`);
+  await sql.end();
+}
+
+const clientOf = (p: number) => 1 + ((p * 7) % 50);
+
+type Target = { name: string; port: number; practices: number; method?: "GET" | "POST"; path: (p: number) => string; body?: (p: number) => string };
+
+type Figures = { name: string; requestsPerSecond: number; p50: number; p99: number; non2xx: number; errors: number };
+
+async function load(target: Target, seconds: number): Promise<Figures> {
+  let turn = 0;
+  const result = await autocannon({
+    url: `http://127.0.0.1:${target.port}`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [
+      {
+        method: target.method ?? "GET",
+        setupRequest: (request) => {
+          const p = 1 + (turn++ % target.practices);
+          const host = `bench-${p}.localhost:${target.port}`;
+          const headers: Record<string, string> = { host, cookie: `__Host-portico_session=bench-session-${p}`, "x-forwarded-for": `10.1.${(turn >> 8) & 255}.${turn & 255}` };
+          const body = target.body?.(p);
+          if (body !== undefined) Object.assign(headers, { "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)), origin: `http://${host}` });
+          return { ...request, path: target.path(p), headers, ...(body !== undefined ? { body } : {}) };
+        },
+      },
+    ],
+  });
+  return { name: target.name, requestsPerSecond: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+}
+
+async function measure(target: Target): Promise<Figures> {
+  if (WARMUP > 0) await load(target, WARMUP);
+  const figures = await load(target, DURATION);
+  log(`  ${figures.name.padEnd(34)} ${String(figures.requestsPerSecond).padStart(6)} req/s  p50 ${String(figures.p50).padStart(4)} ms  p99 ${String(figures.p99).padStart(4)} ms${figures.non2xx || figures.errors ? `  (${figures.non2xx} non-2xx, ${figures.errors} errors)` : ""}`);
+  return figures;
+}
+
+async function rssMb(pid: number): Promise<number> {
+  const status = await fs.readFile(`/proc/${pid}/status`, "utf8");
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+async function startPortico(superUrl: string, database: string) {
+  const port = await freePort();
+  const server = await startScript(
+    "server/main.ts",
+    {
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATABASE_URL: withCredentials(withDatabase(superUrl, database), "portico_owner", PASSWORDS.owner),
+      DATABASE_APP_PASSWORD: PASSWORDS.app,
+      EMAIL_TRANSPORT: "log",
+      TRUST_PROXY: "loopback",
+      PUBLIC_SCHEME: "http",
+      PUBLIC_PORT: String(port),
+      LOG_LEVEL: "warn",
+    },
+    "Portico is ready",
+    // One process (node --import tsx): the pid whose memory is measured is the server itself.
+    { nodeArgs: process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROFILE] : [] },
+  );
+  return { port, server };
+}
+
+async function main(): Promise<void> {
+  const dataDir = path.join(ROOT, "bench", ".data");
+  if (!REUSE) await fs.rm(dataDir, { recursive: true, force: true });
+  await fs.mkdir(dataDir, { recursive: true, mode: 0o755 });
+  const [cluster] = await Promise.all([startEmbeddedPostgres({ dataDir, port: await freePort(), log }), ensureBuild(log)]);
+  const superUrl = withCredentials(`postgres://127.0.0.1:${cluster.port}/postgres`, "postgres", cluster.superuserPassword);
+  const stops: (() => Promise<unknown>)[] = [];
+  try {
+    for (const { name, shape } of Object.values(DATABASES)) {
+      await prepareDatabase(superUrl, name, shape);
+      await createSessions(superUrl, name, shape.practices);
+    }
+    const large = await startPortico(superUrl, DATABASES.large.name);
+    const small = await startPortico(superUrl, DATABASES.small.name);
+    stops.push(() => stopScript(large.server.child), () => stopScript(small.server.child));
+    const baselines = await Promise.all(
+      [
+        ["fixed", undefined],
+        ["data", withDatabase(superUrl, DATABASES.large.name)],
+        ["data-rls", withCredentials(withDatabase(superUrl, DATABASES.large.name), "portico_app", PASSWORDS.app)],
+      ].map(async ([mode, url]) => {
+        const port = await freePort();
+        const child = spawn(process.execPath, ["--import", "tsx", "bench/baseline-server.ts", mode!, String(port), ...(url ? [url] : [])], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+        await new Promise<void>((resolve, reject) => {
+          child.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve());
+          child.on("exit", (code) => reject(new Error(`baseline ${mode} exited with ${code}`)));
+        });
+        stops.push(async () => child.kill("SIGTERM"));
+        return [mode!, port] as const;
+      }),
+    );
+    const port = Object.fromEntries(baselines);
+    const P = DATABASES.large.shape.practices;
+    const pid = large.server.child.pid!;
+    const rss: number[] = [];
+    const sampler = setInterval(() => void rssMb(pid).then((mb) => rss.push(mb), () => undefined), 500);
+
+    log(`\nload: autocannon, ${CONNECTIONS} connections, ${DURATION} s per target after ${WARMUP} s of warm-up`);
+    const fixed = await measure({ name: "baseline: fixed string", port: port.fixed!, practices: P, path: () => "/" });
+    const data = await measure({ name: "baseline: pets queries, no RLS", port: port.data!, practices: P, path: () => "/" });
+    const dataRls = await measure({ name: "baseline: pets queries, withPractice", port: port["data-rls"]!, practices: P, path: () => "/" });
+    const pets = await measure({ name: "portico: pets page (2,000 practices)", port: large.port, practices: P, path: () => "/home" });
+    const records = await measure({ name: "portico: records list", port: large.port, practices: P, path: () => "/records" });
+    const record = await measure({ name: "portico: one record", port: large.port, practices: P, path: (p) => `/records/${ids.document(p, clientOf(p), 1, 1)}` });
+    const prescriptions = await measure({ name: "portico: prescriptions", port: large.port, practices: P, path: () => "/prescriptions" });
+    const signIn = await measure({ name: "portico: sign-in link request", port: large.port, practices: P, method: "POST", path: () => "/?index", body: (p) => `email=${encodeURIComponent(ids.email(p, clientOf(p)))}` });
+    clearInterval(sampler);
+    const petsSmall = await measure({ name: "portico: pets page (10 practices)", port: small.port, practices: DATABASES.small.shape.practices, path: () => "/home" });
+
+    log("\nemail: 1,000 sign-in link requests against a fake Resend API (npm run bench:email)");
+    if (process.env.BENCH_SKIP_EMAIL !== "1") await new Promise<void>((resolve, reject) => {
+      const child = spawn(TSX, ["bench/email-latency.ts"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+      child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`email benchmark exited with ${code}`))));
+    });
+    const emailFile = path.join(ROOT, "bench", "results", `${new Date().toISOString().slice(0, 10)}-email-latency.json`);
+    const email = JSON.parse(await fs.readFile(emailFile, "utf8").catch(() => '{"scenarios":[]}')) as { scenarios: { name: string; handedToTransportMs: { p50: number; p99: number } }[] };
+    const paced = email.scenarios.find((s) => s.name === "paced") ?? { handedToTransportMs: { p50: NaN, p99: NaN } };
+
+    const ratio = (a: number, b: number) => +(a / b).toFixed(2);
+    const pages = [pets, records, record, prescriptions, signIn];
+    const sortedRss = [...rss].sort((a, b) => a - b);
+    const summary = {
+      date: new Date().toISOString(),
+      machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
+      settings: { connections: CONNECTIONS, durationSeconds: DURATION, warmupSeconds: WARMUP, shape: LARGE_SHAPE },
+      baselines: { fixed, data, dataRls },
+      pages: pages.map((page) => ({ ...page, ratioToData: ratio(page.requestsPerSecond, data.requestsPerSecond) })),
+      tenancy: { petsSmall, ratio2000to10: ratio(pets.requestsPerSecond, petsSmall.requestsPerSecond), isolationRatio: ratio(dataRls.requestsPerSecond, data.requestsPerSecond) },
+      memory: { rssMedianMb: sortedRss[Math.floor(sortedRss.length / 2)] ?? 0, rssMaxMb: sortedRss.at(-1) ?? 0 },
+      email: { p50: paced.handedToTransportMs.p50, p99: paced.handedToTransportMs.p99 },
+    };
+    const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
+    log("\nsummary");
+    log(`  pets page: ${pets.requestsPerSecond} req/s = ${ratio(pets.requestsPerSecond, data.requestsPerSecond)} × the data baseline (budget ≥ 0.40: ${verdict(pets.requestsPerSecond >= 0.4 * data.requestsPerSecond)}); p99 ${pets.p99} ms (budget < 100 ms: ${verdict(pets.p99 < 100)})`);
+    for (const page of pages.slice(1)) log(`  ${page.name.replace("portico: ", "")}: ${page.requestsPerSecond} req/s = ${ratio(page.requestsPerSecond, data.requestsPerSecond)} × data baseline, p50 ${page.p50} ms, p99 ${page.p99} ms`);
+    log(`  2,000 vs 10 practices, pets page: ratio ${summary.tenancy.ratio2000to10} (budget ≥ 0.9: ${verdict(summary.tenancy.ratio2000to10 >= 0.9)})`);
+    log(`  isolation (withPractice + RLS vs none, same queries): ratio ${summary.tenancy.isolationRatio}`);
+    log(`  machine ceiling (fixed string): ${fixed.requestsPerSecond} req/s; data ceiling ${data.requestsPerSecond} req/s`);
+    log(`  server RSS under load: median ${summary.memory.rssMedianMb} MB, max ${summary.memory.rssMaxMb} MB (budget < 300 MB: ${verdict(summary.memory.rssMaxMb < 300)})`);
+    log(`  magic-link email handed to transport: p50 ${summary.email.p50} ms, p99 ${summary.email.p99} ms (budget p99 < 2 s: ${verdict(summary.email.p99 < 2000)})`);
+    const dir = path.join(ROOT, "bench", "results");
+    await fs.mkdir(dir, { recursive: true });
+    const file = path.join(dir, `${summary.date.slice(0, 10)}.json`);
+    await fs.writeFile(file, JSON.stringify(summary, null, 2));
+    log(`\nwritten ${path.relative(ROOT, file)}`);
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    await cluster.stop();
+  }
+}
+
+await main();
