@@ -163,7 +163,7 @@ describe("a manual account", () => {
     const id = await clientId("Morgan");
     const weak = await post(`/admin/clients/${id}`, [["intent", "manual-account"], ["login", "alex.m"], ["password", "short"], ["accessLevel", "full"]], owner);
     expect(weak.status).toBe(400);
-    const otherAddress = await post(`/admin/clients/${id}`, [["intent", "manual-account"], ["login", "daniel.novak@example.com"], ["password", "Temporary-pass-2026"], ["accessLevel", "full"]], owner);
+    const otherAddress = await post(`/admin/clients/${id}`, [["intent", "manual-account"], ["login", "maya.chen@example.com"], ["password", "Temporary-pass-2026"], ["accessLevel", "full"]], owner);
     expect(otherAddress.status).toBe(400);
     expect(otherAddress.body).toContain("must be one of this client&#x27;s own addresses");
     const created = await post(`/admin/clients/${id}`, [["intent", "manual-account"], ["login", "alex.m"], ["password", "Temporary-pass-2026"], ["accessLevel", "full"]], owner);
