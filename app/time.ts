@@ -1,8 +1,26 @@
 /** Calendar and clock helpers in a practice's time zone, with Intl only (no date library). */
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * Building an Intl.DateTimeFormat costs far more than using one (the profile of a portal page showed formatter
+ * construction as its largest cost): each distinct one is built once and kept. Few distinct ones exist (time zones
+ * × a handful of styles), and the map is bounded anyway.
+ */
+export function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    if (formatters.size >= 2_000) formatters.clear();
+    formatter = new Intl.DateTimeFormat(locale, options);
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 function offsetMs(instant: Date, timeZone: string): number {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
+    dateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
       .formatToParts(instant)
       .map((part) => [part.type, part.value]),
   );
@@ -27,12 +45,12 @@ export function addDays(date: string, days: number): string {
 
 export function formatDate(date: string, locale = "en-US"): string {
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat(locale, { timeZone: "UTC", year: "numeric", month: "long", day: "numeric" }).format(new Date(Date.UTC(y, m - 1, d)));
+  return dateTimeFormat(locale, { timeZone: "UTC", year: "numeric", month: "long", day: "numeric" }).format(new Date(Date.UTC(y, m - 1, d)));
 }
 
 /** E.g. "Friday, November 28, 2026 at 10:30 AM EST", always in the practice's time zone. */
 export function formatDateTime(instant: Date | string, timeZone: string, locale = "en-US"): string {
-  return new Intl.DateTimeFormat(locale, {
+  return dateTimeFormat(locale, {
     timeZone,
     weekday: "long",
     year: "numeric",

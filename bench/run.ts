@@ -20,7 +20,7 @@ import { migrateMainDatabase } from "../db/migrate.server";
 import { ensureEmbeddedDatabase } from "../db/roles.server";
 import { ensureBuild, ROOT } from "../server/build.server";
 import { freePort, startScript, stopScript, TSX } from "../test/support/processes";
-import { FULL_SHAPE, generateData, ids, type Shape } from "./generate-data";
+import { FULL_SHAPE, generateData, ids, type Shape, uuidSql } from "./generate-data";
 
 const REUSE = process.argv.includes("--reuse");
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -70,7 +70,7 @@ async function createSessions(superUrl: string, name: string, practices: number)
     insert into client_sessions (practice_id, id, client_id, client_email_id, email, created_at, expires_at)
     select e.practice_id, encode(sha256(convert_to('bench-session-' || s.p, 'utf8')), 'hex'), e.client_id, e.id, e.email, now(), now() + interval '23 hours'
     from generate_series(1, ${practices}) s(p)
-    join client_emails e on e.client_id = md5('client-' || s.p || '-' || (1 + (s.p * 7) % 50))::uuid`);
+    join client_emails e on e.client_id = ${uuidSql("'client-' || s.p || '-' || (1 + (s.p * 7) % 50)")}`);
   await sql.end();
 }
 
@@ -78,7 +78,7 @@ const clientOf = (p: number) => 1 + ((p * 7) % 50);
 
 type Target = { name: string; port: number; practices: number; method?: "GET" | "POST"; path: (p: number) => string; body?: (p: number) => string };
 
-type Figures = { name: string; requestsPerSecond: number; p50: number; p99: number; non2xx: number; errors: number };
+type Figures = { name: string; requestsPerSecond: number; p50: number; p99: number; non2xx: number; errors: number; codes: string };
 
 async function load(target: Target, seconds: number): Promise<Figures> {
   let turn = 0;
@@ -94,19 +94,24 @@ async function load(target: Target, seconds: number): Promise<Figures> {
           const host = `bench-${p}.localhost:${target.port}`;
           const headers: Record<string, string> = { host, cookie: `__Host-portico_session=bench-session-${p}`, "x-forwarded-for": `10.1.${(turn >> 8) & 255}.${turn & 255}` };
           const body = target.body?.(p);
-          if (body !== undefined) Object.assign(headers, { "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)), origin: `http://${host}` });
+          // autocannon sets Content-Length from the body itself.
+          if (body !== undefined) Object.assign(headers, { "content-type": "application/x-www-form-urlencoded", origin: `http://${host}` });
           return { ...request, path: target.path(p), headers, ...(body !== undefined ? { body } : {}) };
         },
       },
     ],
   });
-  return { name: target.name, requestsPerSecond: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+  const codes = Object.entries((result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {})
+    .filter(([code]) => !code.startsWith("2"))
+    .map(([code, stats]) => `${code}×${stats.count}`)
+    .join(" ");
+  return { name: target.name, requestsPerSecond: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, codes };
 }
 
 async function measure(target: Target): Promise<Figures> {
   if (WARMUP > 0) await load(target, WARMUP);
   const figures = await load(target, DURATION);
-  log(`  ${figures.name.padEnd(34)} ${String(figures.requestsPerSecond).padStart(6)} req/s  p50 ${String(figures.p50).padStart(4)} ms  p99 ${String(figures.p99).padStart(4)} ms${figures.non2xx || figures.errors ? `  (${figures.non2xx} non-2xx, ${figures.errors} errors)` : ""}`);
+  log(`  ${figures.name.padEnd(34)} ${String(figures.requestsPerSecond).padStart(6)} req/s  p50 ${String(figures.p50).padStart(4)} ms  p99 ${String(figures.p99).padStart(4)} ms${figures.non2xx || figures.errors ? `  (${figures.non2xx} non-2xx: ${figures.codes}; ${figures.errors} errors)` : ""}`);
   return figures;
 }
 

@@ -1,3 +1,4 @@
+import { dateTimeFormat } from "../time";
 import type { AccessLevel, ProxyPermission, AppointmentStatus, DocumentCategory, DocumentStatus, PatientStatus, PrescriptionStatus, ReminderStatus, ShareThreshold } from "../../db/schema";
 
 /**
@@ -88,5 +89,5 @@ export function reminderSection(reminder: { status: ReminderStatus; dueOn: strin
 
 /** The calendar date (YYYY-MM-DD) at `now` in the practice's time zone. */
 export function todayIn(timeZone: string, now: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+  return dateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
 }
