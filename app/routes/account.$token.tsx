@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData, useRouteLoaderData } from "@remix-r
 import { Page } from "~/components/page";
 import type { loader as rootLoader } from "~/root";
 import { inspectAccountLink, useAccountLink } from "~/use-cases/client-accounts.server";
+import { FormError } from "~/components/form-error";
 
 export const meta: MetaFunction = () => [{ title: "Your portal account" }, { name: "robots", content: "noindex" }, { name: "referrer", content: "no-referrer" }];
 
@@ -47,11 +48,7 @@ export default function AccountLinkPage() {
           {upgradeOnly ? " Your account gets full access to what the practice shares with you. Choose a new password for it: it signs you out everywhere else." : null}
         </p>
         <Form method="post" className="stack">
-          {result?.error ? (
-            <p className="field-error" role="alert">
-              {result.error}
-            </p>
-          ) : null}
+          <FormError error={result?.error} />
           <label htmlFor="password">New password (at least 12 characters)</label>
           <input id="password" name="password" type="password" autoComplete="new-password" required minLength={12} maxLength={200} />
           <label htmlFor="confirm">The same password again</label>

@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Page } from "~/components/page";
 import { startSupportAccess } from "~/use-cases/admin/support-access.server";
 import { requirePracticeSite } from "~/use-cases/require-practice.server";
+import { FormError } from "~/components/form-error";
 
 export const meta: MetaFunction = () => [{ title: "Support access · Administration" }];
 
@@ -25,11 +26,7 @@ export default function SupportAccessPage() {
       <section className="card sign-in">
         <h1>Open {practiceName}'s administration as Portico support</h1>
         <p>Access is read-only and time-limited. The practice's audit log records it with the reason you gave.</p>
-        {failed ? (
-          <p className="field-error" role="alert">
-            {failed.error}
-          </p>
-        ) : null}
+        <FormError error={failed?.error} />
         <Form method="post">
           <button type="submit" className="button">
             Open administration

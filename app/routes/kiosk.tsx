@@ -2,6 +2,7 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Page } from "~/components/page";
 import { kioskPage, submitIntake } from "~/use-cases/portal/kiosk.server";
+import { FormError } from "~/components/form-error";
 
 export const meta: MetaFunction = () => [{ title: "Intake form" }, { name: "robots", content: "noindex" }];
 
@@ -25,11 +26,7 @@ export default function KioskPage() {
         <h1 id="intake-heading">{`Welcome to ${practiceName}, ${firstName}`}</h1>
         <p className="muted">Please fill in this form and press Send. The tablet then returns to the front desk.</p>
         <Form method="post" className="stack">
-          {result && !result.ok ? (
-            <p className="field-error" role="alert">
-              {result.error}
-            </p>
-          ) : null}
+          <FormError error={(result && !result.ok ? result.error : undefined)} />
           <label htmlFor="phone">Phone number</label>
           <input id="phone" name="phone" type="tel" required maxLength={40} defaultValue={values.phone} />
           <label htmlFor="emergencyContact">Emergency contact (name and phone)</label>

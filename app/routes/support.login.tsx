@@ -2,6 +2,7 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { Page } from "~/components/page";
 import { requireSupportSite, signInSupport } from "~/use-cases/support/support-auth.server";
+import { FormError } from "~/components/form-error";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Portico Support" }, { name: "robots", content: "noindex" }];
 
@@ -25,11 +26,7 @@ export default function SupportSignIn() {
         <h1 id="support-sign-in">Portico support sign-in</h1>
         <p className="muted">For Portico's support team. You will also need the code from your authenticator app.</p>
         <Form method="post" className="stack">
-          {result?.error ? (
-            <p className="field-error" role="alert">
-              {result.error}
-            </p>
-          ) : null}
+          <FormError error={result?.error} />
           <label htmlFor="email">Email</label>
           <input id="email" name="email" type="email" autoComplete="username" required defaultValue={result?.email} />
           <label htmlFor="password">Password</label>

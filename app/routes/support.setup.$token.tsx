@@ -2,6 +2,7 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Page } from "~/components/page";
 import { completeSupportSetup, supportSetupView } from "~/use-cases/support/support-auth.server";
+import { FormError } from "~/components/form-error";
 
 export const meta: MetaFunction = () => [{ title: "Set up your account · Portico Support" }, { name: "robots", content: "noindex" }];
 
@@ -48,11 +49,7 @@ export default function SupportSetup() {
           <a href={view.uri}>Open in authenticator app</a>
         </p>
         <Form method="post" className="stack">
-          {result?.error ? (
-            <p className="field-error" role="alert">
-              {result.error}
-            </p>
-          ) : null}
+          <FormError error={result?.error} />
           <label htmlFor="password">New password (at least 12 characters)</label>
           <input id="password" name="password" type="password" autoComplete="new-password" minLength={12} required />
           <label htmlFor="confirm">The same password again</label>

@@ -2,6 +2,7 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData } from "@remix-run/react";
 import { Page } from "~/components/page";
 import { requireSupportUser, verifySupportCode } from "~/use-cases/support/support-auth.server";
+import { FormError } from "~/components/form-error";
 
 export const meta: MetaFunction = () => [{ title: "Authenticator code · Portico Support" }, { name: "robots", content: "noindex" }];
 
@@ -24,11 +25,7 @@ export default function SupportVerify() {
       <section className="card sign-in" aria-labelledby="support-verify">
         <h1 id="support-verify">Authenticator code</h1>
         <Form method="post" className="stack">
-          {result?.error ? (
-            <p className="field-error" role="alert">
-              {result.error}
-            </p>
-          ) : null}
+          <FormError error={result?.error} />
           <label htmlFor="code">6-digit code</label>
           <input id="code" name="code" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9 ]*" maxLength={8} required />
           <button type="submit" className="button">

@@ -7,11 +7,11 @@ import { recordPlatformAudit } from "../../tenants/platform-audit.server";
 import { changePracticeStatus, createPracticeOnPlatform } from "../../tenants/platform-practices.server";
 import type { PlatformControl } from "../../tenants/platform-control.server";
 import { PracticeDatabases } from "../../tenants/practice-databases.server";
-import { findPractice, listPractices, PracticeInputError } from "../../tenants/practices.server";
+import { findPractice, listPractices } from "../../tenants/practices.server";
 import { platformKeys } from "../platform-keys.server";
 import { platformControl } from "../platform.server";
 import { checkSubdomain } from "../../tenants/subdomain";
-import { runCli, UsageError } from "./run-cli.server";
+import { asUsage, runCli, UsageError } from "./run-cli.server";
 
 const USAGE = `usage: npm run practice -- <command>
   create --subdomain <s> --name "<name>" --kind veterinary|human [--time-zone <tz>]
@@ -88,14 +88,6 @@ async function practiceCommand({ config, platform }: Parameters<Parameters<typeo
   const needTarget = () => {
     if (!target) throw new UsageError(`'${command}' needs a subdomain`);
     return target;
-  };
-  const asUsage = async <T>(work: Promise<T>): Promise<T> => {
-    try {
-      return await work;
-    } catch (error) {
-      if (error instanceof PracticeInputError) throw new UsageError(error.message);
-      throw error;
-    }
   };
 
   switch (command) {

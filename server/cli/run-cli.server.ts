@@ -1,8 +1,19 @@
+import { PracticeInputError } from "../../tenants/practices.server";
 import { ConfigError, type Config, loadConfig } from "../config.server";
 import { openPlatformDatabase, type PlatformDatabase } from "../platform.server";
 
 /** A mistake by the person at the keyboard: one line on stderr, exit code 2, no stack trace. */
 export class UsageError extends Error {}
+
+/** A platform use case refusing its input is the person's mistake too: it becomes a UsageError. */
+export async function asUsage<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof PracticeInputError) throw new UsageError(error.message);
+    throw error;
+  }
+}
 
 /**
  * Runs an operator command against the platform database (the running embedded server of DATA_DIR, started for the

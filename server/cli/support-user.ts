@@ -1,8 +1,7 @@
 import { parseArgs } from "node:util";
-import { PracticeInputError } from "../../tenants/practices.server";
 import { createSupportUser, deactivateSupportUser, listSupportUsers, resetSupportUser } from "../../tenants/support-users.server";
 import { publicOrigin } from "../config.server";
-import { runCli, UsageError } from "./run-cli.server";
+import { asUsage, runCli, UsageError } from "./run-cli.server";
 
 const USAGE = `usage: npm run support-user -- <command>
   create --email <email> --name "<name>"   prints a one-time setup link (24 hours)
@@ -25,14 +24,6 @@ await runCli(async ({ config, platform }) => {
     return;
   }
   const setupLink = (token: string) => `${publicOrigin(config, `support.${config.portalDomain}`)}/support/setup/${token}`;
-  const asUsage = async <T>(work: Promise<T>): Promise<T> => {
-    try {
-      return await work;
-    } catch (error) {
-      if (error instanceof PracticeInputError) throw new UsageError(error.message);
-      throw error;
-    }
-  };
   const needEmail = () => {
     if (!values.email) throw new UsageError(`'${command}' needs --email`);
     return values.email;

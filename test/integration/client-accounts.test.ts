@@ -4,7 +4,7 @@ import { withPractice } from "../../db/with-practice.server";
 import type { Practice } from "../../tenants/practice";
 import type { TestDatabase } from "../support/database";
 import { startDemoServer } from "../support/demo-server";
-import type { TestResponse, TestServer } from "../support/http";
+import { cookieOf, postForm, type TestResponse, type TestServer } from "../support/http";
 import { sessionCookieFor, staffCookieFor } from "../support/sessions";
 
 const RIVERSIDE = "riverside-physio.localhost:3000";
@@ -27,18 +27,7 @@ afterAll(async () => {
 
 const get = (path: string, cookie = "", host = RIVERSIDE) => server.request(host, path, { headers: { cookie } });
 
-function post(path: string, fields: [string, string][], cookie = "", host = RIVERSIDE): Promise<TestResponse> {
-  const body = new URLSearchParams(fields).toString();
-  return server.request(host, path, {
-    method: "POST",
-    headers: { cookie, origin: `http://${host}`, "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)) },
-    body,
-  });
-}
-
-function cookieOf(res: TestResponse): string {
-  return [res.headers["set-cookie"]].flat().join().split(";")[0]!;
-}
+const post = (path: string, fields: [string, string][], cookie = "", host = RIVERSIDE) => postForm(server, host, path, fields, cookie);
 
 const signIn = (login: string, password: string, host = RIVERSIDE) => post("/?index", [["intent", "password"], ["login", login], ["password", password]], "", host);
 

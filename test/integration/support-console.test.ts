@@ -6,7 +6,7 @@ import type { Practice } from "../../tenants/practice";
 import { createSupportUser } from "../../tenants/support-users.server";
 import { createEmptyDatabase, type TestDatabase } from "../support/database";
 import { startDemoServer } from "../support/demo-server";
-import type { TestResponse, TestServer } from "../support/http";
+import { cookieOf, postForm, type TestServer } from "../support/http";
 import { staffCookieFor } from "../support/sessions";
 
 const SUPPORT = "support.localhost:3000";
@@ -30,18 +30,7 @@ afterAll(async () => {
 
 const get = (host: string, path: string, cookie = "") => server.request(host, path, { headers: { cookie } });
 
-function post(host: string, path: string, fields: [string, string][], cookie = ""): Promise<TestResponse> {
-  const body = new URLSearchParams(fields).toString();
-  return server.request(host, path, {
-    method: "POST",
-    headers: { cookie, origin: `http://${host}`, "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)) },
-    body,
-  });
-}
-
-function cookieOf(res: TestResponse): string {
-  return [res.headers["set-cookie"]].flat().join().split(";")[0]!;
-}
+const post = (host: string, path: string, fields: [string, string][], cookie = "") => postForm(server, host, path, fields, cookie);
 
 async function code(stepOffset = 0): Promise<string> {
   const user = await db.owner.db.selectFrom("platform.support_users").select("totp_key").where("email_key", "=", EMAIL).executeTakeFirstOrThrow();

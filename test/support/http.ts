@@ -100,3 +100,18 @@ export async function startTestServer(database: TestDatabase, overrides: Partial
     },
   };
 }
+
+/** A form post as the browser on `host` sends it: same origin, URL-encoded, with a length. */
+export function postForm(server: Pick<TestServer, "request">, host: string, path: string, fields: [string, string][], cookie = ""): Promise<TestResponse> {
+  const body = new URLSearchParams(fields).toString();
+  return server.request(host, path, {
+    method: "POST",
+    headers: { cookie, origin: `http://${host}`, "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)) },
+    body,
+  });
+}
+
+/** The `name=value` of the first cookie a response sets. */
+export function cookieOf(res: TestResponse): string {
+  return [res.headers["set-cookie"]].flat().join().split(";")[0]!;
+}
