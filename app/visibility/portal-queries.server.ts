@@ -51,3 +51,8 @@ export function visibleDocuments(trx: PracticeTransaction, viewer: Viewer) {
     .where(practiceRecordsSql(viewer.access))
     .where(documentVisibleSql);
 }
+
+/** isMemberLinkActive, for a family link aliased `m`: through its end date, `today` being the practice's date. */
+export function memberLinkActiveSql(today: string) {
+  return sql<SqlBool>`(m.ends_on is null or m.ends_on >= ${today}::date)`;
+}

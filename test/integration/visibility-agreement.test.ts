@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DOCUMENT_CATEGORIES, type DocumentCategory, type DocumentStatus, type PatientStatus, type ShareThreshold } from "../../db/schema";
 import { withPractice } from "../../db/with-practice.server";
 import { sql } from "kysely";
-import { isAppointmentVisibleTo, isDocumentVisible, isPatientVisible, seesPracticeRecords, type SharingSettings } from "../../app/visibility/portal-rules";
-import { appointmentAccessSql, visibleDocuments } from "../../app/visibility/portal-queries.server";
+import { isAppointmentVisibleTo, isDocumentVisible, isMemberLinkActive, isPatientVisible, seesPracticeRecords, type SharingSettings } from "../../app/visibility/portal-rules";
+import { appointmentAccessSql, memberLinkActiveSql, visibleDocuments } from "../../app/visibility/portal-queries.server";
 import type { AccessLevel } from "../../db/schema";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { createPracticeFixture, type PracticeFixture } from "../support/practices";
@@ -120,5 +120,32 @@ describe("the SQL appointment access rule and the pure one agree", () => {
       expect(fromSql.map((r) => r.id).sort(), access).toEqual(expected.sort());
       expect(expected.length).toBeGreaterThan(access === "limited" ? 50 : 150);
     }
+  });
+});
+
+describe("the SQL family-link rule and the pure one agree", () => {
+  it(`on 60 links with end dates around today (seed ${SEED})`, async () => {
+    const random = prng(SEED + 3);
+    const today = "2026-11-23";
+    const links = await withPractice(db.owner.db, fixture.practice, async (trx) => {
+      const account = await trx.insertInto("client_accounts").values({ practice_id: fixture.practice.id, client_id: fixture.clientId, login: "rules@example.com", access_level: "full", created_via: "manual" }).returning("id").executeTakeFirstOrThrow();
+      const members = await trx
+        .insertInto("clients")
+        .values(Array.from({ length: 60 }, (_, i) => ({ practice_id: fixture.practice.id, first_name: `Member${i}`, last_name: "Rules" })))
+        .returning("id")
+        .execute();
+      const rows = members.map((member) => {
+        const offset = Math.floor(random() * 7) - 3;
+        const endsOn = random() < 0.2 ? null : new Date(Date.UTC(2026, 10, 23 + offset)).toISOString().slice(0, 10);
+        return { practice_id: fixture.practice.id, account_id: account.id, client_id: member.id, relationship: "Family", permissions: ["view_records" as const], ends_on: endsOn };
+      });
+      await trx.insertInto("client_account_members").values(rows).execute();
+      return rows;
+    });
+    const fromSql = await withPractice(db.app.db, fixture.practice, (trx) => trx.selectFrom("client_account_members as m").select("m.client_id").where(memberLinkActiveSql(today)).execute());
+    const expected = links.filter((link) => isMemberLinkActive({ endsOn: link.ends_on }, today)).map((link) => link.client_id);
+    expect(fromSql.map((r) => r.client_id).sort()).toEqual(expected.sort());
+    expect(expected.length).toBeGreaterThan(10);
+    expect(expected.length).toBeLessThan(60);
   });
 });

@@ -3,6 +3,7 @@ import type { ProxyPermission } from "../../../db/schema";
 import { recordAudit } from "../../../server/audit.server";
 import type { PorticoLoadContext } from "../../load-context";
 import { formatDate, formatDateTime, localeFor } from "../../time";
+import { memberLinkActiveSql } from "../../visibility/portal-queries.server";
 import { todayIn } from "../../visibility/portal-rules";
 import { withSignedInClient } from "../client-session.server";
 
@@ -18,11 +19,14 @@ export async function switchFamilyMember(context: PorticoLoadContext, request: R
     if (id.success && id.data !== client.id && client.accountId) {
       const { time_zone } = await trx.selectFrom("practice_settings").select("time_zone").executeTakeFirstOrThrow();
       const member = await trx
-        .selectFrom("client_account_members")
-        .select("client_id")
-        .where("account_id", "=", client.accountId)
-        .where("client_id", "=", id.data)
-        .where((eb) => eb.or([eb("ends_on", "is", null), eb("ends_on", ">=", todayIn(time_zone, now))]))
+        .selectFrom("client_account_members as m")
+        .innerJoin("clients as c", (join) => join.onRef("c.practice_id", "=", "m.practice_id").onRef("c.id", "=", "m.client_id"))
+        .select("m.client_id")
+        .where("m.account_id", "=", client.accountId)
+        .where("m.client_id", "=", id.data)
+        .where(memberLinkActiveSql(todayIn(time_zone, now)))
+        .where("c.status", "=", "active")
+        .where("c.portal_blocked", "=", false)
         .executeTakeFirst();
       acting = member?.client_id ?? null;
     }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Wording } from "../../../db/schema";
 import type { PorticoLoadContext } from "../../load-context";
+import { memberLinkActiveSql } from "../../visibility/portal-queries.server";
 import { type PortalArea, proxyAllows, todayIn } from "../../visibility/portal-rules";
 import { type ClientScope, withSignedInClient } from "../client-session.server";
 
@@ -68,7 +69,7 @@ async function familyOf(scope: ClientScope, today: string): Promise<PortalShell[
     .innerJoin("clients as c", (join) => join.onRef("c.practice_id", "=", "m.practice_id").onRef("c.id", "=", "m.client_id"))
     .select(["m.client_id", "m.relationship", "c.first_name", "c.last_name"])
     .where("m.account_id", "=", scope.client.accountId!)
-    .where((eb) => eb.or([eb("m.ends_on", "is", null), eb("m.ends_on", ">=", today)]))
+    .where(memberLinkActiveSql(today))
     .where("c.status", "=", "active")
     .where("c.portal_blocked", "=", false)
     .orderBy("c.first_name")
