@@ -11,7 +11,7 @@ import { recordPlatformAudit } from "./platform-audit.server";
 import type { PlatformControl } from "./platform-control.server";
 import { PRACTICE_COLUMNS, type Practice } from "./practice";
 import { isConnectionFailure, isPracticeUnavailable, withTimeout } from "./practice-databases.server";
-import { createPractice, PracticeInputError } from "./practices.server";
+import { createPractice, PracticeInputError, setPracticeStatus } from "./practices.server";
 import { checkSubdomain } from "./subdomain";
 
 /**
@@ -162,7 +162,7 @@ async function practiceBySubdomain(db: Kysely<Database>, subdomain: string): Pro
 export async function changePracticeStatus(control: PlatformControl, subdomain: string, status: "active" | "suspended", actor: PlatformActor): Promise<Practice & { sessionsEnded: boolean }> {
   const found = await practiceBySubdomain(control.db, subdomain);
   const practice = await control.db.transaction().execute(async (trx) => {
-    const updated = await trx.updateTable("platform.practices").set({ status }).where("id", "=", found.id).returning(PRACTICE_COLUMNS).executeTakeFirstOrThrow();
+    const updated = await setPracticeStatus(trx, found.subdomain, status);
     if (status === "suspended") {
       await trx.updateTable("platform.support_access_grants").set({ ended_at: new Date() }).where("practice_id", "=", found.id).where("ended_at", "is", null).execute();
     }

@@ -8,8 +8,8 @@ import { PRACTICE_COLUMNS, type Practice } from "./practice";
 import { checkSubdomain } from "./subdomain";
 
 /**
- * Platform use cases on the practice registry, shared by the operator CLI and (later) the support console.
- * They run as the owner role: the runtime role may only read the registry.
+ * The practice registry's building blocks, under the platform use cases of platform-practices.server.ts (which the
+ * operator CLI and the support console share). They run as the owner role: the runtime role may only read the registry.
  */
 
 export class PracticeInputError extends Error {
