@@ -173,9 +173,20 @@ export function openPlacementUrl(keys: PlatformKeys | undefined, placement: Seal
   return open(keys, sealed, binding(placement.id, field));
 }
 
+/** Every placement (`d`) with the subdomains of the practices it holds, by location; callers add the columns they need. */
+export function placementsWithPractices(db: Kysely<Database>) {
+  return db
+    .selectFrom("platform.database_placements as d")
+    .leftJoin("platform.practices as p", "p.placement_id", "d.id")
+    .select(["d.id", "d.location", sql<string[]>`coalesce(array_agg(p.subdomain) filter (where p.id is not null), '{}')`.as("practices")])
+    .groupBy("d.id")
+    .orderBy("d.location");
+}
+
 export type MigrationReport = { location: string; practices: string[]; ok: boolean; applied: string[]; error?: string };
 
-async function runLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+/** Runs `work` over `items`, at most `limit` at a time, results in the items' order. */
+export async function runLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const lane = async () => {
@@ -190,13 +201,7 @@ async function runLimited<T, R>(items: T[], limit: number, work: (item: T) => Pr
 
 /** Migrates every dedicated database, `concurrency` at a time; one failure never stops the others. */
 export async function migrateDedicatedDatabases(platformDb: Kysely<Database>, keys: PlatformKeys | undefined, options: { concurrency?: number } = {}): Promise<MigrationReport[]> {
-  const placements = await platformDb
-    .selectFrom("platform.database_placements as d")
-    .leftJoin("platform.practices as p", "p.placement_id", "d.id")
-    .select(["d.id", "d.location", "d.owner_url_sealed", "d.app_url_sealed", sql<string[]>`coalesce(array_agg(p.subdomain) filter (where p.id is not null), '{}')`.as("practices")])
-    .groupBy("d.id")
-    .orderBy("d.location")
-    .execute();
+  const placements = await placementsWithPractices(platformDb).select(["d.owner_url_sealed", "d.app_url_sealed"]).execute();
   return runLimited(placements, options.concurrency ?? 4, async (placement): Promise<MigrationReport> => {
     const report = { location: placement.location, practices: placement.practices };
     try {

@@ -236,14 +236,18 @@ export type LocationSummary = { name: string; address: string; phone: string | n
 export async function practiceDetailForConsole(control: PlatformControl, subdomain: string) {
   const row = await practiceRows(control.db).where("p.subdomain", "=", subdomain).executeTakeFirst();
   if (!row) return undefined;
-  const practice = await withCounts(control, row);
+  // Counts and locations in one visit to the practice's database.
+  let practice: ConsolePractice = { ...row, clients: null, locations: null };
   let locations: LocationSummary[] | null = null;
   try {
-    locations = await control.databases.scope(practice)((trx) =>
-      trx.selectFrom("locations").select(["name", "address", "phone", "time_zone as timeZone"]).orderBy("position").orderBy("name").execute(),
-    );
+    const found = await control.databases.scope(row)(async (trx) => ({
+      clients: (await trx.selectFrom("clients").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n,
+      locations: await trx.selectFrom("locations").select(["name", "address", "phone", "time_zone as timeZone"]).orderBy("position").orderBy("name").execute(),
+    }));
+    locations = found.locations;
+    practice = { ...row, clients: Number(found.clients), locations: found.locations.length };
   } catch (error) {
-    if (!(isPracticeUnavailable(error))) throw error;
+    if (!isPracticeUnavailable(error)) throw error;
   }
   const accesses = await control.db
     .selectFrom("platform.support_access_grants as g")

@@ -3,7 +3,7 @@ import { connect, type Connection } from "../db/connection.server";
 import { PRACTICE_SCHEMA_VERSION } from "../db/migrate.server";
 import type { Database } from "../db/schema";
 import { type PracticeScope, withPractice } from "../db/with-practice.server";
-import { openPlacementUrl } from "./dedicated-databases.server";
+import { openPlacementUrl, placementsWithPractices } from "./dedicated-databases.server";
 import type { Practice } from "./practice";
 import type { PlatformKeys } from "./sealed-secrets.server";
 
@@ -145,13 +145,7 @@ export class PracticeDatabases {
 
   /** Every placement, with a live check of those that have an open pool. */
   async health(): Promise<DatabaseHealth[]> {
-    const placements = await this.#registry
-      .selectFrom("platform.database_placements as d")
-      .leftJoin("platform.practices as p", "p.placement_id", "d.id")
-      .select(["d.id", "d.location", sql<string[]>`coalesce(array_agg(p.subdomain) filter (where p.id is not null), '{}')`.as("practices")])
-      .groupBy("d.id")
-      .orderBy("d.location")
-      .execute();
+    const placements = await placementsWithPractices(this.#registry).execute();
     return Promise.all(
       placements.map(async (placement): Promise<DatabaseHealth> => {
         const base = { placementId: placement.id, location: placement.location, practices: placement.practices };

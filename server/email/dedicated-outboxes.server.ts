@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import { connect, type Connection } from "../../db/connection.server";
 import type { Database } from "../../db/schema";
-import { openPlacementUrl } from "../../tenants/dedicated-databases.server";
+import { openPlacementUrl, runLimited } from "../../tenants/dedicated-databases.server";
 import { withTimeout } from "../../tenants/practice-databases.server";
 import type { PlatformKeys } from "../../tenants/sealed-secrets.server";
 import { OutboxWorker } from "./outbox-worker.server";
@@ -58,28 +58,25 @@ export class DedicatedOutboxes {
 
   async #sweepOnce(): Promise<void> {
     const placements = await this.#options.registry.selectFrom("platform.database_placements").select(["id", "location", "owner_url_sealed", "app_url_sealed"]).execute();
-    const queue = [...placements];
-    const lane = async () => {
-      for (let placement = queue.shift(); placement && !this.#stopped; placement = queue.shift()) {
-        const outbox = this.#outboxFor(placement);
-        if (!outbox) continue;
-        try {
-          // A database that hangs must not stop the sweep for the others; its drain carries on in the background.
-          await withTimeout(outbox.worker.drain(), DRAIN_TIMEOUT_MS);
-          if (outbox.failing) this.#options.logger.info({ database: outbox.location }, "dedicated outbox reachable again");
-          outbox.failing = false;
-        } catch (error) {
-          if (!outbox.failing) this.#options.logger.warn({ database: outbox.location, err: error }, "dedicated outbox unreachable; its mail waits until the database returns");
-          outbox.failing = true;
-          // Its credentials may have been replaced: read the placement afresh next time.
-          if (typeof error === "object" && error !== null && "code" in error && String(error.code).startsWith("28")) {
-            this.#outboxes.delete(placement.id);
-            void outbox.connection.close().catch(() => undefined);
-          }
+    await runLimited(placements, this.#options.concurrency, async (placement) => {
+      if (this.#stopped) return;
+      const outbox = this.#outboxFor(placement);
+      if (!outbox) return;
+      try {
+        // A database that hangs must not stop the sweep for the others; its drain carries on in the background.
+        await withTimeout(outbox.worker.drain(), DRAIN_TIMEOUT_MS);
+        if (outbox.failing) this.#options.logger.info({ database: outbox.location }, "dedicated outbox reachable again");
+        outbox.failing = false;
+      } catch (error) {
+        if (!outbox.failing) this.#options.logger.warn({ database: outbox.location, err: error }, "dedicated outbox unreachable; its mail waits until the database returns");
+        outbox.failing = true;
+        // Its credentials may have been replaced: read the placement afresh next time.
+        if (typeof error === "object" && error !== null && "code" in error && String(error.code).startsWith("28")) {
+          this.#outboxes.delete(placement.id);
+          void outbox.connection.close().catch(() => undefined);
         }
       }
-    };
-    await Promise.all(Array.from({ length: this.#options.concurrency }, lane));
+    });
   }
 
   #outboxFor(placement: { id: string; location: string; owner_url_sealed: string; app_url_sealed: string }): Outbox | undefined {
