@@ -14,8 +14,10 @@ ARG NODE_VERSION=24
 # --- deps: every dependency, exactly as locked -------------------------------------------------------------------
 FROM node:${NODE_VERSION}-slim AS deps
 WORKDIR /app
-# Only the manifests, so this layer is rebuilt only when dependencies change.
+# Only the manifests (and the dependency patches npm install applies), so this layer is rebuilt only when
+# dependencies change.
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 
 # --- build: the Remix app, then drop development dependencies ----------------------------------------------------

@@ -1,7 +1,6 @@
-import { PassThrough } from "node:stream";
-import { type AppLoadContext, type EntryContext, createReadableStreamFromReadable } from "@remix-run/node";
+import { Writable } from "node:stream";
+import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
-import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./nonce";
 
@@ -9,6 +8,11 @@ const ABORT_DELAY_MS = 5_000;
 
 export const streamTimeout = ABORT_DELAY_MS;
 
+/**
+ * Renders the whole document, then sends it in one piece with a Content-Length. Every loader has finished before
+ * rendering starts (no page defers data), so streaming would send nothing sooner; it would only cut the same bytes
+ * into a chunked response of many small socket writes (docs/decisions/011-request-round-trips.md).
+ */
 export default function handleRequest(
   request: Request,
   responseStatusCode: number,
@@ -16,34 +20,48 @@ export default function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
-  // Bots get the whole document at once; people get it streamed.
-  const readyEvent = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
   return new Promise<Response>((resolve, reject) => {
-    let shellRendered = false;
+    const chunks: Buffer[] = [];
+    // Errors that abort the shell reach Remix, which reports them; the others leave a 500 page and are reported here.
+    const renderErrors: unknown[] = [];
+    // Armed before rendering starts, because React may report a failed shell before renderToPipeableStream returns.
+    let abortRender: () => void = () => undefined;
+    const deadline = setTimeout(() => abortRender(), ABORT_DELAY_MS + 1_000);
+    const document = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk);
+        done();
+      },
+      final(done) {
+        clearTimeout(deadline);
+        // eslint-disable-next-line no-console
+        for (const error of renderErrors) console.error(error);
+        const body = Buffer.concat(chunks);
+        responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+        responseHeaders.set("Content-Length", String(body.byteLength));
+        resolve(new Response(body, { headers: responseHeaders, status: responseStatusCode }));
+        done();
+      },
+    });
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={loadContext.cspNonce}>
         <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} nonce={loadContext.cspNonce} />
       </NonceProvider>,
       {
         nonce: loadContext.cspNonce,
-        [readyEvent]() {
-          shellRendered = true;
-          const body = new PassThrough();
-          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
-          pipe(body);
+        onAllReady() {
+          pipe(document);
         },
         onShellError(error: unknown) {
+          clearTimeout(deadline);
           reject(error);
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          // Errors before the shell reach Express's error handler; later ones can only be reported here.
-          // eslint-disable-next-line no-console
-          if (shellRendered) console.error(error);
+          renderErrors.push(error);
         },
       },
     );
-    setTimeout(abort, ABORT_DELAY_MS + 1_000);
+    abortRender = abort;
   });
 }

@@ -4,8 +4,8 @@
  * - fixed: a fixed string, the machine's ceiling for HTTP on loopback;
  * - data: the pets page's queries (session, settings, pets with next visit, overdue reminders and last visit)
  *   through postgres.js as a role that bypasses row-level security, no transaction, JSON out: the data ceiling;
- * - data-rls: the same queries as the runtime role, inside one transaction scoped with set_config, exactly as
- *   withPractice runs them: the ratio to `data` is what isolation costs.
+ * - data-rls: the same queries as the runtime role, inside one transaction scoped with set_config, the way
+ *   withPractice runs them (BEGIN and set_config in one round trip, COMMIT in another): the ratio to `data` is what isolation costs.
  * Usage: tsx bench/baseline-server.ts <fixed|data|data-rls> <port> [database url]
  */
 import { createHash } from "node:crypto";
@@ -16,12 +16,28 @@ const [mode = "fixed", portText = "0", url] = process.argv.slice(2);
 
 const SESSION_COOKIE = /(?:^|;\s*)__Host-portico_session=([^;]+)/;
 
+/** withPractice's shape without Kysely: BEGIN and set_config in one simple query on a reserved connection, then COMMIT. */
+async function inPracticeTransaction<T>(sql: postgres.Sql, practiceId: string, work: (trx: postgres.ReservedSql) => Promise<T>): Promise<T> {
+  const trx = await sql.reserve();
+  try {
+    await trx.unsafe(`begin; select set_config('app.practice_id', '${practiceId}', true)`);
+    const result = await work(trx);
+    await trx`commit`;
+    return result;
+  } catch (error) {
+    await trx`rollback`.catch(() => undefined);
+    throw error;
+  } finally {
+    trx.release();
+  }
+}
+
 async function main(): Promise<void> {
   const sql = url ? postgres(url, { max: 10, onnotice: () => undefined }) : undefined;
   const practices = new Map<string, string>();
   if (sql) for (const row of await sql<{ subdomain: string; id: string }[]>`select subdomain, id from platform.practices`) practices.set(row.subdomain, row.id);
 
-  const petsQueries = async (db: postgres.Sql | postgres.TransactionSql, practiceId: string, cookie: string) => {
+  const petsQueries = async (db: postgres.Sql | postgres.ReservedSql, practiceId: string, cookie: string) => {
     const [session] = await db<{ client_id: string }[]>`
       select s.client_id from client_sessions s join clients c on c.practice_id = s.practice_id and c.id = s.client_id
       where s.practice_id = ${practiceId} and s.id = ${createHash("sha256").update(cookie).digest("hex")} and s.expires_at > now()`;
@@ -51,13 +67,7 @@ async function main(): Promise<void> {
       res.writeHead(404).end();
       return;
     }
-    const work =
-      mode === "data-rls"
-        ? sql.begin(async (trx) => {
-            await trx`select set_config('app.practice_id', ${practiceId}, true)`;
-            return petsQueries(trx, practiceId, cookie);
-          })
-        : petsQueries(sql, practiceId, cookie);
+    const work = mode === "data-rls" ? inPracticeTransaction(sql, practiceId, (trx) => petsQueries(trx, practiceId, cookie)) : petsQueries(sql, practiceId, cookie);
     work.then(
       (page) => (page ? res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(page)) : res.writeHead(302, { location: "/" }).end()),
       (error: unknown) => res.writeHead(500).end(String(error)),

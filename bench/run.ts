@@ -29,6 +29,14 @@ const CONNECTIONS = 50;
 const PASSWORDS = { owner: "bench-owner-password", app: "bench-runtime-password" };
 /** BENCH_PRACTICES shrinks the large database for a quick trial run of the benchmark itself. */
 const LARGE_SHAPE: Shape = { ...FULL_SHAPE, practices: Number(process.env.BENCH_PRACTICES ?? FULL_SHAPE.practices) };
+const TARGET_KEYS = ["fixed", "data", "dataRls", "pets", "records", "record", "prescriptions", "signIn", "petsSmall", "email"] as const;
+type TargetKey = Exclude<(typeof TARGET_KEYS)[number], "email">;
+/** BENCH_ONLY=pets,data measures just those targets (quicker runs while working on one page); BENCH_SKIP_EMAIL=1 drops email. */
+const ONLY = new Set<string>(
+  (process.env.BENCH_ONLY?.split(",").map((key) => key.trim()) ?? [...TARGET_KEYS]).filter((key) => key !== "email" || process.env.BENCH_SKIP_EMAIL !== "1"),
+);
+const unknownTargets = [...ONLY].filter((key) => !(TARGET_KEYS as readonly string[]).includes(key));
+if (unknownTargets.length) throw new Error(`BENCH_ONLY: unknown ${unknownTargets.join(", ")}; the targets are ${TARGET_KEYS.join(", ")}`);
 const DATABASES = { large: { name: "portico_bench_large", shape: LARGE_SHAPE }, small: { name: "portico_bench_small", shape: { ...FULL_SHAPE, practices: 10 } } };
 
 const log = (message: string) => process.stdout.write(`${message}\n`);
@@ -183,19 +191,27 @@ async function main(): Promise<void> {
     const sampler = setInterval(() => void rssMb(pid).then((mb) => rss.push(mb), () => undefined), 500);
 
     log(`\nload: autocannon, ${CONNECTIONS} connections, ${DURATION} s per target after ${WARMUP} s of warm-up`);
-    const fixed = await measure({ name: "baseline: fixed string", port: port.fixed!, practices: P, path: () => "/" });
-    const data = await measure({ name: "baseline: pets queries, no RLS", port: port.data!, practices: P, path: () => "/" });
-    const dataRls = await measure({ name: "baseline: pets queries, withPractice", port: port["data-rls"]!, practices: P, path: () => "/" });
-    const pets = await measure({ name: "portico: pets page (2,000 practices)", port: large.port, practices: P, path: () => "/home" });
-    const records = await measure({ name: "portico: records list", port: large.port, practices: P, path: () => "/records" });
-    const record = await measure({ name: "portico: one record", port: large.port, practices: P, path: (p) => `/records/${ids.document(p, clientOf(p), 1, 1)}` });
-    const prescriptions = await measure({ name: "portico: prescriptions", port: large.port, practices: P, path: () => "/prescriptions" });
-    const signIn = await measure({ name: "portico: sign-in link request", port: large.port, practices: P, method: "POST", signedOut: true, path: () => "/?index", body: (p) => `email=${encodeURIComponent(ids.email(p, clientOf(p)))}` });
+    const targets: Record<TargetKey, Target> = {
+      fixed: { name: "baseline: fixed string", port: port.fixed!, practices: P, path: () => "/" },
+      data: { name: "baseline: pets queries, no RLS", port: port.data!, practices: P, path: () => "/" },
+      dataRls: { name: "baseline: pets queries, withPractice", port: port["data-rls"]!, practices: P, path: () => "/" },
+      pets: { name: "portico: pets page (2,000 practices)", port: large.port, practices: P, path: () => "/home" },
+      records: { name: "portico: records list", port: large.port, practices: P, path: () => "/records" },
+      record: { name: "portico: one record", port: large.port, practices: P, path: (p) => `/records/${ids.document(p, clientOf(p), 1, 1)}` },
+      prescriptions: { name: "portico: prescriptions", port: large.port, practices: P, path: () => "/prescriptions" },
+      signIn: { name: "portico: sign-in link request", port: large.port, practices: P, method: "POST", signedOut: true, path: () => "/?index", body: (p) => `email=${encodeURIComponent(ids.email(p, clientOf(p)))}` },
+      petsSmall: { name: "portico: pets page (10 practices)", port: small.port, practices: DATABASES.small.shape.practices, path: () => "/home" },
+    };
+    const measured: Partial<Record<TargetKey, Figures>> = {};
+    for (const key of TARGET_KEYS.filter((key): key is TargetKey => key !== "email" && ONLY.has(key))) {
+      // Memory is sampled while the 2,000-practice server is under load, not while the small one is.
+      if (key === "petsSmall") clearInterval(sampler);
+      measured[key] = await measure(targets[key]);
+    }
     clearInterval(sampler);
-    const petsSmall = await measure({ name: "portico: pets page (10 practices)", port: small.port, practices: DATABASES.small.shape.practices, path: () => "/home" });
 
-    log("\nemail: 1,000 sign-in link requests against a fake Resend API (npm run bench:email)");
-    if (process.env.BENCH_SKIP_EMAIL !== "1") await new Promise<void>((resolve, reject) => {
+    if (ONLY.has("email")) log("\nemail: 1,000 sign-in link requests against a fake Resend API (npm run bench:email)");
+    if (ONLY.has("email")) await new Promise<void>((resolve, reject) => {
       const child = spawn(TSX, ["bench/email-latency.ts"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
       child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`email benchmark exited with ${code}`))));
     });
@@ -203,28 +219,33 @@ async function main(): Promise<void> {
     const email = JSON.parse(await fs.readFile(emailFile, "utf8").catch(() => '{"scenarios":[]}')) as { scenarios: { name: string; handedToTransportMs: { p50: number; p99: number } }[] };
     const paced = email.scenarios.find((s) => s.name === "paced") ?? { handedToTransportMs: { p50: NaN, p99: NaN } };
 
-    const ratio = (a: number, b: number) => +(a / b).toFixed(2);
-    const pages = [pets, records, record, prescriptions, signIn];
+    const ratio = (a: number, b: number | undefined) => (b ? +(a / b).toFixed(2) : NaN);
+    const { fixed, data, dataRls, pets, petsSmall } = measured;
+    const pages = (["pets", "records", "record", "prescriptions", "signIn"] as const).flatMap((key) => (measured[key] ? [measured[key]] : []));
     const sortedRss = [...rss].sort((a, b) => a - b);
     const summary = {
       date: new Date().toISOString(),
       machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
-      settings: { connections: CONNECTIONS, durationSeconds: DURATION, warmupSeconds: WARMUP, shape: LARGE_SHAPE },
+      settings: { connections: CONNECTIONS, durationSeconds: DURATION, warmupSeconds: WARMUP, shape: LARGE_SHAPE, targets: [...ONLY] },
       baselines: { fixed, data, dataRls },
-      pages: pages.map((page) => ({ ...page, ratioToData: ratio(page.requestsPerSecond, data.requestsPerSecond) })),
-      tenancy: { petsSmall, ratio2000to10: ratio(pets.requestsPerSecond, petsSmall.requestsPerSecond), isolationRatio: ratio(dataRls.requestsPerSecond, data.requestsPerSecond) },
+      pages: pages.map((page) => ({ ...page, ratioToData: ratio(page.requestsPerSecond, data?.requestsPerSecond) })),
+      tenancy: {
+        petsSmall,
+        ratio2000to10: pets && petsSmall ? ratio(pets.requestsPerSecond, petsSmall.requestsPerSecond) : NaN,
+        isolationRatio: dataRls ? ratio(dataRls.requestsPerSecond, data?.requestsPerSecond) : NaN,
+      },
       memory: { rssMedianMb: sortedRss[Math.floor(sortedRss.length / 2)] ?? 0, rssMaxMb: sortedRss.at(-1) ?? 0 },
       email: { p50: paced.handedToTransportMs.p50, p99: paced.handedToTransportMs.p99 },
     };
     const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
     log("\nsummary");
-    log(`  pets page: ${pets.requestsPerSecond} req/s = ${ratio(pets.requestsPerSecond, data.requestsPerSecond)} × the data baseline (budget ≥ 0.40: ${verdict(pets.requestsPerSecond >= 0.4 * data.requestsPerSecond)}); p99 ${pets.p99} ms (budget < 100 ms: ${verdict(pets.p99 < 100)})`);
-    for (const page of pages.slice(1)) log(`  ${page.name.replace("portico: ", "")}: ${page.requestsPerSecond} req/s = ${ratio(page.requestsPerSecond, data.requestsPerSecond)} × data baseline, p50 ${page.p50} ms, p99 ${page.p99} ms`);
-    log(`  2,000 vs 10 practices, pets page: ratio ${summary.tenancy.ratio2000to10} (budget ≥ 0.9: ${verdict(summary.tenancy.ratio2000to10 >= 0.9)})`);
-    log(`  isolation (withPractice + RLS vs none, same queries): ratio ${summary.tenancy.isolationRatio}`);
-    log(`  machine ceiling (fixed string): ${fixed.requestsPerSecond} req/s; data ceiling ${data.requestsPerSecond} req/s`);
-    log(`  server RSS under load: median ${summary.memory.rssMedianMb} MB, max ${summary.memory.rssMaxMb} MB (budget < 300 MB: ${verdict(summary.memory.rssMaxMb < 300)})`);
-    log(`  magic-link email handed to transport: p50 ${summary.email.p50} ms, p99 ${summary.email.p99} ms (budget p99 < 2 s: ${verdict(summary.email.p99 < 2000)})`);
+    if (pets && data) log(`  pets page: ${pets.requestsPerSecond} req/s = ${ratio(pets.requestsPerSecond, data.requestsPerSecond)} × the data baseline (budget ≥ 0.40: ${verdict(pets.requestsPerSecond >= 0.4 * data.requestsPerSecond)}); p99 ${pets.p99} ms (budget < 100 ms: ${verdict(pets.p99 < 100)})`);
+    for (const page of pages.filter((page) => page !== pets)) log(`  ${page.name.replace("portico: ", "")}: ${page.requestsPerSecond} req/s = ${ratio(page.requestsPerSecond, data?.requestsPerSecond)} × data baseline, p50 ${page.p50} ms, p99 ${page.p99} ms`);
+    if (pets && petsSmall) log(`  2,000 vs 10 practices, pets page: ratio ${summary.tenancy.ratio2000to10} (budget ≥ 0.9: ${verdict(summary.tenancy.ratio2000to10 >= 0.9)})`);
+    if (dataRls && data) log(`  isolation (withPractice + RLS vs none, same queries): ratio ${summary.tenancy.isolationRatio}`);
+    if (fixed && data) log(`  machine ceiling (fixed string): ${fixed.requestsPerSecond} req/s; data ceiling ${data.requestsPerSecond} req/s`);
+    if (rss.length) log(`  server RSS under load: median ${summary.memory.rssMedianMb} MB, max ${summary.memory.rssMaxMb} MB (budget < 300 MB: ${verdict(summary.memory.rssMaxMb < 300)})`);
+    if (ONLY.has("email")) log(`  magic-link email handed to transport: p50 ${summary.email.p50} ms, p99 ${summary.email.p99} ms (budget p99 < 2 s: ${verdict(summary.email.p99 < 2000)})`);
     const dir = path.join(ROOT, "bench", "results");
     await fs.mkdir(dir, { recursive: true });
     const file = path.join(dir, `${summary.date.slice(0, 10)}.json`);

@@ -9,6 +9,8 @@ export type Connection = {
   close(): Promise<void>;
 };
 
+const CLOSE_TIMEOUT_SECONDS = 5;
+
 /**
  * One bounded pool on one database. Calendar dates stay `YYYY-MM-DD` strings: turning them into JavaScript Dates
  * would shift a date of birth or a due date by the server's time zone.
@@ -27,14 +29,39 @@ export function connect(
       calendarDate: { to: 1082, from: [1082], serialize: (value: string) => value, parse: (value: string) => value },
     },
   });
-  const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: sql }) });
+  const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: async () => preparingStatements(sql) }) });
   return {
     db,
     sql,
     close: async () => {
+      // postgres.js can wait forever for a connection that was reserved and released while its client went away
+      // (porsager/postgres#925: seen after load with aborted requests); by then every transaction has ended, so a
+      // bounded wait loses nothing and shutdown always finishes.
+      await sql.end({ timeout: CLOSE_TIMEOUT_SECONDS });
       await db.destroy();
     },
   };
+}
+
+/**
+ * What Kysely's postgres.js dialect sees of the pool: the same pool, but every statement it sends is a named prepared
+ * statement. The dialect sends through `unsafe()`, which postgres.js leaves unprepared, and an unprepared statement
+ * with parameters costs two round trips (describe, then execute). Prepared, it is described once per connection and
+ * costs one from then on. Statement texts come from code (values are always parameters), so each connection holds a
+ * bounded set, and postgres.js retires connections after `max_lifetime`.
+ */
+function preparingStatements(sql: postgres.Sql): postgres.Sql {
+  const pool = {
+    reserve: async () => {
+      const reserved = await sql.reserve();
+      return {
+        unsafe: (text: string, parameters: postgres.ParameterOrJSON<never>[] = []) => reserved.unsafe(text, parameters, { prepare: true }),
+        release: () => reserved.release(),
+      };
+    },
+    end: (options?: { timeout?: number }) => sql.end(options),
+  };
+  return pool as unknown as postgres.Sql;
 }
 
 /** The same server and database as `url`, signed in as another role. */

@@ -142,7 +142,15 @@ describe("the server itself", () => {
     expect(res.headers["x-powered-by"]).toBeUndefined();
   });
 
-  it("refuses oversized bodies with 413", async () => {
+  it("sends a whole page with its length, not as a chunked stream (entry.server.tsx)", async () => {
+    const res = await server.request(HAPPY, "/");
+    expect(res.status).toBe(200);
+    expect(res.headers["transfer-encoding"]).toBeUndefined();
+    expect(Number(res.headers["content-length"])).toBe(Buffer.byteLength(res.body));
+    expect(res.body).toMatch(/<\/html>$/);
+  });
+
+    it("refuses oversized bodies with 413", async () => {
     const res = await server.request(HAPPY, "/", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "content-length": String(2 * 1024 * 1024) }, body: "" });
     expect(res.status).toBe(413);
   });

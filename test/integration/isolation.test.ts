@@ -96,6 +96,24 @@ describe("the setting on a pooled connection", () => {
   });
 });
 
+describe("withPractice itself", () => {
+  it("refuses a practice id that is not a UUID (the id is written into the scope statement)", async () => {
+    const forged = { id: `${a.practice.id}', false); select set_config('app.practice_id', '${b.practice.id}` };
+    await expect(withPractice(db.app.db, forged, (trx) => trx.selectFrom("clients").select("id").execute())).rejects.toThrow("UUID");
+  });
+
+  it("prepares statements with parameters, so each costs one round trip after the first", async () => {
+    const pool = connect(db.appUrl, { max: 1 });
+    try {
+      for (let i = 0; i < 2; i++) await withPractice(pool.db, a.practice, (trx) => trx.selectFrom("clients").select("id").where("id", "=", a.clientId).execute());
+      const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(pool.db);
+      expect(rows.filter((row) => row.statement.startsWith('select "id" from "clients" where "id" = $1'))).toHaveLength(1);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe("the runtime role itself", () => {
   it("is not a superuser and cannot bypass row-level security", async () => {
     const { rows } = await sql<{ rolsuper: boolean; rolbypassrls: boolean; rolcreaterole: boolean; rolcreatedb: boolean }>`
