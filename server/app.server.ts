@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
@@ -143,7 +144,13 @@ export function createServer(deps: ServerDeps): express.Express {
 
   // Fingerprinted build output never changes under the same name; everything else in public/ may.
   app.use("/build", express.static(path.join(ROOT, "public", "build"), { immutable: true, maxAge: "1y", index: false }));
-  app.use(express.static(path.join(ROOT, "public"), { maxAge: "1h", index: false }));
+  // The rest of public/ is mounted name by name, so a page request never costs a file-system lookup first.
+  for (const entry of fs.readdirSync(path.join(ROOT, "public"), { withFileTypes: true })) {
+    if (entry.name === "build") continue;
+    const target = path.join(ROOT, "public", entry.name);
+    if (entry.isDirectory()) app.use(`/${entry.name}`, express.static(target, { maxAge: "1h", index: false }));
+    else app.get(`/${entry.name}`, (_req, res) => res.sendFile(target, { maxAge: "1h" }));
+  }
   // Browsers ask for /favicon.ico on pages that name no icon (raw email previews, plain-text answers).
   app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));
 

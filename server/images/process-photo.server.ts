@@ -1,5 +1,3 @@
-import sharp from "sharp";
-
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 /** Larger inputs are refused before decoding: a small file can claim enormous dimensions (a decompression bomb). */
 const MAX_INPUT_PIXELS = 50_000_000;
@@ -17,6 +15,8 @@ export type PhotoProblem = { problem: string };
 export async function processPhoto(input: Buffer): Promise<ProcessedPhoto | PhotoProblem> {
   if (input.length === 0) return { problem: "Choose a photo to upload." };
   if (input.length > MAX_PHOTO_BYTES) return { problem: "That photo is larger than 10 MB. Please choose a smaller one." };
+  // Loaded on first use: libvips adds about 27 MB to a process, which a server that never receives a photo need not carry.
+  const { default: sharp } = await import("sharp");
   let format: string | undefined;
   let width = 0;
   let height = 0;

@@ -1,4 +1,3 @@
-import PDFDocument from "pdfkit";
 import type { ContentBlock } from "../../app/document-content";
 
 export type RecordForPdf = {
@@ -14,6 +13,8 @@ export type RecordForPdf = {
 
 /** A record as a printable PDF (pdfkit: pure JavaScript, maintained, no browser needed on the server). */
 export async function renderRecordPdf(record: RecordForPdf): Promise<Buffer> {
+  // Loaded on first use: pdfkit and its font data add about 25 MB to a process that may never print a record.
+  const { default: PDFDocument } = await import("pdfkit");
   const doc = new PDFDocument({ size: "A4", margin: 56, info: { Title: `${record.title} — ${record.patientName}`, Author: record.practiceName, Creator: "Portico" } });
   const chunks: Buffer[] = [];
   doc.on("data", (chunk: Buffer) => chunks.push(chunk));

@@ -155,7 +155,17 @@ describe("the server itself", () => {
     expect(res.status).toBe(413);
   });
 
-  it("serves fingerprinted assets as immutable", async () => {
+  it("serves the rest of public/ for an hour, and nothing outside it", async () => {
+    for (const asset of ["/css/portico.css", "/favicon.svg"]) {
+      const res = await server.request(HAPPY, asset);
+      expect(res.status).toBe(200);
+      expect(res.headers["cache-control"]).toBe("public, max-age=3600");
+    }
+    expect((await server.request(HAPPY, "/css/%2e%2e/%2e%2e/package.json")).status).toBe(404);
+    expect((await server.request(HAPPY, "/css/missing.css")).status).toBe(404);
+  });
+
+    it("serves fingerprinted assets as immutable", async () => {
     const page = await server.request("localhost:3000", "/");
     const asset = /href="(\/build\/[^"]+\.js)"/.exec(page.body)?.[1];
     expect(asset).toBeTruthy();
