@@ -35,7 +35,7 @@ export const ids = {
   email: (p: number, c: number) => `client${c}@practice${p}.example.com`,
 };
 
-const TABLES = ["practice_settings", "locations", "document_templates", "clients", "client_emails", "patients", "documents", "prescriptions", "appointments", "reminders"];
+const TABLES = ["practice_settings", "locations", "document_templates", "clients", "client_emails", "patients", "documents", "prescriptions", "appointments", "reminders", "patient_photos"];
 
 const CONTENT =
   "## Summary\nBright and alert, in good body condition. Weight stable since the last visit.\n\n## Findings\n- Mild tartar on the upper premolars\n- Ears clean\n- Heart and lungs normal\n\n## Plan\nContinue current diet. Recheck in twelve months.";
@@ -103,6 +103,11 @@ export async function generateData(sql: postgres.Sql, shape: Shape, log: (messag
   await step(
     "reminders",
     `insert into reminders (practice_id, patient_id, description, due_on) select ${pid}, ${patid}, (array['Rabies booster','Dental check','Heartworm test'])[r], current_date + (r * 50 - 60) from ${patients}, generate_series(1, ${shape.reminders}) r`,
+  );
+  // A photo on every other pet of every other client: the pets page joins them, and an empty table would plan differently.
+  await step(
+    "photos",
+    `insert into patient_photos (practice_id, patient_id, content, content_type, width, height, uploaded_by) select ${pid}, ${patid}, decode(repeat('ff', 2048), 'hex'), 'image/jpeg', 640, 480, 'client' from ${patients} where c % 2 = 0 and k = 1`,
   );
   const started = Date.now();
   for (const index of secondary) await sql.unsafe(index.definition);

@@ -10,6 +10,7 @@
  * Output: a table, one summary line per figure, and bench/results/<date>.json.
  */
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -21,6 +22,7 @@ import { ensureEmbeddedDatabase } from "../db/roles.server";
 import { ensureBuild, ROOT } from "../server/build.server";
 import { freePort, startScript, stopScript, TSX } from "../test/support/processes";
 import { FULL_SHAPE, generateData, ids, type Shape, uuidSql } from "./generate-data";
+import { inPracticeTransaction, PETS_QUERIES, type PetsQuery } from "./pets-queries";
 
 const REUSE = process.argv.includes("--reuse");
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -29,7 +31,7 @@ const CONNECTIONS = 50;
 const PASSWORDS = { owner: "bench-owner-password", app: "bench-runtime-password" };
 /** BENCH_PRACTICES shrinks the large database for a quick trial run of the benchmark itself. */
 const LARGE_SHAPE: Shape = { ...FULL_SHAPE, practices: Number(process.env.BENCH_PRACTICES ?? FULL_SHAPE.practices) };
-const TARGET_KEYS = ["fixed", "data", "dataRls", "pets", "records", "record", "prescriptions", "signIn", "petsSmall", "email"] as const;
+const TARGET_KEYS = ["fixed", "data", "dataRls", "pets", "records", "record", "prescriptions", "signIn", "petsSmall", "petsTwoProcesses", "email"] as const;
 type TargetKey = Exclude<(typeof TARGET_KEYS)[number], "email">;
 /** BENCH_ONLY=pets,data measures just those targets (quicker runs while working on one page); BENCH_SKIP_EMAIL=1 drops email. */
 const ONLY = new Set<string>(
@@ -84,15 +86,15 @@ async function createSessions(superUrl: string, name: string, practices: number)
 
 const clientOf = (p: number) => 1 + ((p * 7) % 50);
 
-type Target = { name: string; port: number; practices: number; method?: "GET" | "POST"; path: (p: number) => string; body?: (p: number) => string; signedOut?: boolean };
+type Target = { name: string; port: number; alsoOnPorts?: number[]; practices: number; method?: "GET" | "POST"; path: (p: number) => string; body?: (p: number) => string; signedOut?: boolean };
 
 type Figures = { name: string; requestsPerSecond: number; p50: number; p99: number; non2xx: number; errors: number; codes: string };
 
-async function load(target: Target, seconds: number): Promise<Figures> {
+async function load(target: Target, seconds: number, connections = CONNECTIONS): Promise<Figures> {
   let turn = 0;
   const result = await autocannon({
     url: `http://127.0.0.1:${target.port}`,
-    connections: CONNECTIONS,
+    connections,
     duration: seconds,
     requests: [
       {
@@ -118,12 +120,77 @@ async function load(target: Target, seconds: number): Promise<Figures> {
   return { name: target.name, requestsPerSecond: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, codes };
 }
 
+/**
+ * Several server processes behind one address would need a balancer in front; the load is split over their ports
+ * instead, connections shared equally. Throughput adds up; each latency figure is the worst process's.
+ */
+async function loadSplit(target: Target, seconds: number): Promise<Figures> {
+  const ports = [target.port, ...(target.alsoOnPorts ?? [])];
+  if (ports.length === 1) return load(target, seconds);
+  const parts = await Promise.all(ports.map((port) => load({ ...target, port }, seconds, Math.round(CONNECTIONS / ports.length))));
+  const sum = (pick: (figures: Figures) => number) => parts.reduce((total, part) => total + pick(part), 0);
+  return {
+    name: target.name,
+    requestsPerSecond: sum((part) => part.requestsPerSecond),
+    p50: Math.max(...parts.map((part) => part.p50)),
+    p99: Math.max(...parts.map((part) => part.p99)),
+    non2xx: sum((part) => part.non2xx),
+    errors: sum((part) => part.errors),
+    codes: parts.map((part) => part.codes).filter(Boolean).join(" "),
+  };
+}
+
 async function measure(target: Target): Promise<Figures> {
-  if (WARMUP > 0) await load(target, WARMUP);
-  const figures = await load(target, DURATION);
+  if (WARMUP > 0) await loadSplit(target, WARMUP);
+  const figures = await loadSplit(target, DURATION);
   log(`  ${figures.name.padEnd(34)} ${String(figures.requestsPerSecond).padStart(6)} req/s  p50 ${String(figures.p50).padStart(4)} ms  p99 ${String(figures.p99).padStart(4)} ms${figures.non2xx || figures.errors ? `  (${figures.non2xx} non-2xx: ${figures.codes}; ${figures.errors} errors)` : ""}`);
   return figures;
 }
+
+type QueryCost = { executionMs: number; planningMs: number; sharedBuffers: number; seqScans: string[] };
+type PlanNode = { "Node Type": string; "Relation Name"?: string; "Shared Hit Blocks"?: number; "Shared Read Blocks"?: number; Plans?: PlanNode[] };
+
+const seqScans = (node: PlanNode): string[] => [...(node["Node Type"] === "Seq Scan" && node["Relation Name"] ? [node["Relation Name"]] : []), ...(node.Plans ?? []).flatMap(seqScans)];
+
+/**
+ * EXPLAIN (ANALYZE, BUFFERS) of the pets page's reads for one signed-in client, as the runtime role under row-level
+ * security: what each costs inside Postgres, and whether the practice count changes it. Each runs twice; the second
+ * (warm) run is reported.
+ */
+async function explainPets(url: string, p: number): Promise<Record<PetsQuery, QueryCost>> {
+  const sql = postgres(url, { max: 1, onnotice: () => undefined });
+  try {
+    const practiceId = ids.practice(p);
+    const parameters: Record<PetsQuery, string[]> = {
+      session: [practiceId, createHash("sha256").update(`bench-session-${p}`).digest("hex")],
+      settings: [practiceId],
+      pets: [practiceId, ids.client(p, clientOf(p))],
+    };
+    const costs = {} as Record<PetsQuery, QueryCost>;
+    for (const name of Object.keys(PETS_QUERIES) as PetsQuery[]) {
+      const explain = async () => {
+        const [row] = await inPracticeTransaction(sql, practiceId, (trx) => trx.unsafe(`explain (analyze, buffers, format json) ${PETS_QUERIES[name]}`, parameters[name]));
+        return (row as unknown as { "QUERY PLAN": { Plan: PlanNode; "Execution Time": number; "Planning Time": number }[] })["QUERY PLAN"][0]!;
+      };
+      await explain();
+      const plan = await explain();
+      costs[name] = {
+        executionMs: +plan["Execution Time"].toFixed(3),
+        planningMs: +plan["Planning Time"].toFixed(3),
+        sharedBuffers: (plan.Plan["Shared Hit Blocks"] ?? 0) + (plan.Plan["Shared Read Blocks"] ?? 0),
+        seqScans: seqScans(plan.Plan),
+      };
+    }
+    return costs;
+  } finally {
+    await sql.end();
+  }
+}
+
+const describeCosts = (costs: Record<PetsQuery, QueryCost>) =>
+  Object.entries(costs)
+    .map(([name, cost]) => `${name} ${cost.executionMs} ms, ${cost.sharedBuffers} buffers${cost.seqScans.length ? `, seq scan of ${cost.seqScans.join(", ")}` : ""}`)
+    .join(" · ");
 
 async function rssMb(pid: number): Promise<number> {
   const status = await fs.readFile(`/proc/${pid}/status`, "utf8");
@@ -168,6 +235,9 @@ async function main(): Promise<void> {
     const large = await startPortico(superUrl, DATABASES.large.name);
     const small = await startPortico(superUrl, DATABASES.small.name);
     stops.push(() => stopScript(large.server.child), () => stopScript(small.server.child));
+    // One process is one core; the machine has more. A second process on the same database shows what scaling out buys.
+    const second = ONLY.has("petsTwoProcesses") ? await startPortico(superUrl, DATABASES.large.name) : undefined;
+    if (second) stops.push(() => stopScript(second.server.child));
     const baselines = await Promise.all(
       [
         ["fixed", undefined],
@@ -201,6 +271,7 @@ async function main(): Promise<void> {
       prescriptions: { name: "portico: prescriptions", port: large.port, practices: P, path: () => "/prescriptions" },
       signIn: { name: "portico: sign-in link request", port: large.port, practices: P, method: "POST", signedOut: true, path: () => "/?index", body: (p) => `email=${encodeURIComponent(ids.email(p, clientOf(p)))}` },
       petsSmall: { name: "portico: pets page (10 practices)", port: small.port, practices: DATABASES.small.shape.practices, path: () => "/home" },
+      petsTwoProcesses: { name: "portico: pets page, 2 processes", port: large.port, alsoOnPorts: second ? [second.port] : [], practices: P, path: () => "/home" },
     };
     const measured: Partial<Record<TargetKey, Figures>> = {};
     for (const key of TARGET_KEYS.filter((key): key is TargetKey => key !== "email" && ONLY.has(key))) {
@@ -219,8 +290,11 @@ async function main(): Promise<void> {
     const email = JSON.parse(await fs.readFile(emailFile, "utf8").catch(() => '{"scenarios":[]}')) as { scenarios: { name: string; handedToTransportMs: { p50: number; p99: number } }[] };
     const paced = email.scenarios.find((s) => s.name === "paced") ?? { handedToTransportMs: { p50: NaN, p99: NaN } };
 
+    const runtimeUrl = (name: string) => withCredentials(withDatabase(superUrl, name), "portico_app", PASSWORDS.app);
+    const explained = { large: await explainPets(runtimeUrl(DATABASES.large.name), Math.ceil(P / 2)), small: await explainPets(runtimeUrl(DATABASES.small.name), 5) };
+
     const ratio = (a: number, b: number | undefined) => (b ? +(a / b).toFixed(2) : NaN);
-    const { fixed, data, dataRls, pets, petsSmall } = measured;
+    const { fixed, data, dataRls, pets, petsSmall, petsTwoProcesses } = measured;
     const pages = (["pets", "records", "record", "prescriptions", "signIn"] as const).flatMap((key) => (measured[key] ? [measured[key]] : []));
     const sortedRss = [...rss].sort((a, b) => a - b);
     const summary = {
@@ -234,17 +308,22 @@ async function main(): Promise<void> {
         ratio2000to10: pets && petsSmall ? ratio(pets.requestsPerSecond, petsSmall.requestsPerSecond) : NaN,
         isolationRatio: dataRls ? ratio(dataRls.requestsPerSecond, data?.requestsPerSecond) : NaN,
       },
+      scaling: { petsTwoProcesses, ratioToOneProcess: pets && petsTwoProcesses ? ratio(petsTwoProcesses.requestsPerSecond, pets.requestsPerSecond) : NaN },
+      queryCosts: explained,
       memory: { rssMedianMb: sortedRss[Math.floor(sortedRss.length / 2)] ?? 0, rssMaxMb: sortedRss.at(-1) ?? 0 },
       email: { p50: paced.handedToTransportMs.p50, p99: paced.handedToTransportMs.p99 },
     };
     const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
     log("\nsummary");
     if (pets && data) log(`  pets page: ${pets.requestsPerSecond} req/s = ${ratio(pets.requestsPerSecond, data.requestsPerSecond)} × the data baseline (budget ≥ 0.40: ${verdict(pets.requestsPerSecond >= 0.4 * data.requestsPerSecond)}); p99 ${pets.p99} ms (budget < 100 ms: ${verdict(pets.p99 < 100)})`);
-    for (const page of pages.filter((page) => page !== pets)) log(`  ${page.name.replace("portico: ", "")}: ${page.requestsPerSecond} req/s = ${ratio(page.requestsPerSecond, data?.requestsPerSecond)} × data baseline, p50 ${page.p50} ms, p99 ${page.p99} ms`);
+    for (const page of pages.filter((page) => page !== pets)) log(`  ${page.name.replace("portico: ", "")}: ${page.requestsPerSecond} req/s${data ? ` = ${ratio(page.requestsPerSecond, data.requestsPerSecond)} × data baseline` : ""}, p50 ${page.p50} ms, p99 ${page.p99} ms`);
     if (pets && petsSmall) log(`  2,000 vs 10 practices, pets page: ratio ${summary.tenancy.ratio2000to10} (budget ≥ 0.9: ${verdict(summary.tenancy.ratio2000to10 >= 0.9)})`);
+    if (petsTwoProcesses) log(`  pets page on 2 server processes: ${petsTwoProcesses.requestsPerSecond} req/s${data ? ` = ${ratio(petsTwoProcesses.requestsPerSecond, data.requestsPerSecond)} × data baseline` : ""}, ${summary.scaling.ratioToOneProcess} × one process, p99 ${petsTwoProcesses.p99} ms`);
     if (dataRls && data) log(`  isolation (withPractice + RLS vs none, same queries): ratio ${summary.tenancy.isolationRatio}`);
     if (fixed && data) log(`  machine ceiling (fixed string): ${fixed.requestsPerSecond} req/s; data ceiling ${data.requestsPerSecond} req/s`);
-    if (rss.length) log(`  server RSS under load: median ${summary.memory.rssMedianMb} MB, max ${summary.memory.rssMaxMb} MB (budget < 300 MB: ${verdict(summary.memory.rssMaxMb < 300)})`);
+    log(`  EXPLAIN (ANALYZE, BUFFERS) of one client's pets reads, runtime role under RLS — ${P} practices: ${describeCosts(explained.large)}`);
+    log(`    ${DATABASES.small.shape.practices} practices: ${describeCosts(explained.small)}`);
+    if (pages.length) log(`  server RSS under load: median ${summary.memory.rssMedianMb} MB, max ${summary.memory.rssMaxMb} MB (budget < 300 MB: ${verdict(summary.memory.rssMaxMb < 300)})`);
     if (ONLY.has("email")) log(`  magic-link email handed to transport: p50 ${summary.email.p50} ms, p99 ${summary.email.p99} ms (budget p99 < 2 s: ${verdict(summary.email.p99 < 2000)})`);
     const dir = path.join(ROOT, "bench", "results");
     await fs.mkdir(dir, { recursive: true });

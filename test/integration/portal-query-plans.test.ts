@@ -48,7 +48,8 @@ describe("the main portal queries at scale", () => {
       records: visibleDocuments(trx, { clientId, access: "full" }).select(["d.id", "d.title"]).orderBy("d.visit_date", "desc"),
       pets: trx
         .selectFrom("patients as p")
-        .select(["p.id", "p.name"])
+        .leftJoin("patient_photos as ph", (join) => join.onRef("ph.practice_id", "=", "p.practice_id").onRef("ph.patient_id", "=", "p.id"))
+        .select(["p.id", "p.name", "ph.uploaded_at"])
         .select((eb) => [
           eb.selectFrom("appointments as a").select("a.starts_at").whereRef("a.patient_id", "=", "p.id").where(appointmentAccessSql("full")).where("a.starts_at", ">", now).limit(1).as("next"),
         ])
