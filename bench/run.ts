@@ -197,7 +197,7 @@ const describeCosts = (costs: Record<PetsQuery, QueryCost>) =>
 
 const OUTBOX_DRAIN_LIMIT_MS = 120_000;
 
-type SignInOutcomes = { sent: number; rateLimited: number; rateLimitedShare: number };
+type SignInOutcomes = { sent: number; rateLimited: number; rateLimitedShare: number; walBytesPerRequest: number };
 
 /**
  * A sign-in request answers the same page whether a link went out or a limit held it back (no enumeration), so the
@@ -208,7 +208,7 @@ async function signInOutcomesOf(superUrl: string, run: () => Promise<Figures>): 
   const sql = postgres(superUrl, { max: 1, onnotice: () => undefined });
   try {
     await sql`delete from rate_limit_counters`;
-    const [started] = await sql<{ since: Date }[]>`select clock_timestamp() as since`;
+    const [started] = await sql<{ since: Date; lsn: string }[]>`select clock_timestamp() as since, pg_current_wal_lsn()::text as lsn`;
     const since = started!.since;
     const figures = await run();
     const rows = await sql<{ action: string; n: number }[]>`
@@ -225,7 +225,11 @@ async function signInOutcomesOf(superUrl: string, run: () => Promise<Figures>): 
     const count = (action: string) => rows.find((row) => row.action === action)?.n ?? 0;
     const sent = count("client.sign_in_link_sent");
     const rateLimited = count("client.sign_in_link_rate_limited");
-    return { figures, outcomes: { sent, rateLimited, rateLimitedShare: sent + rateLimited ? +(rateLimited / (sent + rateLimited)).toFixed(2) : 0 } };
+    // Write-ahead log per request: every index leads with practice_id, so requests spread over more practices dirty
+    // more distinct pages, and the first change to a page after a checkpoint logs the whole page.
+    const [wal] = await sql<{ bytes: string }[]>`select pg_wal_lsn_diff(pg_current_wal_lsn(), ${started!.lsn}::pg_lsn)::bigint::text as bytes`;
+    const walBytesPerRequest = sent + rateLimited ? Math.round(Number(wal?.bytes ?? 0) / (sent + rateLimited)) : 0;
+    return { figures, outcomes: { sent, rateLimited, rateLimitedShare: sent + rateLimited ? +(rateLimited / (sent + rateLimited)).toFixed(2) : 0, walBytesPerRequest } };
   } finally {
     await sql.end();
   }
@@ -324,7 +328,7 @@ async function main(): Promise<void> {
       if (page !== "signIn") return measure(target);
       const outcomes = await signInOutcomesOf(withDatabase(superUrl, DATABASES[database].name), () => measure(target));
       signInOutcomes[database] = outcomes.outcomes;
-      log(`    ${outcomes.outcomes.sent} links sent, ${outcomes.outcomes.rateLimited} requests rate-limited (${Math.round(100 * outcomes.outcomes.rateLimitedShare)}%)`);
+      log(`    ${outcomes.outcomes.sent} links sent, ${outcomes.outcomes.rateLimited} requests rate-limited (${Math.round(100 * outcomes.outcomes.rateLimitedShare)}%), ${(outcomes.outcomes.walBytesPerRequest / 1024).toFixed(1)} kB of WAL per request`);
       return outcomes.figures;
     };
     for (const key of TARGET_KEYS.filter((key): key is TargetKey | "small" => key !== "email" && ONLY.has(key))) {
