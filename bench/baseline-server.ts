@@ -5,7 +5,7 @@
  * - data: the pets page's queries (session, settings, pets with next visit, overdue reminders and last visit)
  *   through postgres.js as a role that bypasses row-level security, no transaction, JSON out: the data ceiling;
  * - data-rls: the same queries as the runtime role, inside one transaction scoped with set_config, the way
- *   withPractice runs them (BEGIN and set_config in one round trip, COMMIT in another): the ratio to `data` is what
+ *   withPractice runs them (BEGIN, set_config, the reads, COMMIT): the ratio to `data` is what
  *   isolation costs.
  * Usage: tsx bench/baseline-server.ts <fixed|data|data-rls> <port> [database url]
  */

@@ -31,11 +31,12 @@ export async function runPetsQueries(db: postgres.Sql | postgres.ReservedSql, pr
   return { settings, pets };
 }
 
-/** withPractice's shape without Kysely: BEGIN and set_config in one simple query on a reserved connection, then COMMIT. */
+/** withPractice's shape without Kysely: BEGIN, set_config, the work and COMMIT on one reserved connection. */
 export async function inPracticeTransaction<T>(sql: postgres.Sql, practiceId: string, work: (trx: postgres.ReservedSql) => Promise<T>): Promise<T> {
   const trx = await sql.reserve();
   try {
-    await trx.unsafe(`begin; select set_config('app.practice_id', '${practiceId}', true)`);
+    await trx`begin`;
+    await trx`select set_config('app.practice_id', ${practiceId}, true)`;
     const result = await work(trx);
     await trx`commit`;
     return result;

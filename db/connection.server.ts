@@ -10,6 +10,8 @@ export type Connection = {
 };
 
 const CLOSE_TIMEOUT_SECONDS = 5;
+/** `*`, `"table".*` or `returning *`, but not `count(*)`. */
+const SELECTS_EVERY_COLUMN = /(?:^|[\s,])(?:"[^"]+"\.)?\*(?:\s|,|$)/;
 
 /**
  * One bounded pool on one database. Calendar dates stay `YYYY-MM-DD` strings: turning them into JavaScript Dates
@@ -44,18 +46,22 @@ export function connect(
 }
 
 /**
- * What Kysely's postgres.js dialect sees of the pool: the same pool, but every statement it sends is a named prepared
- * statement. The dialect sends through `unsafe()`, which postgres.js leaves unprepared, and an unprepared statement
+ * What Kysely's postgres.js dialect sees of the pool: the same pool, but the statements it sends are named prepared
+ * statements. The dialect sends through `unsafe()`, which postgres.js leaves unprepared, and an unprepared statement
  * with parameters costs two round trips (describe, then execute). Prepared, it is described once per connection and
  * costs one from then on. Statement texts come from code (values are always parameters), so each connection holds a
  * bounded set, and postgres.js retires connections after `max_lifetime`.
+ *
+ * Except `select *` and `returning *`: a migration that adds a column changes their result type, and a prepared one
+ * would then fail ("cached plan must not change result type") inside a transaction, where postgres.js cannot retry
+ * it, on every connection of every instance still serving. Statements that name their columns are not affected.
  */
 function preparingStatements(sql: postgres.Sql): postgres.Sql {
   const pool = {
     reserve: async () => {
       const reserved = await sql.reserve();
       return {
-        unsafe: (text: string, parameters: postgres.ParameterOrJSON<never>[] = []) => reserved.unsafe(text, parameters, { prepare: true }),
+        unsafe: (text: string, parameters: postgres.ParameterOrJSON<never>[] = []) => reserved.unsafe(text, parameters, { prepare: !SELECTS_EVERY_COLUMN.test(text) }),
         release: () => reserved.release(),
       };
     },

@@ -144,13 +144,19 @@ export function createServer(deps: ServerDeps): express.Express {
 
   // Fingerprinted build output never changes under the same name; everything else in public/ may.
   app.use("/build", express.static(path.join(ROOT, "public", "build"), { immutable: true, maxAge: "1y", index: false }));
-  // The rest of public/ is mounted name by name, so a page request never costs a file-system lookup first.
-  for (const entry of fs.readdirSync(path.join(ROOT, "public"), { withFileTypes: true })) {
-    if (entry.name === "build") continue;
-    const target = path.join(ROOT, "public", entry.name);
-    if (entry.isDirectory()) app.use(`/${entry.name}`, express.static(target, { maxAge: "1h", index: false }));
-    else app.get(`/${entry.name}`, (_req, res) => res.sendFile(target, { maxAge: "1h" }));
+  // The rest of public/ is mounted name by name (never its dot-files), so a page request costs no file-system lookup.
+  const publicDir = path.join(ROOT, "public");
+  const publicFiles = new Set<string>();
+  for (const entry of fs.readdirSync(publicDir, { withFileTypes: true })) {
+    if (entry.name === "build" || entry.name.startsWith(".")) continue;
+    if (entry.isDirectory()) app.use(`/${entry.name}`, express.static(path.join(publicDir, entry.name), { maxAge: "1h", index: false }));
+    else publicFiles.add(`/${entry.name}`);
   }
+  // Compared as strings, not as route patterns, whatever characters a file name holds.
+  app.use((req, res, next) => {
+    if ((req.method === "GET" || req.method === "HEAD") && publicFiles.has(req.path)) res.sendFile(req.path.slice(1), { root: publicDir, maxAge: "1h" });
+    else next();
+  });
   // Browsers ask for /favicon.ico on pages that name no icon (raw email previews, plain-text answers).
   app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));
 

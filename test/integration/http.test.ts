@@ -150,7 +150,7 @@ describe("the server itself", () => {
     expect(res.body).toMatch(/<\/html>$/);
   });
 
-    it("refuses oversized bodies with 413", async () => {
+  it("refuses oversized bodies with 413", async () => {
     const res = await server.request(HAPPY, "/", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "content-length": String(2 * 1024 * 1024) }, body: "" });
     expect(res.status).toBe(413);
   });
@@ -165,7 +165,7 @@ describe("the server itself", () => {
     expect((await server.request(HAPPY, "/css/missing.css")).status).toBe(404);
   });
 
-    it("serves fingerprinted assets as immutable", async () => {
+  it("serves fingerprinted assets as immutable", async () => {
     const page = await server.request("localhost:3000", "/");
     const asset = /href="(\/build\/[^"]+\.js)"/.exec(page.body)?.[1];
     expect(asset).toBeTruthy();

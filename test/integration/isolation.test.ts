@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect } from "../../db/connection.server";
-import { withPractice } from "../../db/with-practice.server";
+import { type PracticeTransaction, withPractice } from "../../db/with-practice.server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { errorCode } from "../support/errors";
 import { createPracticeFixture, type PracticeFixture } from "../support/practices";
@@ -97,9 +97,18 @@ describe("the setting on a pooled connection", () => {
 });
 
 describe("withPractice itself", () => {
-  it("refuses a practice id that is not a UUID (the id is written into the scope statement)", async () => {
-    const forged = { id: `${a.practice.id}', false); select set_config('app.practice_id', '${b.practice.id}` };
-    await expect(withPractice(db.app.db, forged, (trx) => trx.selectFrom("clients").select("id").execute())).rejects.toThrow("UUID");
+  it("refuses a handle kept past its transaction, which would otherwise run under the next practice's scope", async () => {
+    const pool = connect(db.appUrl, { max: 1 });
+    try {
+      let kept: PracticeTransaction | undefined;
+      await withPractice(pool.db, a.practice, async (trx) => {
+        kept = trx;
+      });
+      const attempt = withPractice(pool.db, b.practice, () => kept!.selectFrom("clients").select("id").execute());
+      await expect(attempt).rejects.toThrow(/already committed/);
+    } finally {
+      await pool.close();
+    }
   });
 
   it("prepares statements with parameters, so each costs one round trip after the first", async () => {
@@ -109,6 +118,23 @@ describe("withPractice itself", () => {
       const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(pool.db);
       expect(rows.filter((row) => row.statement.startsWith('select "id" from "clients" where "id" = $1'))).toHaveLength(1);
     } finally {
+      await pool.close();
+    }
+  });
+
+  it("keeps working on a running server when a migration adds a column (select * is never prepared)", async () => {
+    const pool = connect(db.appUrl, { max: 1 });
+    const everything = () => withPractice(pool.db, a.practice, (trx) => trx.selectFrom("clients").selectAll().where("id", "=", a.clientId).execute());
+    const named = () => withPractice(pool.db, a.practice, (trx) => trx.selectFrom("clients").select(["id", "first_name"]).where("id", "=", a.clientId).execute());
+    try {
+      expect(await everything()).toHaveLength(1);
+      expect(await named()).toHaveLength(1);
+      await sql`alter table clients add column added_by_a_migration integer`.execute(db.owner.db);
+      const [row] = await everything();
+      expect(row).toHaveProperty("added_by_a_migration", null);
+      expect(await named()).toHaveLength(1);
+    } finally {
+      await sql`alter table clients drop column if exists added_by_a_migration`.execute(db.owner.db);
       await pool.close();
     }
   });
