@@ -37,8 +37,8 @@ export function connect(
     sql,
     close: async () => {
       // postgres.js can wait forever for a connection that was reserved and released while its client went away
-      // (porsager/postgres#925: seen after load with aborted requests); by then every transaction has ended, so a
-      // bounded wait loses nothing and shutdown always finishes.
+      // (porsager/postgres#925: seen after load with aborted requests). The wait is bounded so that shutdown always
+      // finishes; a transaction still open when it ends is rolled back by Postgres, never half applied.
       await sql.end({ timeout: CLOSE_TIMEOUT_SECONDS });
       await db.destroy();
     },
