@@ -1,3 +1,5 @@
+import type { AccessLevel } from "../../../db/schema";
+import type { PracticeTransaction } from "../../../db/with-practice.server";
 import type { PorticoLoadContext } from "../../load-context";
 import { formatDate, localeFor } from "../../time";
 import { patientVisibleSql, practiceRecordsSql, prescriptionVisibleSql } from "../../visibility/portal-queries.server";
@@ -17,21 +19,27 @@ export type PrescriptionItem = {
   status: "active" | "completed";
 };
 
-/** Prescriptions of the client's visible patients; drafts and voided ones never leave the database. */
+/**
+ * Prescriptions of a client's visible patients; drafts and voided ones never leave the database. Exported for the plan
+ * test, which checks at scale that this very query uses its indexes.
+ */
+export function prescriptionsQuery(trx: PracticeTransaction, scope: { clientId: string; access: AccessLevel }) {
+  return trx
+    .selectFrom("prescriptions as rx")
+    .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "rx.practice_id").onRef("p.id", "=", "rx.patient_id"))
+    .select(["rx.id", "p.name as patient_name", "rx.medication", "rx.strength", "rx.directions", "rx.quantity", "rx.refills_remaining", "rx.prescriber_name", "rx.prescribed_on", "rx.status"])
+    .where("p.client_id", "=", scope.clientId)
+    .where(patientVisibleSql)
+    .where(practiceRecordsSql(scope.access))
+    .where(prescriptionVisibleSql)
+    .orderBy("p.name")
+    .orderBy("rx.prescribed_on", "desc");
+}
+
 export async function listPrescriptions(context: PorticoLoadContext, request: Request) {
   return portalPage(context, request, async ({ trx, client, timeZone }) => {
     requireArea(client, "records");
-    const rows = await trx
-      .selectFrom("prescriptions as rx")
-      .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "rx.practice_id").onRef("p.id", "=", "rx.patient_id"))
-      .select(["rx.id", "p.name as patient_name", "rx.medication", "rx.strength", "rx.directions", "rx.quantity", "rx.refills_remaining", "rx.prescriber_name", "rx.prescribed_on", "rx.status"])
-      .where("p.client_id", "=", client.viewing.clientId)
-      .where(patientVisibleSql)
-      .where(practiceRecordsSql(client.access))
-      .where(prescriptionVisibleSql)
-      .orderBy("p.name")
-      .orderBy("rx.prescribed_on", "desc")
-      .execute();
+    const rows = await prescriptionsQuery(trx, { clientId: client.viewing.clientId, access: client.access }).execute();
     return {
       prescriptions: rows.map(
         (row): PrescriptionItem => ({
