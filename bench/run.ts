@@ -10,7 +10,6 @@
  * Output: a table, one summary line per figure, and bench/results/<date>.json.
  */
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -20,7 +19,9 @@ import { startEmbeddedPostgres } from "../db/embedded-postgres.server";
 import { migrateMainDatabase } from "../db/migrate.server";
 import { ensureEmbeddedDatabase } from "../db/roles.server";
 import { ensureBuild, ROOT } from "../server/build.server";
+import { sessionKey } from "../server/auth/client-session.server";
 import { freePort, startScript, stopScript, TSX } from "../test/support/processes";
+import { type PlanNode, seqScans } from "../test/support/query-plans";
 import { FULL_SHAPE, generateData, ids, type Shape, uuidSql } from "./generate-data";
 import { inPracticeTransaction, PETS_QUERIES, type PetsQuery } from "./pets-queries";
 
@@ -151,9 +152,6 @@ async function measure(target: Target): Promise<Figures> {
 }
 
 type QueryCost = { executionMs: number; planningMs: number; sharedBuffers: number; seqScans: string[] };
-type PlanNode = { "Node Type": string; "Relation Name"?: string; "Shared Hit Blocks"?: number; "Shared Read Blocks"?: number; Plans?: PlanNode[] };
-
-const seqScans = (node: PlanNode): string[] => [...(node["Node Type"] === "Seq Scan" && node["Relation Name"] ? [node["Relation Name"]] : []), ...(node.Plans ?? []).flatMap(seqScans)];
 
 /**
  * EXPLAIN (ANALYZE, BUFFERS) of the pets page's reads for one signed-in client, as the runtime role under row-level
@@ -165,7 +163,7 @@ async function explainPets(url: string, p: number): Promise<Record<PetsQuery, Qu
   try {
     const practiceId = ids.practice(p);
     const parameters: Record<PetsQuery, string[]> = {
-      session: [practiceId, createHash("sha256").update(`bench-session-${p}`).digest("hex")],
+      session: [practiceId, sessionKey(`bench-session-${p}`)],
       settings: [practiceId],
       pets: [practiceId, ids.client(p, clientOf(p))],
     };
@@ -343,11 +341,13 @@ async function main(): Promise<void> {
     }
     clearInterval(sampler);
 
-    if (ONLY.has("email")) log("\nemail: 1,000 sign-in link requests against a fake Resend API (npm run bench:email)");
-    if (ONLY.has("email")) await new Promise<void>((resolve, reject) => {
-      const child = spawn(TSX, ["bench/email-latency.ts"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
-      child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`email benchmark exited with ${code}`))));
-    });
+    if (ONLY.has("email")) {
+      log("\nemail: 1,000 sign-in link requests against a fake Resend API (npm run bench:email)");
+      await new Promise<void>((resolve, reject) => {
+        const child = spawn(TSX, ["bench/email-latency.ts"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+        child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`email benchmark exited with ${code}`))));
+      });
+    }
     const emailFile = path.join(ROOT, "bench", "results", `${new Date().toISOString().slice(0, 10)}-email-latency.json`);
     const email = JSON.parse(await fs.readFile(emailFile, "utf8").catch(() => '{"scenarios":[]}')) as { scenarios: { name: string; handedToTransportMs: { p50: number; p99: number } }[] };
     const paced = email.scenarios.find((s) => s.name === "paced") ?? { handedToTransportMs: { p50: NaN, p99: NaN } };

@@ -8,6 +8,7 @@ import { withPractice } from "../../db/with-practice.server";
 import { generateData, ids } from "../../bench/generate-data";
 import { withDatabase } from "../../db/connection.server";
 import { adminUrl, createTestDatabase, type TestDatabase } from "../support/database";
+import { type PlanNode, seqScans } from "../support/query-plans";
 
 // Enough practices that a sequential scan would be the wrong plan, small enough to load in a few seconds.
 const SHAPE = { practices: 300, clients: 20, patientsPerClient: 2, documents: 10, prescriptions: 3, appointments: 4, reminders: 3 };
@@ -24,12 +25,6 @@ beforeAll(async () => {
   }
 }, 120_000);
 
-type PlanNode = { "Node Type": string; "Relation Name"?: string; Plans?: PlanNode[] };
-
-function seqScans(node: PlanNode): string[] {
-  const own = node["Node Type"] === "Seq Scan" && node["Relation Name"] ? [node["Relation Name"]] : [];
-  return [...own, ...(node.Plans ?? []).flatMap(seqScans)];
-}
 
 const practice = { id: ids.practice(150) };
 const clientId = ids.client(150, 7);
