@@ -57,6 +57,8 @@ describe("client accounts in Chromium", () => {
     await page.getByLabel("Password", { exact: true }).fill("daniel-harbour-5521");
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.waitForURL(`${origin}/home`);
+    // A client-side navigation changes the URL before React has committed the new page.
+    await page.getByRole("heading", { level: 1, name: "Your family" }).waitFor();
     expect(await page.getByText("Daniel Novak").count()).toBeGreaterThan(0);
     expect(problems).toEqual([]);
   });
