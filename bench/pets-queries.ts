@@ -31,13 +31,14 @@ export async function runPetsQueries(db: postgres.Sql | postgres.ReservedSql, pr
   return { settings, pets };
 }
 
-/** withPractice's shape without Kysely: BEGIN, set_config, the work and COMMIT on one reserved connection. */
+/**
+ * withPractice's shape without Kysely: BEGIN and set_config sent with the work's first statement, then COMMIT, on one
+ * reserved connection.
+ */
 export async function inPracticeTransaction<T>(sql: postgres.Sql, practiceId: string, work: (trx: postgres.ReservedSql) => Promise<T>): Promise<T> {
   const trx = await sql.reserve();
   try {
-    await trx`begin`;
-    await trx`select set_config('app.practice_id', ${practiceId}, true)`;
-    const result = await work(trx);
+    const [, , result] = await Promise.all([trx`begin`, trx`select set_config('app.practice_id', ${practiceId}, true)`, work(trx)]);
     await trx`commit`;
     return result;
   } catch (error) {

@@ -45,9 +45,24 @@ export function connect(
   };
 }
 
+/** The statement that scopes a transaction to one practice; `withPractice` sends it, and only it. */
+export const PRACTICE_SCOPE_STATEMENT = "select set_config('app.practice_id', $1, true)";
+
 /**
- * What Kysely's postgres.js dialect sees of the pool: the same pool, but the statements it sends are named prepared
- * statements. The dialect sends through `unsafe()`, which postgres.js leaves unprepared, and an unprepared statement
+ * Statements whose answer nobody reads. They are sent at once, in the same socket write as the statement that
+ * follows them, and that statement's caller receives their outcome: so BEGIN and the practice scope ride with a
+ * request's first query instead of costing a round trip each. Postgres runs a connection's statements in the order
+ * sent, so the scope is in force before that query runs; if BEGIN or the scope fails, the query fails with it and
+ * the caller sees the first failure. Either way no row is read unscoped (the policies match nothing without a scope).
+ */
+const ANSWER_NOT_READ = new Set(["begin", PRACTICE_SCOPE_STATEMENT]);
+const NO_ROWS = Object.assign([], { command: "", count: 0 });
+
+/**
+ * What Kysely's postgres.js dialect sees of the pool: the same pool, but statements with parameters are named
+ * prepared statements, and BEGIN and the practice scope are pipelined with the statement after them.
+ *
+ * Prepared: the dialect sends through `unsafe()`, which postgres.js leaves unprepared, and an unprepared statement
  * with parameters costs two round trips (describe, then execute). Prepared, it is described once per connection and
  * costs one from then on. Statement texts come from code (values are always parameters), so each connection holds a
  * bounded set, and postgres.js retires connections after `max_lifetime`.
@@ -60,14 +75,33 @@ function preparingStatements(sql: postgres.Sql): postgres.Sql {
   const pool = {
     reserve: async () => {
       const reserved = await sql.reserve();
+      let unanswered: Promise<unknown>[] = [];
       return {
-        unsafe: (text: string, parameters: postgres.ParameterOrJSON<never>[] = []) => reserved.unsafe(text, parameters, { prepare: !SELECTS_EVERY_COLUMN.test(text) }),
+        unsafe: (text: string, parameters: postgres.ParameterOrJSON<never>[] = []) => {
+          const query = reserved.unsafe(text, parameters, { prepare: !SELECTS_EVERY_COLUMN.test(text) });
+          if (ANSWER_NOT_READ.has(text)) {
+            // Attaching a handler sends the statement now and keeps a failure from going unhandled until it is read.
+            query.catch(() => undefined);
+            unanswered.push(query);
+            return Promise.resolve(NO_ROWS);
+          }
+          const before = unanswered;
+          unanswered = [];
+          return firstFailureOrLast([...before, query]);
+        },
         release: () => reserved.release(),
       };
     },
     end: (options?: { timeout?: number }) => sql.end(options),
   };
   return pool as unknown as postgres.Sql;
+}
+
+async function firstFailureOrLast<T>(statements: Promise<T>[]): Promise<T> {
+  const outcomes = await Promise.allSettled(statements);
+  const failure = outcomes.find((outcome) => outcome.status === "rejected");
+  if (failure) throw failure.reason;
+  return (outcomes.at(-1) as PromiseFulfilledResult<T>).value;
 }
 
 /** The same server and database as `url`, signed in as another role. */

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import { z } from "zod";
 import { defaultRoles } from "../app/admin/permissions";
 import type { Database, PracticeKind, Wording } from "../db/schema";
-import type { PracticeTransaction } from "../db/with-practice.server";
+import { type PracticeTransaction, scopeToPractice } from "../db/with-practice.server";
 import { PRACTICE_COLUMNS, type Practice } from "./practice";
 import { checkSubdomain } from "./subdomain";
 
@@ -103,7 +103,7 @@ export async function createPractice(
       .values({ id: practice.id, subdomain: practice.subdomain, name: practice.name, kind: practice.kind, deployment: practice.deployment, placement_id: practice.placementId })
       .execute();
   const fill = async (trx: PracticeTransaction) => {
-    await sql`select set_config('app.practice_id', ${practice.id}, true)`.execute(trx);
+    await scopeToPractice(trx, practice);
     // Human-health clients expect a password; pet owners are served well by email links.
     const signInMethods = practice.kind === "human" ? "both" : "magic_link";
     await trx.insertInto("practice_settings").values({ practice_id: practice.id, time_zone: data.timeZone, wording: defaultWording(practice.kind), sign_in_methods: signInMethods }).execute();

@@ -1,10 +1,12 @@
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect } from "../../db/connection.server";
+import type { Database } from "../../db/schema";
 import { type PracticeTransaction, withPractice } from "../../db/with-practice.server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { errorCode } from "../support/errors";
 import { createPracticeFixture, type PracticeFixture } from "../support/practices";
+import { TcpProxy } from "../support/tcp-proxy";
 
 let db: TestDatabase;
 let a: PracticeFixture;
@@ -117,6 +119,49 @@ describe("withPractice itself", () => {
       for (let i = 0; i < 2; i++) await withPractice(pool.db, a.practice, (trx) => trx.selectFrom("clients").select("id").where("id", "=", a.clientId).execute());
       const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(pool.db);
       expect(rows.filter((row) => row.statement.startsWith('select "id" from "clients" where "id" = $1'))).toHaveLength(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("costs one round trip more than the same statements outside a transaction: its COMMIT", async () => {
+    const target = new URL(db.appUrl);
+    const proxy = new TcpProxy(target.hostname, Number(target.port));
+    await proxy.start();
+    target.port = String(proxy.port);
+    const pool = connect(target.toString(), { max: 1 });
+    const statements = async (handle: Kysely<Database>) => {
+      await handle.selectFrom("clients").select("id").where("id", "=", a.clientId).execute();
+      await handle.selectFrom("patients").select("id").where("client_id", "=", a.clientId).execute();
+      await handle.selectFrom("client_emails").select("email").where("client_id", "=", a.clientId).execute();
+    };
+    const roundTrips = async (work: () => Promise<unknown>) => {
+      const before = proxy.roundTrips;
+      await work();
+      return proxy.roundTrips - before;
+    };
+    try {
+      // The first time on a connection, each statement is also described: a round trip counted apart.
+      await withPractice(pool.db, a.practice, statements);
+      await statements(pool.db);
+      const outside = await roundTrips(() => statements(pool.db));
+      const inside = await roundTrips(() => withPractice(pool.db, a.practice, statements));
+      expect(outside).toBe(3);
+      expect(inside).toBe(outside + 1);
+    } finally {
+      await pool.close();
+      await proxy.stop();
+    }
+  });
+
+  it("fails the request when the scope fails, and leaves the connection clean for the next", async () => {
+    const pool = connect(db.appUrl, { max: 1 });
+    try {
+      const attempt = withPractice(pool.db, { id: "not-a-practice\u0000" }, (trx) => trx.selectFrom("clients").select("id").execute());
+      // The caller sees the scope's own failure (invalid text), not the aborted transaction that follows from it.
+      await expect(attempt).rejects.toSatisfy((error) => errorCode(error) === "22021");
+      const clients = await withPractice(pool.db, a.practice, (trx) => trx.selectFrom("clients").select("id").execute());
+      expect(clients).toEqual([{ id: a.clientId }]);
     } finally {
       await pool.close();
     }

@@ -2,12 +2,14 @@ import net from "node:net";
 
 /**
  * A TCP relay in front of the test Postgres server: stopping it is a database server going away (new connections
- * refused, open ones cut), starting it again on the same port is the server coming back.
+ * refused, open ones cut), starting it again on the same port is the server coming back. It also counts round trips:
+ * each time a client sends after the server has answered (or sends first), the client has waited for the server.
  */
 export class TcpProxy {
   #server: net.Server | undefined;
   readonly #sockets = new Set<net.Socket>();
   port = 0;
+  roundTrips = 0;
 
   constructor(
     private readonly targetHost: string,
@@ -22,6 +24,14 @@ export class TcpProxy {
         socket.on("close", () => this.#sockets.delete(socket));
         socket.on("error", () => socket.destroy());
       }
+      let answered = true;
+      client.on("data", () => {
+        if (answered) this.roundTrips++;
+        answered = false;
+      });
+      upstream.on("data", () => {
+        answered = true;
+      });
       client.pipe(upstream).pipe(client);
       client.on("close", () => upstream.destroy());
       upstream.on("close", () => client.destroy());
