@@ -38,7 +38,10 @@ export async function runPetsQueries(db: postgres.Sql | postgres.ReservedSql, pr
 export async function inPracticeTransaction<T>(sql: postgres.Sql, practiceId: string, work: (trx: postgres.ReservedSql) => Promise<T>): Promise<T> {
   const trx = await sql.reserve();
   try {
-    const [, , result] = await Promise.all([trx`begin`, trx`select set_config('app.practice_id', ${practiceId}, true)`, work(trx)]);
+    // postgres.js sends a query when it is first awaited or executed: these two go before the work's first one.
+    const begin = trx`begin`.execute();
+    const scope = trx`select set_config('app.practice_id', ${practiceId}, true)`.execute();
+    const [, , result] = await Promise.all([begin, scope, work(trx)]);
     await trx`commit`;
     return result;
   } catch (error) {

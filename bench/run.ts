@@ -270,6 +270,12 @@ async function main(): Promise<void> {
   const [cluster] = await Promise.all([startEmbeddedPostgres({ dataDir, port: await freePort(), log }), ensureBuild(log)]);
   const superUrl = withCredentials(`postgres://127.0.0.1:${cluster.port}/postgres`, "postgres", cluster.superuserPassword);
   const stops: (() => Promise<unknown>)[] = [];
+  const stopEverything = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    await cluster.stop();
+  };
+  // An interrupted run must not leave servers and Postgres behind to skew the next one.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void stopEverything().finally(() => process.exit(130)));
   try {
     for (const { name, shape } of Object.values(DATABASES)) {
       await prepareDatabase(superUrl, name, shape);
@@ -399,8 +405,7 @@ async function main(): Promise<void> {
     await fs.writeFile(file, JSON.stringify(summary, null, 2));
     log(`\nwritten ${path.relative(ROOT, file)}`);
   } finally {
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
-    await cluster.stop();
+    await stopEverything();
   }
 }
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { PracticeTransaction } from "../../db/with-practice.server";
 import { recordAudit } from "../../server/audit.server";
 import { clientSessions } from "../../server/auth/client-session.server";
-import { hitRateLimits, pruneRateLimits, SIGN_IN_LIMITS } from "../../server/auth/rate-limit.server";
+import { hitRateLimits, SIGN_IN_LIMITS } from "../../server/auth/rate-limit.server";
 import { generateToken, hashToken, isWellFormedToken } from "../../server/auth/tokens.server";
 import { sendEmail } from "../../server/email/send-email.server";
 import { signInLinkEmail } from "../../server/email/templates/sign-in-link";
@@ -50,8 +50,6 @@ export async function issueSignInLinks(input: { site: PracticeSite; email: strin
   const { site, email, now } = input;
   const practiceId = site.practice.id;
   return site.withPractice(async (trx) => {
-    // Old counters are cleared now and then rather than on every request: the delete scans the practice's counters.
-    if (Math.random() < 0.01) await pruneRateLimits(trx, new Date(now.getTime() - 24 * 3_600_000));
     const rules = [SIGN_IN_LIMITS.linkPerEmail(email), ...(input.ip ? [SIGN_IN_LIMITS.linkPerIp(input.ip)] : [])];
     const [withinEmailLimit, withinIpLimit = true] = await hitRateLimits(trx, practiceId, rules, now);
     if (!withinEmailLimit || !withinIpLimit) {

@@ -1,9 +1,10 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../../db/schema";
-import type { RateLimit } from "./rate-limit.server";
+import { COUNTERS_KEPT_MS, pruneNowAndThen, type RateLimit } from "./rate-limit.server";
 
-/** The control plane's own counters (support sign-in), with the same fixed-window rule as the practices' ones. */
-export async function hitPlatformRateLimits(db: Kysely<Database>, rules: RateLimit[], now: Date): Promise<boolean[]> {
+/** The control plane's own counters (support sign-in), with the same fixed-window rule and pruning as the practices' ones. */
+export async function hitPlatformRateLimits(db: Kysely<Database>, rules: RateLimit[], now: Date, prune = pruneNowAndThen()): Promise<boolean[]> {
+  if (prune) await db.deleteFrom("platform.rate_limit_counters").where("window_start", "<", new Date(now.getTime() - COUNTERS_KEPT_MS)).execute();
   const windowOf = (rule: RateLimit) => new Date(Math.floor(now.getTime() / rule.windowMs) * rule.windowMs);
   const rows = await db
     .insertInto("platform.rate_limit_counters")

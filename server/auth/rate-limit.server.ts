@@ -4,11 +4,20 @@ import type { PracticeTransaction } from "../../db/with-practice.server";
 
 export type RateLimit = { bucket: string; limit: number; windowMs: number };
 
+/** A window that ended this long ago counts for no rule (the longest window is 8 hours). */
+export const COUNTERS_KEPT_MS = 24 * 3_600_000;
+/** Old counters are cleared on one hit in a hundred rather than on every one: the delete scans a practice's counters. */
+const PRUNE_CHANCE = 0.01;
+
+export const pruneNowAndThen = () => Math.random() < PRUNE_CHANCE;
+
 /**
  * Counts one hit per rule in its fixed window, in one statement, and says for each rule (in order) whether it is
- * within its limit. Counters live in Postgres, so every server instance shares them.
+ * within its limit. Counters live in Postgres, so every server instance shares them. Now and then the practice's
+ * counters of windows long over are deleted, so the table holds about a day of hits whatever the traffic.
  */
-export async function hitRateLimits(trx: PracticeTransaction, practiceId: string, rules: RateLimit[], now: Date): Promise<boolean[]> {
+export async function hitRateLimits(trx: PracticeTransaction, practiceId: string, rules: RateLimit[], now: Date, prune = pruneNowAndThen()): Promise<boolean[]> {
+  if (prune) await trx.deleteFrom("rate_limit_counters").where("practice_id", "=", practiceId).where("window_start", "<", new Date(now.getTime() - COUNTERS_KEPT_MS)).execute();
   const windowOf = (rule: RateLimit) => new Date(Math.floor(now.getTime() / rule.windowMs) * rule.windowMs);
   const rows = await trx
     .insertInto("rate_limit_counters")
@@ -18,10 +27,6 @@ export async function hitRateLimits(trx: PracticeTransaction, practiceId: string
     .execute();
   const hits = new Map(rows.map((row) => [row.bucket, row.hits]));
   return rules.map((rule) => (hits.get(rule.bucket) ?? Infinity) <= rule.limit);
-}
-
-export async function pruneRateLimits(trx: PracticeTransaction, olderThan: Date): Promise<void> {
-  await trx.deleteFrom("rate_limit_counters").where("window_start", "<", olderThan).execute();
 }
 
 const FIFTEEN_MINUTES = 15 * 60_000;

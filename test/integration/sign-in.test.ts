@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { seedDemo } from "../../db/seed/seed-demo.server";
 import { withPractice } from "../../db/with-practice.server";
+import { hitRateLimits, SIGN_IN_LIMITS } from "../../server/auth/rate-limit.server";
 import { hashToken } from "../../server/auth/tokens.server";
 import type { OutboxWorker } from "../../server/email/outbox-worker.server";
 import type { Practice } from "../../tenants/practice";
@@ -400,6 +401,22 @@ describe("forgery and abuse", () => {
       trx.selectFrom("audit_events").select("details").where("action", "=", "client.sign_in_link_rate_limited").execute(),
     );
     expect(limited.some((row) => row.details.limit === "ip")).toBe(true);
+  });
+
+  it("keeps about a day of counters: now and then a hit deletes its practice's windows long over, and no other practice's", async () => {
+    const riverside = (await server.registry.resolve("riverside-physio"))!;
+    const now = server.clock.now();
+    const twoDaysAgo = new Date(now.getTime() - 48 * 3_600_000);
+    const old = (practice: Practice) => ({ practice_id: practice.id, bucket: "link-email:old@example.com", window_start: twoDaysAgo, hits: 3 });
+    for (const practice of [happyPaws, riverside]) await withPractice(db.owner.db, practice, (trx) => trx.insertInto("rate_limit_counters").values(old(practice)).execute());
+    const rule = SIGN_IN_LIMITS.linkPerEmail("new@example.com");
+    const buckets = (practice: Practice) => withPractice(db.owner.db, practice, (trx) => trx.selectFrom("rate_limit_counters").select("bucket").orderBy("bucket").execute());
+
+    await withPractice(db.app.db, happyPaws, (trx) => hitRateLimits(trx, happyPaws.id, [rule], now, false));
+    expect(await buckets(happyPaws)).toEqual([{ bucket: "link-email:new@example.com" }, { bucket: "link-email:old@example.com" }]);
+    await withPractice(db.app.db, happyPaws, (trx) => hitRateLimits(trx, happyPaws.id, [rule], now, true));
+    expect(await buckets(happyPaws)).toEqual([{ bucket: "link-email:new@example.com" }]);
+    expect(await buckets(riverside)).toEqual([{ bucket: "link-email:old@example.com" }]);
   });
 
   it("limits redemptions per address", async () => {

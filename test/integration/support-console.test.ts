@@ -2,6 +2,7 @@ import { generateHOTP } from "@oslojs/otp";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withPractice } from "../../db/with-practice.server";
+import { hitPlatformRateLimits } from "../../server/auth/platform-rate-limit.server";
 import type { Practice } from "../../tenants/practice";
 import { createSupportUser } from "../../tenants/support-users.server";
 import { createEmptyDatabase, type TestDatabase } from "../support/database";
@@ -93,6 +94,18 @@ describe("support users", () => {
     // The same code cannot open a second session.
     const again = await post(SUPPORT, "/support/login", [["email", EMAIL], ["password", PASSWORD]]);
     expect((await post(SUPPORT, "/support/verify", [["code", current]], cookieOf(again))).status).toBe(401);
+  });
+
+  it("keep about a day of sign-in counters: now and then an attempt deletes the windows long over", async () => {
+    const now = server.clock.now();
+    const rule = { bucket: "support-password:someone@portico.example.com", limit: 10, windowMs: 15 * 60_000 };
+    await db.owner.db.deleteFrom("platform.rate_limit_counters").execute();
+    await db.owner.db.insertInto("platform.rate_limit_counters").values({ bucket: rule.bucket, window_start: new Date(now.getTime() - 48 * 3_600_000), hits: 4 }).execute();
+    const windows = () => db.owner.db.selectFrom("platform.rate_limit_counters").select(["bucket", "hits"]).execute();
+    await hitPlatformRateLimits(db.owner.db, [rule], now, false);
+    expect(await windows()).toHaveLength(2);
+    await hitPlatformRateLimits(db.owner.db, [rule], now, true);
+    expect(await windows()).toEqual([{ bucket: rule.bucket, hits: 2 }]);
   });
 
   it("have 8-hour sessions that work on the support host only, and no practice session works there", async () => {
