@@ -85,9 +85,12 @@ function preparingStatements(sql: postgres.Sql): postgres.Sql {
             unanswered.push(query);
             return Promise.resolve(NO_ROWS);
           }
+          if (unanswered.length === 0) return query;
           const before = unanswered;
           unanswered = [];
-          return firstFailureOrLast([...before, query]);
+          // Lazy, like a postgres.js query: awaited, it reports the first failure; streamed, the cursor goes out
+          // behind BEGIN and the scope (a failure among them aborts the transaction, so the cursor fails too).
+          return { then: (...callbacks: Parameters<Promise<unknown>["then"]>) => firstFailureOrLast([...before, query]).then(...callbacks), cursor: (rows: number) => query.cursor(rows) };
         },
         release: () => reserved.release(),
       };

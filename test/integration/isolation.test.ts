@@ -154,14 +154,47 @@ describe("withPractice itself", () => {
     }
   });
 
-  it("fails the request when the scope fails, and leaves the connection clean for the next", async () => {
+  // On a warmed connection the scope is prepared, so BEGIN, the scope and the first statement go out together.
+  const warmed = async () => {
     const pool = connect(db.appUrl, { max: 1 });
+    await withPractice(pool.db, a.practice, (trx) => trx.selectFrom("clients").select("id").execute());
+    return pool;
+  };
+
+  it("fails the request when the scope fails, and leaves the connection clean for the next", async () => {
+    const pool = await warmed();
     try {
       const attempt = withPractice(pool.db, { id: "not-a-practice\u0000" }, (trx) => trx.selectFrom("clients").select("id").execute());
       // The caller sees the scope's own failure (invalid text), not the aborted transaction that follows from it.
       await expect(attempt).rejects.toSatisfy((error) => errorCode(error) === "22021");
       const clients = await withPractice(pool.db, a.practice, (trx) => trx.selectFrom("clients").select("id").execute());
       expect(clients).toEqual([{ id: a.clientId }]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("fails a first statement that cannot be sent (an undefined value) without stalling the connection behind BEGIN", async () => {
+    const pool = await warmed();
+    try {
+      const attempt = withPractice(pool.db, a.practice, (trx) => trx.selectFrom("clients").select("id").where("id", "=", undefined as unknown as string).execute());
+      await expect(attempt).rejects.toSatisfy((error) => errorCode(error) === "UNDEFINED_VALUE");
+      const clients = await withPractice(pool.db, a.practice, (trx) => trx.selectFrom("clients").select("id").execute());
+      expect(clients).toEqual([{ id: a.clientId }]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("streams rows under the scope, as a transaction's first statement too", async () => {
+    const pool = await warmed();
+    try {
+      const streamed = await withPractice(pool.db, a.practice, async (trx) => {
+        const rows = [];
+        for await (const row of trx.selectFrom("clients").select("id").stream(10)) rows.push(row);
+        return rows;
+      });
+      expect(streamed).toEqual([{ id: a.clientId }]);
     } finally {
       await pool.close();
     }
