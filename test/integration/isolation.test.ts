@@ -1,6 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect } from "../../db/connection.server";
+import { type Connection, connect } from "../../db/connection.server";
 import type { Database } from "../../db/schema";
 import { type PracticeTransaction, withPractice } from "../../db/with-practice.server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
@@ -154,51 +154,43 @@ describe("withPractice itself", () => {
     }
   });
 
-  // On a warmed connection the scope is prepared, so BEGIN, the scope and the first statement go out together.
-  const warmed = async () => {
-    const pool = connect(db.appUrl, { max: 1 });
-    await withPractice(pool.db, a.practice, (trx) => trx.selectFrom("clients").select("id").execute());
-    return pool;
-  };
+  const clientsOfA = (pool: Connection) => withPractice(pool.db, a.practice, (trx) => trx.selectFrom("clients").select("id").execute());
 
-  it("fails the request when the scope fails, and leaves the connection clean for the next", async () => {
-    const pool = await warmed();
+  // On a warmed connection the scope is prepared, so BEGIN, the scope and the first statement go out together.
+  async function onWarmedConnection(test: (pool: Connection) => Promise<void>): Promise<void> {
+    const pool = connect(db.appUrl, { max: 1 });
     try {
+      await clientsOfA(pool);
+      await test(pool);
+    } finally {
+      await pool.close();
+    }
+  }
+
+  it("fails the request when the scope fails, and leaves the connection clean for the next", () =>
+    onWarmedConnection(async (pool) => {
       const attempt = withPractice(pool.db, { id: "not-a-practice\u0000" }, (trx) => trx.selectFrom("clients").select("id").execute());
       // The caller sees the scope's own failure (invalid text), not the aborted transaction that follows from it.
       await expect(attempt).rejects.toSatisfy((error) => errorCode(error) === "22021");
-      const clients = await withPractice(pool.db, a.practice, (trx) => trx.selectFrom("clients").select("id").execute());
-      expect(clients).toEqual([{ id: a.clientId }]);
-    } finally {
-      await pool.close();
-    }
-  });
+      expect(await clientsOfA(pool)).toEqual([{ id: a.clientId }]);
+    }));
 
-  it("fails a first statement that cannot be sent (an undefined value) without stalling the connection behind BEGIN", async () => {
-    const pool = await warmed();
-    try {
+  it("fails a first statement that cannot be sent (an undefined value) without stalling the connection behind BEGIN", () =>
+    onWarmedConnection(async (pool) => {
       const attempt = withPractice(pool.db, a.practice, (trx) => trx.selectFrom("clients").select("id").where("id", "=", undefined as unknown as string).execute());
       await expect(attempt).rejects.toSatisfy((error) => errorCode(error) === "UNDEFINED_VALUE");
-      const clients = await withPractice(pool.db, a.practice, (trx) => trx.selectFrom("clients").select("id").execute());
-      expect(clients).toEqual([{ id: a.clientId }]);
-    } finally {
-      await pool.close();
-    }
-  });
+      expect(await clientsOfA(pool)).toEqual([{ id: a.clientId }]);
+    }));
 
-  it("streams rows under the scope, as a transaction's first statement too", async () => {
-    const pool = await warmed();
-    try {
+  it("streams rows under the scope, as a transaction's first statement too", () =>
+    onWarmedConnection(async (pool) => {
       const streamed = await withPractice(pool.db, a.practice, async (trx) => {
         const rows = [];
         for await (const row of trx.selectFrom("clients").select("id").stream(10)) rows.push(row);
         return rows;
       });
       expect(streamed).toEqual([{ id: a.clientId }]);
-    } finally {
-      await pool.close();
-    }
-  });
+    }));
 
   it("keeps working on a running server when a migration adds a column (select * is never prepared)", async () => {
     const pool = connect(db.appUrl, { max: 1 });
