@@ -56,7 +56,7 @@ export const PRACTICE_SCOPE_STATEMENT = "select set_config('app.practice_id', $1
  * the caller sees the first failure. Either way no row is read unscoped (the policies match nothing without a scope).
  */
 const ANSWER_NOT_READ = new Set(["begin", PRACTICE_SCOPE_STATEMENT]);
-const NO_ROWS = Object.assign([], { command: "", count: 0 });
+const NO_ROWS = Object.freeze(Object.assign([], { command: "", count: 0 }));
 
 /**
  * What Kysely's postgres.js dialect sees of the pool: the same pool, but statements with parameters are named
