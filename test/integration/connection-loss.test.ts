@@ -6,6 +6,7 @@ import { withPractice } from "../../db/with-practice.server";
 import { adminUrl, createTestDatabase, type TestDatabase } from "../support/database";
 import { errorCode } from "../support/errors";
 import { createPracticeFixture, type PracticeFixture } from "../support/practices";
+import { TcpProxy } from "../support/tcp-proxy";
 
 // A database server that restarts, fails over or ends a backend must cost the requests it cut short, nothing more:
 // no crash, no request left waiting forever, no statement landing in another request's session.
@@ -76,6 +77,35 @@ describe("a database connection lost in the middle of a request", () => {
       expect(await waiting).toEqual({ clients: [{ id: b.clientId }], scope: b.practice.id });
     } finally {
       await pool.close();
+    }
+  });
+
+  it("serves requests again once the database is back, after the request waiting for a connection failed meanwhile", async () => {
+    const target = new URL(db.appUrl);
+    const proxy = new TcpProxy(target.hostname, Number(target.port));
+    await proxy.start();
+    target.port = String(proxy.port);
+    const pool = connect(target.toString(), { max: 1 });
+    try {
+      let waiting: Promise<unknown> = Promise.resolve();
+      const cut = withPractice(pool.db, a.practice, async (trx) => {
+        await trx.selectFrom("clients").select("id").execute();
+        waiting = withPractice(pool.db, b.practice, (other) => other.selectFrom("clients").select("id").execute());
+        waiting.catch(() => undefined);
+        await pause(50);
+        // Unreachable: the connection is cut, and reconnecting for the waiting request is refused.
+        await proxy.stop();
+        await pause(300);
+        return trx.selectFrom("clients").select("id").execute();
+      });
+      await expect(cut).rejects.toSatisfy((error) => errorCode(error) === "CONNECTION_CLOSED");
+      await expect(waiting).rejects.toSatisfy((error) => errorCode(error) === "ECONNREFUSED");
+      await proxy.start();
+      const clients = await withPractice(pool.db, a.practice, (trx) => trx.selectFrom("clients").select("id").execute());
+      expect(clients).toEqual([{ id: a.clientId }]);
+    } finally {
+      await pool.close();
+      await proxy.stop();
     }
   });
 });
