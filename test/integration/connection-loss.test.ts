@@ -6,7 +6,7 @@ import { withPractice } from "../../db/with-practice.server";
 import { adminUrl, createTestDatabase, type TestDatabase } from "../support/database";
 import { errorCode } from "../support/errors";
 import { createPracticeFixture, type PracticeFixture } from "../support/practices";
-import { TcpProxy } from "../support/tcp-proxy";
+import { proxied } from "../support/tcp-proxy";
 
 // A database server that restarts, fails over or ends a backend must cost the requests it cut short, nothing more:
 // no crash, no request left waiting forever, no statement landing in another request's session.
@@ -81,11 +81,8 @@ describe("a database connection lost in the middle of a request", () => {
   });
 
   it("serves requests again once the database is back, after the request waiting for a connection failed meanwhile", async () => {
-    const target = new URL(db.appUrl);
-    const proxy = new TcpProxy(target.hostname, Number(target.port));
-    await proxy.start();
-    target.port = String(proxy.port);
-    const pool = connect(target.toString(), { max: 1 });
+    const { proxy, url } = await proxied(db.appUrl);
+    const pool = connect(url, { max: 1 });
     try {
       let waiting: Promise<unknown> = Promise.resolve();
       const cut = withPractice(pool.db, a.practice, async (trx) => {

@@ -6,7 +6,7 @@ import { type PracticeTransaction, withPractice } from "../../db/with-practice.s
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { errorCode } from "../support/errors";
 import { createPracticeFixture, type PracticeFixture } from "../support/practices";
-import { TcpProxy } from "../support/tcp-proxy";
+import { proxied } from "../support/tcp-proxy";
 
 let db: TestDatabase;
 let a: PracticeFixture;
@@ -125,11 +125,8 @@ describe("withPractice itself", () => {
   });
 
   it("costs one round trip more than the same statements outside a transaction: its COMMIT", async () => {
-    const target = new URL(db.appUrl);
-    const proxy = new TcpProxy(target.hostname, Number(target.port));
-    await proxy.start();
-    target.port = String(proxy.port);
-    const pool = connect(target.toString(), { max: 1 });
+    const { proxy, url } = await proxied(db.appUrl);
+    const pool = connect(url, { max: 1 });
     const statements = async (handle: Kysely<Database>) => {
       await handle.selectFrom("clients").select("id").where("id", "=", a.clientId).execute();
       await handle.selectFrom("patients").select("id").where("client_id", "=", a.clientId).execute();

@@ -48,3 +48,12 @@ export class TcpProxy {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
+
+/** A started proxy in front of the database at `url`, and the same URL through it. */
+export async function proxied(url: string): Promise<{ proxy: TcpProxy; url: string }> {
+  const target = new URL(url);
+  const proxy = new TcpProxy(target.hostname, Number(target.port));
+  await proxy.start();
+  target.port = String(proxy.port);
+  return { proxy, url: target.toString() };
+}
