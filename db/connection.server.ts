@@ -31,7 +31,7 @@ export function connect(
       calendarDate: { to: 1082, from: [1082], serialize: (value: string) => value, parse: (value: string) => value },
     },
   });
-  const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: async () => preparingStatements(sql) }) });
+  const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: async () => poolForKysely(sql) }) });
   return {
     db,
     sql,
@@ -71,7 +71,7 @@ const NO_ROWS = Object.freeze(Object.assign([], { command: "", count: 0 }));
  * would then fail ("cached plan must not change result type") inside a transaction, where postgres.js cannot retry
  * it, on every connection of every instance still serving. Statements that name their columns are not affected.
  */
-function preparingStatements(sql: postgres.Sql): postgres.Sql {
+function poolForKysely(sql: postgres.Sql): postgres.Sql {
   const pool = {
     reserve: async () => {
       const reserved = await sql.reserve();
