@@ -59,6 +59,19 @@ export function isDocumentVisible(document: { category: DocumentCategory; status
   return document.status === "completed";
 }
 
+/**
+ * Whether a client sees one record in the portal: their account's access level, the patient, and the practice's
+ * sharing rules together. The portal's query (visibleDocuments) is this rule in SQL; the staff client page's "Client
+ * sees it" is this very function, so the two pages cannot tell different stories.
+ */
+export function isRecordVisibleTo(
+  access: AccessLevel,
+  record: { patientStatus: PatientStatus; category: DocumentCategory; status: DocumentStatus; portalShared: boolean },
+  settings: SharingSettings,
+): boolean {
+  return seesPracticeRecords(access) && isPatientVisible({ status: record.patientStatus }) && isDocumentVisible(record, settings);
+}
+
 export function isPrescriptionVisible(prescription: { status: PrescriptionStatus }): boolean {
   return prescription.status === "active" || prescription.status === "completed";
 }

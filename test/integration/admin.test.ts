@@ -270,6 +270,23 @@ describe("clients, records and portal access", () => {
     ]);
   });
 
+  it("says 'Client sees it' exactly for the records the client's own portal lists, for a limited account and a full one", async () => {
+    const riverside = (await server.registry.resolve("riverside-physio"))!;
+    const staff = await staffCookieFor(db, riverside, "owner@riversidephysio.example.com");
+    const seenCounts: Record<string, { seen: number; unseen: number }> = {};
+    // leo.grant is a limited (self-registered) account; alex.morgan a client with full access.
+    for (const email of ["leo.grant@example.com", "alex.morgan@example.com"]) {
+      const clientId = await withPractice(db.owner.db, riverside, async (trx) => (await trx.selectFrom("client_emails").select("client_id").where("email", "=", email).executeTakeFirstOrThrow()).client_id);
+      const staffPage = (await get(staff, `/admin/clients/${clientId}`, RIVERSIDE)).body;
+      const rows = [...staffPage.matchAll(/href="\/admin\/documents\/([0-9a-f-]{36})".*?<td>(Yes|No)<\/td>/gs)].map((m) => ({ id: m[1]!, seen: m[2] === "Yes" }));
+      const portal = (await get(await sessionCookieFor(db, riverside, email), "/records", RIVERSIDE)).body;
+      for (const row of rows) expect(portal.includes(`/records/${row.id}"`), `${email} ${row.id}`).toBe(row.seen);
+      seenCounts[email] = { seen: rows.filter((r) => r.seen).length, unseen: rows.filter((r) => !r.seen).length };
+    }
+    expect(seenCounts["leo.grant@example.com"]).toEqual({ seen: 0, unseen: 1 });
+    expect(seenCounts["alex.morgan@example.com"]!.seen).toBeGreaterThan(0);
+  });
+
   it("the client page marks alternative contacts and portal confirmations", async () => {
     const res = await get(owner, `/admin/clients/${ids.client}`);
     expect(res.body).toContain("Carlos Lopez");

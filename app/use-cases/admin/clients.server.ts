@@ -7,7 +7,7 @@ import { canViewPortalSettings, type Permission } from "../../admin/permissions"
 import { CATEGORY_LABELS } from "../../categories";
 import type { PorticoLoadContext } from "../../load-context";
 import { formatDate, formatDateTime, localeFor } from "../../time";
-import { isDocumentVisible, isPatientVisible } from "../../visibility/portal-rules";
+import { isRecordVisibleTo } from "../../visibility/portal-rules";
 import { idParam, notFound } from "../portal/portal-page.server";
 import { portalAccountSummary } from "./portal-accounts.server";
 import { adminPage } from "./admin-page.server";
@@ -166,6 +166,8 @@ export async function getClientForStaff(context: PorticoLoadContext, request: Re
       : undefined;
     const accounts = access || chart ? await portalAccountSummary(trx, id, settings.time_zone, locale, now) : null;
     const intake = chart ? await trx.selectFrom("intake_submissions").select(["id", "submitted_at", "via", "answers"]).where("client_id", "=", id).orderBy("submitted_at", "desc").limit(10).execute() : [];
+    // The client's access level as the portal reads it on every request: no account (email links only) means full.
+    const clientAccess = accounts?.account?.accessLevel ?? "full";
     const sharing = { portalEnabled: settings.portal_enabled, sharedCategories: settings.shared_categories, diagnosticsShareStatus: settings.diagnostics_share_status };
     const status: PortalStatus = client.portal_blocked ? "blocked" : lastSignIn?.at ? "active" : "never_signed_in";
     return {
@@ -181,8 +183,8 @@ export async function getClientForStaff(context: PorticoLoadContext, request: Re
         visitDate: formatDate(d.visit_date, locale),
         patientName: d.patient_name,
         portalShared: d.portal_shared,
-        // What the client sees right now, by the same rules as the portal.
-        visibleToClient: isPatientVisible({ status: d.patient_status }) && isDocumentVisible({ category: d.category, status: d.status, portalShared: d.portal_shared }, sharing),
+        // What the client sees right now, by the portal's own rule.
+        visibleToClient: isRecordVisibleTo(clientAccess, { patientStatus: d.patient_status, category: d.category, status: d.status, portalShared: d.portal_shared }, sharing),
       })),
       appointments: appointments.map((a) => ({
         id: a.id,
