@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
 import type { PortalShell } from "~/use-cases/portal/portal-page.server";
+import { PAGE_AREA } from "~/visibility/portal-rules";
 import { AccountBar } from "./account-bar";
 
 /** One login, several records: the client picks whose records the portal shows. */
@@ -28,10 +29,10 @@ export function PortalLayout({ shell, children }: { shell: PortalShell; children
   const { areas } = shell.viewing;
   const links = [
     { to: "/home", label: shell.patientsLabel, show: true },
-    { to: "/records", label: "Records", show: areas.records },
-    { to: "/prescriptions", label: "Prescriptions", show: areas.records },
-    { to: "/appointments", label: "Appointments", show: areas.appointments },
-    { to: "/reminders", label: "Reminders", show: areas.records },
+    { to: "/records", label: "Records", show: areas[PAGE_AREA.records] },
+    { to: "/prescriptions", label: "Prescriptions", show: areas[PAGE_AREA.prescriptions] },
+    { to: "/appointments", label: "Appointments", show: areas[PAGE_AREA.appointments] },
+    { to: "/reminders", label: "Reminders", show: areas[PAGE_AREA.reminders] },
     { to: "/settings", label: "Settings", show: true },
   ].filter((link) => link.show);
   return (

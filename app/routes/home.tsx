@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { EmptyState, PortalLayout } from "~/components/portal-layout";
 import { PetPhoto } from "~/components/pet-photo";
 import { getPets } from "~/use-cases/portal/get-pets.server";
+import { PAGE_AREA } from "~/visibility/portal-rules";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.shell.patientsLabel ?? "Home"} · ${data?.shell.practiceName ?? "Portal"}` }];
 
@@ -13,6 +14,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function PetsPage() {
   const { shell, page } = useLoaderData<typeof loader>();
   const vet = shell.practiceKind === "veterinary";
+  // A linked person sees only the facts their rights cover: a missing row, not "None booked" or "Nothing overdue".
+  const shows = { appointments: shell.viewing.areas[PAGE_AREA.appointments], reminders: shell.viewing.areas[PAGE_AREA.reminders] };
   return (
     <PortalLayout shell={shell}>
       <h1>{vet ? "Your pets" : "Your family"}</h1>
@@ -27,20 +30,32 @@ export default function PetsPage() {
                 <h2>{pet.name}</h2>
                 <p className="muted">{[pet.species, pet.breed, pet.age].filter(Boolean).join(" · ")}</p>
                 <dl className="facts">
-                  <dt>Next appointment</dt>
-                  <dd>{pet.nextAppointment ? `${pet.nextAppointment.when} — ${pet.nextAppointment.reason}` : "None booked"}</dd>
-                  <dt>Reminders</dt>
-                  <dd>
-                    {pet.overdueReminders > 0 ? (
-                      <Link to="/reminders" className="badge badge--warning">
-                        {`${pet.overdueReminders} overdue`}
-                      </Link>
-                    ) : (
-                      "Nothing overdue"
-                    )}
-                  </dd>
-                  <dt>Last visit</dt>
-                  <dd>{pet.lastVisit ?? "No visits yet"}</dd>
+                  {shows.appointments ? (
+                    <>
+                      <dt>Next appointment</dt>
+                      <dd>{pet.nextAppointment ? `${pet.nextAppointment.when} — ${pet.nextAppointment.reason}` : "None booked"}</dd>
+                    </>
+                  ) : null}
+                  {shows.reminders ? (
+                    <>
+                      <dt>Reminders</dt>
+                      <dd>
+                        {pet.overdueReminders > 0 ? (
+                          <Link to="/reminders" className="badge badge--warning">
+                            {`${pet.overdueReminders} overdue`}
+                          </Link>
+                        ) : (
+                          "Nothing overdue"
+                        )}
+                      </dd>
+                    </>
+                  ) : null}
+                  {shows.appointments ? (
+                    <>
+                      <dt>Last visit</dt>
+                      <dd>{pet.lastVisit ?? "No visits yet"}</dd>
+                    </>
+                  ) : null}
                 </dl>
               </div>
             </li>

@@ -38,6 +38,13 @@ export function proxyAllows(permissions: readonly ProxyPermission[], area: Porta
   return permissions.includes(AREA_PERMISSION[area]);
 }
 
+/**
+ * Which right opens each page for a linked person. Prescriptions and reminders are part of the clinical record, so
+ * the records right covers them: whoever may read a family member's records may see their medication and what falls
+ * due; someone trusted only with appointments sees none of the three (not even an empty list).
+ */
+export const PAGE_AREA = { records: "records", prescriptions: "records", reminders: "records", appointments: "appointments" } as const satisfies Record<string, PortalArea>;
+
 /** A link with an end date (a parent's access to a teenager's records) lasts through that day, in the practice's calendar. */
 export function isMemberLinkActive(link: { endsOn: string | null }, today: string): boolean {
   return link.endsOn === null || link.endsOn >= today;

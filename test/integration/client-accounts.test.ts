@@ -220,6 +220,47 @@ describe("family members and proxies", () => {
   });
 });
 
+describe("a proxy's pages follow its rights", () => {
+  it("the records right covers prescriptions and reminders: without it their links are gone and the pages are not there", async () => {
+    const sarahId = await withPractice(db.owner.db, riverside, async (trx) => (await trx.selectFrom("clients").select("id").where("first_name", "=", "Sarah").executeTakeFirstOrThrow()).id);
+    const maya = await withPractice(db.owner.db, riverside, async (trx) => {
+      const patient = await trx.selectFrom("patients").select(["id", "client_id"]).where("name", "=", "Maya Chen").executeTakeFirstOrThrow();
+      await trx.insertInto("prescriptions").values({ practice_id: riverside.id, patient_id: patient.id, medication: "Naproxen", directions: "One tablet twice a day with food", prescriber_name: "Owen Price", prescribed_on: "2026-01-05", status: "active" }).execute();
+      await trx.insertInto("reminders").values({ practice_id: riverside.id, patient_id: patient.id, description: "Knee review", due_on: "2020-01-01" }).execute();
+      return patient.client_id;
+    });
+    const sarah = cookieOf(await signIn("sarah.chen@example.com", DEMO_CLIENT_PASSWORD));
+    const relink = (permissions: string[]) =>
+      post(`/admin/clients/${sarahId}`, [["intent", "link-member"], ["memberEmail", "maya.chen@example.com"], ["relationship", "Daughter"], ...permissions.map((p): [string, string] => ["permissions", p])], owner);
+    const navLinks = (body: string) => [...body.matchAll(/<a[^>]* href="(\/[a-z]+)"/g)].map((m) => m[1]);
+
+    expect((await relink(["view_records", "view_appointments"])).status).toBe(200);
+    await post("/switch-member", [["clientId", maya]], sarah);
+    const withRecords = await get("/home", sarah);
+    expect(navLinks(withRecords.body)).toEqual(expect.arrayContaining(["/records", "/prescriptions", "/reminders", "/appointments"]));
+    expect(withRecords.body).toContain("1 overdue");
+    expect((await get("/prescriptions", sarah)).body).toContain("Naproxen");
+    expect((await get("/reminders", sarah)).body).toContain("Knee review");
+
+    expect((await relink(["view_appointments"])).status).toBe(200);
+    const withoutRecords = await get("/home", sarah);
+    expect(withoutRecords.body).toContain("Maya Chen");
+    const links = navLinks(withoutRecords.body);
+    expect(links).toContain("/appointments");
+    for (const hidden of ["/records", "/prescriptions", "/reminders"]) expect(links).not.toContain(hidden);
+    // The home card leaves out the reminders row instead of claiming "Nothing overdue".
+    expect(withoutRecords.body).not.toMatch(/<dt>Reminders<\/dt>|Nothing overdue|\d overdue/);
+    expect(withoutRecords.body).toContain("Knee follow-up");
+    for (const path of ["/prescriptions", "/reminders"]) {
+      const page = await get(path, sarah);
+      expect(page.status, path).toBe(404);
+      expect(page.body, path).not.toMatch(/Naproxen|Knee review|No prescriptions|Nothing is overdue/);
+    }
+    // The rights restored, for the tests after this one.
+    expect((await relink(["view_records", "view_appointments"])).status).toBe(200);
+  });
+});
+
 describe("kiosk intake", () => {
   it("turns the tablet into the intake form only, ends after 15 idle minutes or on sending, and staff see the answers", async () => {
     const frontDesk = await staffCookieFor(db, riverside, "mia.patel@riversidephysio.example.com");

@@ -3,7 +3,7 @@ import { recordAudit } from "../../../server/audit.server";
 import type { PorticoLoadContext } from "../../load-context";
 import { formatDateTime, localeFor } from "../../time";
 import { appointmentAccessSql, patientVisibleSql } from "../../visibility/portal-queries.server";
-import { appointmentSection, canConfirmAppointment } from "../../visibility/portal-rules";
+import { appointmentSection, canConfirmAppointment, PAGE_AREA } from "../../visibility/portal-rules";
 import { type ClientScope, requireArea, withSignedInClient } from "../client-session.server";
 import { idParam, notFound, portalPage } from "./portal-page.server";
 
@@ -58,7 +58,7 @@ function toItem(row: Row, now: Date): AppointmentItem {
 
 export async function listAppointments(context: PorticoLoadContext, request: Request) {
   return portalPage(context, request, async (scope) => {
-    requireArea(scope.client, "appointments");
+    requireArea(scope.client, PAGE_AREA.appointments);
     const rows = await appointmentsOf(scope, scope.now).orderBy("a.starts_at").execute();
     const upcoming: AppointmentItem[] = [];
     const past: AppointmentItem[] = [];
@@ -129,7 +129,7 @@ function fold(line: string): string {
 export async function appointmentCalendarFile(context: PorticoLoadContext, request: Request, rawId: string | undefined): Promise<{ filename: string; content: string }> {
   const id = idParam(rawId);
   const { shell, page } = await portalPage(context, request, async (scope) => {
-    requireArea(scope.client, "appointments");
+    requireArea(scope.client, PAGE_AREA.appointments);
     const row = await appointmentsOf(scope, scope.now).where("a.id", "=", id).executeTakeFirst();
     if (!row || appointmentSection({ status: row.status, startsAt: row.starts_at }, scope.now) !== "upcoming") throw notFound();
     return toItem(row, scope.now);

@@ -3,9 +3,8 @@ import type { AccessLevel } from "../../../db/schema";
 import type { PracticeTransaction } from "../../../db/with-practice.server";
 import type { PorticoLoadContext } from "../../load-context";
 import { ageFrom, formatDate, formatDateTime, localeFor } from "../../time";
-import { todayIn } from "../../visibility/portal-rules";
 import { appointmentAccessSql, patientVisibleSql, practiceRecordsSql } from "../../visibility/portal-queries.server";
-import { proxyAllows } from "../../visibility/portal-rules";
+import { PAGE_AREA, proxyAllows, todayIn } from "../../visibility/portal-rules";
 import { portalPage } from "./portal-page.server";
 
 export type PetSummary = {
@@ -79,9 +78,9 @@ export async function getPets(context: PorticoLoadContext, request: Request) {
           breed: row.breed,
           age: row.date_of_birth ? ageFrom(row.date_of_birth, today) : null,
           photoVersion: row.photo_uploaded_at ? String(new Date(row.photo_uploaded_at).getTime()) : null,
-          nextAppointment: row.next_appointment && proxyAllows(client.viewing.permissions, "appointments") ? nextVisit(JSON.parse(row.next_appointment) as { startsAt: string; reason: string }, timeZone, locale) : null,
-          overdueReminders: proxyAllows(client.viewing.permissions, "records") ? (row.overdue_reminders ?? 0) : 0,
-          lastVisit: row.last_visit && proxyAllows(client.viewing.permissions, "appointments") ? formatDate(todayIn(timeZone, new Date(row.last_visit)), locale) : null,
+          nextAppointment: row.next_appointment && proxyAllows(client.viewing.permissions, PAGE_AREA.appointments) ? nextVisit(JSON.parse(row.next_appointment) as { startsAt: string; reason: string }, timeZone, locale) : null,
+          overdueReminders: proxyAllows(client.viewing.permissions, PAGE_AREA.reminders) ? (row.overdue_reminders ?? 0) : 0,
+          lastVisit: row.last_visit && proxyAllows(client.viewing.permissions, PAGE_AREA.appointments) ? formatDate(todayIn(timeZone, new Date(row.last_visit)), locale) : null,
         }),
       ),
     };

@@ -3,6 +3,7 @@ import type { PracticeTransaction } from "../../../db/with-practice.server";
 import type { PorticoLoadContext } from "../../load-context";
 import { formatDate, localeFor } from "../../time";
 import { patientVisibleSql, practiceRecordsSql, prescriptionVisibleSql } from "../../visibility/portal-queries.server";
+import { PAGE_AREA } from "../../visibility/portal-rules";
 import { requireArea } from "../client-session.server";
 import { portalPage } from "./portal-page.server";
 
@@ -38,7 +39,7 @@ export function prescriptionsQuery(trx: PracticeTransaction, scope: { clientId: 
 
 export async function listPrescriptions(context: PorticoLoadContext, request: Request) {
   return portalPage(context, request, async ({ trx, client, timeZone }) => {
-    requireArea(client, "records");
+    requireArea(client, PAGE_AREA.prescriptions);
     const rows = await prescriptionsQuery(trx, { clientId: client.viewing.clientId, access: client.access }).execute();
     return {
       prescriptions: rows.map(

@@ -5,6 +5,7 @@ import type { PorticoLoadContext } from "../../load-context";
 import { formatDate, localeFor } from "../../time";
 import { renderRecordPdf } from "../../../server/pdf/record-pdf.server";
 import { visibleDocuments } from "../../visibility/portal-queries.server";
+import { PAGE_AREA } from "../../visibility/portal-rules";
 import { requireArea } from "../client-session.server";
 import { idParam, notFound, portalPage } from "./portal-page.server";
 
@@ -14,7 +15,7 @@ export type PetRecords = { patientId: string; patientName: string; years: { year
 /** Medical records the practice shares, per pet, grouped by year (newest first). */
 export async function listRecords(context: PorticoLoadContext, request: Request) {
   return portalPage(context, request, async ({ trx, client, timeZone }) => {
-    requireArea(client, "records");
+    requireArea(client, PAGE_AREA.records);
     const locale = localeFor(timeZone);
     const rows = await visibleDocuments(trx, { clientId: client.viewing.clientId, access: client.access })
       .select(["d.id", "d.title", "d.category", "d.visit_date", "p.id as patient_id", "p.name as patient_name"])
@@ -51,7 +52,7 @@ export type RecordDetail = {
 export async function getRecord(context: PorticoLoadContext, request: Request, rawId: string | undefined) {
   const id = idParam(rawId);
   return portalPage(context, request, async ({ trx, client, timeZone }): Promise<RecordDetail> => {
-    requireArea(client, "records");
+    requireArea(client, PAGE_AREA.records);
     const row = await visibleDocuments(trx, { clientId: client.viewing.clientId, access: client.access })
       .select(["d.id", "d.title", "d.category", "d.visit_date", "d.author_name", "d.content", "p.name as patient_name"])
       .where("d.id", "=", id)

@@ -1,7 +1,7 @@
 import type { PorticoLoadContext } from "../../load-context";
 import { formatDate, localeFor } from "../../time";
 import { patientVisibleSql, practiceRecordsSql } from "../../visibility/portal-queries.server";
-import { reminderSection } from "../../visibility/portal-rules";
+import { PAGE_AREA, reminderSection } from "../../visibility/portal-rules";
 import { requireArea } from "../client-session.server";
 import { portalPage } from "./portal-page.server";
 
@@ -10,7 +10,7 @@ export type ReminderItem = { id: string; patientName: string; description: strin
 /** Pending reminders per visible patient, split into overdue and upcoming by the practice's calendar. */
 export async function listReminders(context: PorticoLoadContext, request: Request) {
   return portalPage(context, request, async ({ trx, client, today, timeZone }) => {
-    requireArea(client, "records");
+    requireArea(client, PAGE_AREA.reminders);
     const rows = await trx
       .selectFrom("reminders as r")
       .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "r.practice_id").onRef("p.id", "=", "r.patient_id"))
