@@ -86,7 +86,7 @@ export const DEMO_PRACTICES: DemoPractice[] = [
     subdomain: "happy-paws",
     name: "Happy Paws Animal Hospital",
     kind: "veterinary",
-    timeZone: "America/New_York",
+    timeZone: "America/Chicago",
     phone: "(555) 010-4400",
     email: "frontdesk@happypaws.example.com",
     website: "https://happypaws.example.com",
