@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -97,6 +98,20 @@ async function runningPort(bin: Binaries, f: ClusterFiles, ids: { uid?: number; 
   return Number.isInteger(port) && port > 0 ? port : undefined;
 }
 
+/** What to do when the embedded server's port is taken: which setting to change, in the error itself. */
+export function portTakenMessage(port: number): string {
+  return `embedded Postgres cannot start: port ${port} on 127.0.0.1 is already in use by another program. Set EMBEDDED_PG_PORT to a free port (or stop that program).`;
+}
+
+/** Refuses a port something else listens on, before Postgres tries it and fails with a message about sockets. */
+async function checkPortFree(port: number): Promise<void> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once("error", (error: NodeJS.ErrnoException) => reject(error.code === "EADDRINUSE" ? new Error(portTakenMessage(port)) : error));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+  });
+}
+
 export async function startEmbeddedPostgres(options: { dataDir: string; port: number; log?: (message: string) => void }): Promise<EmbeddedCluster> {
   const log = options.log ?? (() => undefined);
   const bin = await binaries();
@@ -104,18 +119,21 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   const ids = await runAsIds();
   await fs.mkdir(options.dataDir, { recursive: true });
 
+  const initialised = await exists(path.join(f.pgdata, "PG_VERSION"));
+  const alreadyRunning = initialised ? await runningPort(bin, f, ids) : undefined;
+  if (alreadyRunning !== undefined) {
+    log(`using the embedded Postgres already running on port ${alreadyRunning}`);
+    return { port: alreadyRunning, superuserPassword: (await fs.readFile(f.secretsFile, "utf8")).trim(), stop: async () => undefined };
+  }
+  // Checked before initialising, so a taken port costs no initdb and leaves no half-made cluster behind.
+  await checkPortFree(options.port);
+
   let superuserPassword: string;
-  if (await exists(path.join(f.pgdata, "PG_VERSION"))) {
+  if (initialised) {
     superuserPassword = (await fs.readFile(f.secretsFile, "utf8")).trim();
   } else {
     log(`initialising embedded Postgres in ${f.pgdata}`);
     superuserPassword = await initialise(bin, f, ids);
-  }
-
-  const alreadyRunning = await runningPort(bin, f, ids);
-  if (alreadyRunning !== undefined) {
-    log(`using the embedded Postgres already running on port ${alreadyRunning}`);
-    return { port: alreadyRunning, superuserPassword, stop: async () => undefined };
   }
 
   // The log file lives beside the data directory and must be writable by the server's user.
@@ -123,6 +141,8 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   if (ids.uid !== undefined && ids.gid !== undefined) await fs.chown(f.logFile, ids.uid, ids.gid);
   await run(bin.pg_ctl, ["start", "--pgdata", f.pgdata, "--wait", "--timeout", "60", "--log", f.logFile, "-o", `-p ${options.port}`], ids).catch(async (error: unknown) => {
     const tail = await fs.readFile(f.logFile, "utf8").then((text) => text.split("\n").slice(-15).join("\n"), () => "");
+    // The port can still be taken between the check and the start.
+    if (tail.includes("Address already in use")) throw new Error(portTakenMessage(options.port), { cause: error });
     throw new Error(`embedded Postgres did not start on port ${options.port}: ${String(error)}\n${tail}`);
   });
   log(`embedded Postgres started on port ${options.port}`);

@@ -3,6 +3,7 @@ import { type DatabaseTargets, prepareDatabase } from "../db/database.server";
 import { migrateMainDatabase } from "../db/migrate.server";
 import { type DedicatedDemoPlacer, isRegistryEmpty, seedDemo } from "../db/seed/seed-demo.server";
 import { type MigrationReport, migrateDedicatedDatabases, provisionDedicatedDatabase, serverOf } from "../tenants/dedicated-databases.server";
+import { followEmbeddedServer } from "../tenants/embedded-placements.server";
 import type { PlatformKeys } from "../tenants/sealed-secrets.server";
 import type { PlatformControl } from "../tenants/platform-control.server";
 import type { PracticeDatabases } from "../tenants/practice-databases.server";
@@ -29,12 +30,22 @@ export async function openPlatformDatabase(config: Config, log: (message: string
 }
 
 /**
+ * On the embedded server, dedicated databases follow it to whatever port it runs on now (EMBEDDED_PG_PORT may have
+ * changed since they were provisioned); before anything connects to them.
+ */
+export async function followEmbeddedPlacements(platform: PlatformDatabase, keys: PlatformKeys | undefined, log: (message: string) => void): Promise<void> {
+  if (platform.targets.mode !== "embedded") return;
+  for (const { from, to } of await followEmbeddedServer(platform.owner.db, keys, platform.targets.ownerUrl)) log(`dedicated database ${from} is on the embedded server, now at ${to}`);
+}
+
+/**
  * Migrates the main database and every dedicated one. A dedicated database that fails to migrate does not stop the
  * start: its practice answers 503 until `npm run db:migrate` succeeds, and the log says so.
  */
 export async function migrateAll(platform: PlatformDatabase, keys: PlatformKeys | undefined, log: (message: string) => void, warn: (message: string) => void): Promise<MigrationReport[]> {
   const applied = await migrateMainDatabase(platform.owner.db);
   for (const name of applied) log(`migrated ${name}`);
+  await followEmbeddedPlacements(platform, keys, log);
   const reports = await migrateDedicatedDatabases(platform.owner.db, keys);
   for (const report of reports) {
     if (!report.ok) warn(`dedicated database ${report.location} (${report.practices.join(", ")}) could not be migrated: ${report.error}. Its practice stays unavailable until npm run db:migrate succeeds.`);

@@ -82,6 +82,12 @@ async function grantRuntimeRole(db: Kysely<Database>): Promise<void> {
   await sql`grant select on migrations.practice_migration to ${sql.id(RUNTIME_ROLE)}`.execute(db);
 }
 
+/** The placement ids a dedicated database says it belongs to (its claim, written when it was provisioned). */
+export async function placementClaims(db: Kysely<Database>): Promise<string[]> {
+  const { rows } = await sql<{ placement_id: string }>`select placement_id from migrations.portico_placement`.execute(db);
+  return rows.map((row) => row.placement_id);
+}
+
 /**
  * Each dedicated database records which placement it belongs to. A database that already belongs to a placement
  * with a practice is refused, whatever host name reaches it: a second name for the same server must not put two
@@ -89,9 +95,9 @@ async function grantRuntimeRole(db: Kysely<Database>): Promise<void> {
  */
 async function claimDatabase(db: Kysely<Database>, platformDb: Kysely<Database>, placementId: string): Promise<void> {
   await sql`create table if not exists migrations.portico_placement (placement_id uuid primary key, claimed_at timestamptz not null default now())`.execute(db);
-  const { rows } = await sql<{ placement_id: string }>`select placement_id from migrations.portico_placement`.execute(db);
-  if (rows.length > 0) {
-    const inUse = await platformDb.selectFrom("platform.practices").select("subdomain").where("placement_id", "in", rows.map((row) => row.placement_id)).executeTakeFirst();
+  const claims = await placementClaims(db);
+  if (claims.length > 0) {
+    const inUse = await platformDb.selectFrom("platform.practices").select("subdomain").where("placement_id", "in", claims).executeTakeFirst();
     if (inUse) throw new PlacementError("That database already holds a practice.");
     await sql`delete from migrations.portico_placement`.execute(db);
   }
@@ -164,6 +170,24 @@ export async function provisionDedicatedDatabase(platformDb: Kysely<Database>, k
   return { id, location };
 }
 
+/**
+ * Seals a placement's two URLs under the current key, and records where they now point (the location follows the
+ * owner URL: the same server and database as the app URL).
+ */
+export async function storePlacementUrls(platformDb: Kysely<Database>, keys: PlatformKeys, placementId: string, urls: { owner: string; app: string }): Promise<void> {
+  await platformDb
+    .updateTable("platform.database_placements")
+    .set({
+      location: placementLocation(urls.owner),
+      owner_url_sealed: seal(keys, urls.owner, binding(placementId, "owner")),
+      app_url_sealed: seal(keys, urls.app, binding(placementId, "app")),
+      key_id: keyId(keys.current),
+      updated_at: new Date(),
+    })
+    .where("id", "=", placementId)
+    .execute();
+}
+
 export type SealedPlacement = { id: string; owner_url_sealed?: string; app_url_sealed?: string };
 
 export function openPlacementUrl(keys: PlatformKeys | undefined, placement: SealedPlacement, field: "owner" | "app"): string {
@@ -226,13 +250,7 @@ export async function resealPlacements(platformDb: Kysely<Database>, keys: Platf
   let resealed = 0;
   for (const placement of placements) {
     if (sealedKeyId(placement.owner_url_sealed) === currentId && sealedKeyId(placement.app_url_sealed) === currentId) continue;
-    const ownerUrl = openPlacementUrl(keys, placement, "owner");
-    const appUrl = openPlacementUrl(keys, placement, "app");
-    await platformDb
-      .updateTable("platform.database_placements")
-      .set({ owner_url_sealed: seal(keys, ownerUrl, binding(placement.id, "owner")), app_url_sealed: seal(keys, appUrl, binding(placement.id, "app")), key_id: currentId, updated_at: new Date() })
-      .where("id", "=", placement.id)
-      .execute();
+    await storePlacementUrls(platformDb, keys, placement.id, { owner: openPlacementUrl(keys, placement, "owner"), app: openPlacementUrl(keys, placement, "app") });
     resealed++;
   }
   return resealed;
@@ -266,9 +284,5 @@ export async function replacePlacementCredentials(
   if (!appPassword) throw new PlacementError(`That database is on another server than the main one: give the password of the role ${RUNTIME_ROLE} there.`);
   const appUrl = withCredentials(parsed.data, RUNTIME_ROLE, appPassword);
   await (await probe(appUrl)).close();
-  await platformDb
-    .updateTable("platform.database_placements")
-    .set({ owner_url_sealed: seal(keys, parsed.data, binding(placementId, "owner")), app_url_sealed: seal(keys, appUrl, binding(placementId, "app")), key_id: keyId(keys.current), updated_at: new Date() })
-    .where("id", "=", placementId)
-    .execute();
+  await storePlacementUrls(platformDb, keys, placementId, { owner: parsed.data, app: appUrl });
 }

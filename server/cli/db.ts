@@ -2,7 +2,7 @@ import { migrateMainDatabase } from "../../db/migrate.server";
 import { seedDemo } from "../../db/seed/seed-demo.server";
 import { migrateDedicatedDatabases, resealPlacements } from "../../tenants/dedicated-databases.server";
 import { platformKeys } from "../platform-keys.server";
-import { embeddedDemoPlacer } from "../platform.server";
+import { embeddedDemoPlacer, followEmbeddedPlacements } from "../platform.server";
 import { runCli, UsageError } from "./run-cli.server";
 
 // `setup` needs nothing beyond opening the platform database: that creates the roles (and the embedded database).
@@ -17,10 +17,13 @@ await runCli(async ({ config, platform }) => {
     case "migrate": {
       // The control plane and the shared database first; then every dedicated database, a few at a time. The exit
       // code says whether every database is now at the code's schema version.
-      const { owner } = await platform();
+      const platformDatabase = await platform();
+      const { owner } = platformDatabase;
+      const keys = await platformKeys(config);
       const applied = await migrateMainDatabase(owner.db);
       process.stdout.write(`main database: ok, ${applied.length ? `applied ${applied.join(", ")}` : "already up to date"}\n`);
-      const reports = await migrateDedicatedDatabases(owner.db, await platformKeys(config));
+      await followEmbeddedPlacements(platformDatabase, keys, (message) => process.stdout.write(`${message}\n`));
+      const reports = await migrateDedicatedDatabases(owner.db, keys);
       for (const report of reports) {
         const who = report.practices.length ? report.practices.join(", ") : "no practice";
         const what = report.ok ? `ok, ${report.applied.length ? `applied ${report.applied.join(", ")}` : "already up to date"}` : `FAILED: ${report.error}`;
