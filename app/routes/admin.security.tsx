@@ -1,22 +1,25 @@
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { ResultNotice } from "~/components/result-notice";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { changeSecurity, getSecurity } from "~/use-cases/admin/two-factor.server";
+import { changeSecurity, getSecurity, SECOND_FACTOR_ON } from "~/use-cases/admin/two-factor.server";
 
 export const meta: MetaFunction = () => [{ title: "My security · Administration" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return getSecurity(context, request);
+  const security = await getSecurity(context, request);
+  return { ...security, enabledNotice: new URL(request.url).searchParams.has("enabled") ? SECOND_FACTOR_ON : null };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const result = await changeSecurity(context, request, await request.formData());
+  const { result, cookie } = await changeSecurity(context, request, await request.formData());
+  // The session has a new id, and the old cookie this request carries no longer opens the page: load it again.
+  if (cookie) throw redirect("/admin/security?enabled", { headers: { "Set-Cookie": cookie } });
   return data(result, { status: result.ok ? 200 : 400 });
 }
 
 // No navigation here: a person who must enrol before anything else sees only this.
 export default function SecurityPage() {
-  const { shell, page } = useLoaderData<typeof loader>();
+  const { shell, page, enabledNotice } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <main id="main" className="container main">
@@ -27,7 +30,7 @@ export default function SecurityPage() {
       <p className="muted">
         {shell.staffName} · {shell.practiceName}
       </p>
-      <ResultNotice result={result} />
+      <ResultNotice result={result ?? (enabledNotice ? { ok: true, message: enabledNotice } : undefined)} />
       {page.required && !page.enrolled ? <p className="notice notice--warning">Your practice requires a second factor. Set it up to continue.</p> : null}
       <section className="card" aria-labelledby="totp-heading">
         <h2 id="totp-heading">Authenticator app</h2>

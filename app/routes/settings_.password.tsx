@@ -2,22 +2,24 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { PortalLayout } from "~/components/portal-layout";
 import { ResultNotice } from "~/components/result-notice";
-import { changePassword, passwordPage } from "~/use-cases/portal/password.server";
+import { changePassword, PASSWORD_CHANGED, passwordPage } from "~/use-cases/portal/password.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [{ title: `Password · ${loaded?.shell.practiceName ?? "Portal"}` }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return passwordPage(context, request);
+  const loaded = await passwordPage(context, request);
+  return { ...loaded, changedNotice: new URL(request.url).searchParams.has("changed") ? PASSWORD_CHANGED : null };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const result = await changePassword(context, request, await request.formData());
-  if (result.ok && result.next) throw redirect(result.next);
-  return data(result, { status: result.ok ? 200 : 400 });
+  if (!result.ok) return data(result, { status: 400 });
+  // The session has a new id, and the old cookie this request carries no longer opens any page.
+  throw redirect(result.next, { headers: { "Set-Cookie": result.cookie } });
 }
 
 export default function PasswordSettingsPage() {
-  const { shell, page } = useLoaderData<typeof loader>();
+  const { shell, page, changedNotice } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <PortalLayout shell={shell}>
@@ -27,7 +29,7 @@ export default function PasswordSettingsPage() {
           You signed in with a temporary password from the practice. Choose your own password to continue.
         </p>
       ) : null}
-      <ResultNotice result={result} />
+      <ResultNotice result={result ?? (changedNotice ? { ok: true, message: changedNotice } : undefined)} />
       {page.hasAccount ? (
         <Form method="post" className="card stack sign-in">
           <p className="muted">You sign in as {page.login}. Changing your password signs you out on every other device.</p>

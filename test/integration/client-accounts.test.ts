@@ -168,7 +168,9 @@ describe("a manual account", () => {
     expect((await post("/settings/password", [["current", "wrong-password-here"], ["password", "alex-own-pass-8812"], ["confirm", "alex-own-pass-8812"]], b)).status).toBe(400);
     const changed = await post("/settings/password", [["current", "Temporary-pass-2026"], ["password", "alex-own-pass-8812"], ["confirm", "alex-own-pass-8812"]], b);
     expect(changed.headers.location).toBe("/home");
-    expect((await get("/home", b)).status).toBe(200);
+    // The session that changed the password goes on under a new id; its old one is spent.
+    expect((await get("/home", cookieOf(changed))).status).toBe(200);
+    expect((await get("/home", b)).headers.location).toBe("/");
     expect((await get("/home", a)).headers.location).toBe("/");
     expect((await signIn("alex.m", "Temporary-pass-2026")).status).toBe(401);
     expect((await signIn("alex.m", "alex-own-pass-8812")).headers.location).toBe("/home");
@@ -313,7 +315,7 @@ describe("forgotten passwords", () => {
     await post("/account/forgot", [["email", "sarah.chen@example.com"]]);
     const stale = await latestLinkTo("sarah.chen@example.com");
     const signedIn = cookieOf(await signIn("sarah.chen@example.com", "sarah-new-pass-3318"));
-    expect((await post("/settings/password", [["current", "sarah-new-pass-3318"], ["password", "sarah-third-pass-9902"], ["confirm", "sarah-third-pass-9902"]], signedIn)).status).toBe(200);
+    expect((await post("/settings/password", [["current", "sarah-new-pass-3318"], ["password", "sarah-third-pass-9902"], ["confirm", "sarah-third-pass-9902"]], signedIn)).headers.location).toBe("/settings/password?changed");
     expect((await post(`/account/${stale}`, [["password", "attacker-pass-1234"], ["confirm", "attacker-pass-1234"]])).status).toBe(400);
   });
 });

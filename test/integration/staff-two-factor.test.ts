@@ -52,11 +52,14 @@ async function forgetUsedCodes(email: string): Promise<void> {
   await withPractice(db.owner.db, happyPaws, (trx) => trx.updateTable("staff_members").set({ totp_last_step: null }).where("email", "=", email).execute());
 }
 
-async function enrol(cookie: string, email: string): Promise<TestResponse> {
+/** Enrols and returns the page shown afterwards, and the session's cookie: enrolling gives the session a new id. */
+async function enrol(cookie: string, email: string): Promise<{ page: TestResponse; cookie: string }> {
   expect((await post(cookie, "/admin/security", [["intent", "start"]])).status).toBe(200);
   expect((await get(cookie, "/admin/security")).body).toMatch(/<code class="manual-key">[A-Z2-7 ]{39}<\/code>/);
   expect((await post(cookie, "/admin/security", [["intent", "confirm"], ["code", "000000"]])).status).toBe(400);
-  return post(cookie, "/admin/security", [["intent", "confirm"], ["code", await currentCode(email)]]);
+  const confirmed = await post(cookie, "/admin/security", [["intent", "confirm"], ["code", await currentCode(email)]]);
+  expect(confirmed.headers.location).toBe("/admin/security?enabled");
+  return { page: await get(cookieOf(confirmed), confirmed.headers.location!), cookie: cookieOf(confirmed) };
 }
 
 describe("a staff member's second factor", () => {
@@ -64,7 +67,7 @@ describe("a staff member's second factor", () => {
     const first = await signIn("jordan.lee@happypaws.example.com");
     expect(first.headers.location).toBe("/admin");
     const enabled = await enrol(cookieOf(first), "jordan.lee@happypaws.example.com");
-    expect(enabled.body).toContain("Your second factor is on.");
+    expect(enabled.page.body).toContain("Your second factor is on.");
 
     const second = await signIn("jordan.lee@happypaws.example.com");
     expect(second.headers.location).toBe("/admin/verify");
@@ -81,7 +84,7 @@ describe("a staff member's second factor", () => {
     const right = await post(halfway, "/admin/verify", [["code", await currentCode("jordan.lee@happypaws.example.com", 1)]]);
     expect(right.status).toBe(302);
     expect(right.headers.location).toBe("/admin");
-    expect((await get(halfway, "/admin/clients")).status).toBe(200);
+    expect((await get(cookieOf(right), "/admin/clients")).status).toBe(200);
   });
 
   it("accepts each code only once, even in another half-open session", async () => {
@@ -129,8 +132,9 @@ describe("guessing codes", () => {
     await withPractice(db.owner.db, happyPaws, (trx) => trx.deleteFrom("rate_limit_counters").execute());
     await forgetUsedCodes("jordan.lee@happypaws.example.com");
     const halfway = cookieOf(await signIn("jordan.lee@happypaws.example.com"));
-    expect((await post(halfway, "/admin/verify", [["code", await currentCode("jordan.lee@happypaws.example.com")]])).status).toBe(302);
-    const refused = await post(halfway, "/admin/security", [["intent", "disable"], ["code", "000000"]]);
+    const verified = await post(halfway, "/admin/verify", [["code", await currentCode("jordan.lee@happypaws.example.com")]]);
+    expect(verified.status).toBe(302);
+    const refused = await post(cookieOf(verified), "/admin/security", [["intent", "disable"], ["code", "000000"]]);
     expect(refused.status).toBe(400);
     expect(refused.body).toContain("Enter the current code");
   });
@@ -144,11 +148,12 @@ describe("a practice that requires a second factor", () => {
 
     const res = await signIn("sam.rivera@happypaws.example.com");
     expect(res.headers.location).toBe("/admin/security");
-    const sam = cookieOf(res);
-    expect((await get(sam, "/admin/clients")).headers.location).toBe("/admin/security");
-    expect((await get(sam, "/admin/security")).body).toContain("Your practice requires a second factor.");
-    await enrol(sam, "sam.rivera@happypaws.example.com");
+    const halfway = cookieOf(res);
+    expect((await get(halfway, "/admin/clients")).headers.location).toBe("/admin/security");
+    expect((await get(halfway, "/admin/security")).body).toContain("Your practice requires a second factor.");
+    const sam = (await enrol(halfway, "sam.rivera@happypaws.example.com")).cookie;
     expect((await get(sam, "/admin/clients")).status).toBe(200);
+    expect((await get(halfway, "/admin/clients")).headers.location).toMatch(/^\/admin\/login/);
     const disable = await post(sam, "/admin/security", [["intent", "disable"]]);
     expect(disable.status).toBe(400);
     expect(disable.body).toContain("requires a second factor for all staff");

@@ -65,12 +65,12 @@ export async function adminPage<T>(
       const shell: StaffShell = { staffName: `${visitor.name} (Portico support)`, roleName: null, permissions, practiceName: site.practice.name, practiceKind: site.practice.kind, support };
       return { kind: "ok" as const, shell, page };
     }
-    if (!stages.includes(signedIn.staff.stage)) {
-      return { kind: "redirect" as const, to: signedIn.staff.stage === "full" ? "/admin" : STAGE_PAGES[signedIn.staff.stage] };
+    if (!stages.includes(signedIn.holder.stage)) {
+      return { kind: "redirect" as const, to: signedIn.holder.stage === "full" ? "/admin" : STAGE_PAGES[signedIn.holder.stage] };
     }
-    const permissions = signedIn.staff.permissions.filter(isPermission);
+    const permissions = signedIn.holder.permissions.filter(isPermission);
     if (!allows(requirement, permissions)) return { kind: "forbidden" as const };
-    const staff: AdminActor = { ...signedIn.staff, permissions, actorType: "staff" };
+    const staff: AdminActor = { ...signedIn.holder, permissions, actorType: "staff" };
     const page = await work({ trx, staff, practiceId: site.practice.id, site, now: context.now() });
     const shell: StaffShell = { staffName: staff.name, roleName: staff.roleName, permissions, practiceName: site.practice.name, practiceKind: site.practice.kind };
     return { kind: "ok" as const, shell, page };

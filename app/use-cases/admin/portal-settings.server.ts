@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DOCUMENT_CATEGORIES, type DocumentCategory, type ShareThreshold, type SignInMethods } from "../../../db/schema";
 import { recordAudit } from "../../../server/audit.server";
+import { endEveryClientSession } from "../../../server/auth/client-session.server";
 import { canViewPortalSettings } from "../../admin/permissions";
 import { CATEGORY_LABELS } from "../../categories";
 import type { PorticoLoadContext } from "../../load-context";
@@ -69,7 +70,8 @@ export type SettingsUpdate = { ok: true } | { ok: false; error: string };
 
 /**
  * Saves every portal setting in one transaction and records what changed (before and after) in the audit log.
- * Disabling the portal keeps everything else as it is, so re-enabling restores it exactly.
+ * Disabling the portal keeps everything else as it is, so re-enabling restores it exactly, except sessions: they end
+ * in the same transaction, for good, so re-enabling signs nobody back in.
  */
 export async function updatePortalSettings(context: PorticoLoadContext, request: Request, form: FormData): Promise<SettingsUpdate> {
   const parsed = settingsForm.safeParse({
@@ -96,6 +98,7 @@ export async function updatePortalSettings(context: PorticoLoadContext, request:
       .updateTable("practice_settings")
       .set({ portal_enabled: input.portalEnabled, shared_categories: sharedCategories, diagnostics_share_status: input.diagnosticsShareStatus, direct_booking_enabled: input.directBooking, sign_in_methods: input.signInMethods, updated_at: scope.now })
       .execute();
+    if (!input.portalEnabled) await endEveryClientSession(trx, scope.practiceId);
     for (const template of before.templates) {
       const shared = input.sharedTemplates.includes(template.id);
       if (shared !== template.shared) await trx.updateTable("document_templates").set({ shared_with_portal: shared }).where("id", "=", template.id).execute();

@@ -81,10 +81,10 @@ export async function signOutStaff(context: PorticoLoadContext, request: Request
     const sessions = staffSessions(trx, site.practice.id, { secure: context.secureCookies, now: context.now });
     const signedIn = await sessions.validate(request.headers.get("cookie"));
     if (signedIn) {
-      await sessions.invalidate(signedIn.sessionId);
+      await sessions.invalidate(signedIn.sessionKey);
       await recordAudit(trx, site.practice.id, {
         actorType: "staff",
-        actorId: signedIn.staff.id,
+        actorId: signedIn.holder.id,
         action: "staff.sign_out",
         ip: context.visitor.ip,
         userAgent: context.visitor.userAgent,

@@ -2,6 +2,7 @@ import { redirect } from "@remix-run/node";
 import { z } from "zod";
 import { recordAudit } from "../../../server/audit.server";
 import { hitRateLimits } from "../../../server/auth/rate-limit.server";
+import { staffSessions } from "../../../server/auth/staff-session.server";
 import { matchTotpStep, newTotpKey, totpEnrolment } from "../../../server/auth/totp.server";
 import type { PracticeTransaction } from "../../../db/with-practice.server";
 import type { PorticoLoadContext } from "../../load-context";
@@ -25,6 +26,14 @@ async function acceptCode(trx: PracticeTransaction, staffId: string, key: Uint8A
     .where((eb) => eb.or([eb("totp_last_step", "is", null), eb("totp_last_step", "<", String(step))]))
     .executeTakeFirst();
   return used.numUpdatedRows === 1n;
+}
+
+/**
+ * The session becomes a full one under a new id: a cookie seen or planted before the second factor was given opens
+ * nothing. Undefined when the session ended meanwhile.
+ */
+function promoteSession(scope: StaffScope, context: PorticoLoadContext): Promise<string | undefined> {
+  return staffSessions(scope.trx, scope.practiceId, { secure: context.secureCookies, now: context.now }).rotate(scope.staff.sessionKey, "full");
 }
 
 function audit(scope: StaffScope, context: PorticoLoadContext, action: string, details: Record<string, unknown> = {}) {
@@ -53,7 +62,7 @@ export async function verifySignInCode(context: PorticoLoadContext, request: Req
     context,
     request,
     () => true,
-    async (scope): Promise<{ to: string } | CodeResult> => {
+    async (scope): Promise<{ to: string; cookie?: string } | CodeResult> => {
       const { trx, staff } = scope;
       const member = await trx.selectFrom("staff_members").select(["totp_secret", "totp_enabled_at"]).where("id", "=", staff.id).executeTakeFirstOrThrow();
       const [withinAccountLimit] = await hitRateLimits(trx, scope.practiceId, [{ bucket: `staff-code:${staff.id}`, ...WRONG_CODES_PER_ACCOUNT }], scope.now);
@@ -63,10 +72,11 @@ export async function verifySignInCode(context: PorticoLoadContext, request: Req
         return { to: "/admin/login" };
       }
       if (member.totp_secret && member.totp_enabled_at && (await acceptCode(trx, staff.id, member.totp_secret, code, scope.now))) {
-        await trx.updateTable("staff_sessions").set({ stage: "full", code_attempts: 0 }).where("id", "=", staff.sessionKey).execute();
+        const cookie = await promoteSession(scope, context);
+        if (!cookie) return { to: "/admin/login" };
         await trx.updateTable("staff_members").set({ last_sign_in_at: scope.now }).where("id", "=", staff.id).execute();
         await audit(scope, context, "staff.sign_in", { secondFactor: "totp" });
-        return { to: "/admin" };
+        return { to: "/admin", cookie };
       }
       const { code_attempts: attempts } = await trx
         .updateTable("staff_sessions")
@@ -83,7 +93,7 @@ export async function verifySignInCode(context: PorticoLoadContext, request: Req
     },
     { stages: ["awaiting_code"] },
   );
-  if ("to" in page) throw redirect(page.to);
+  if ("to" in page) throw redirect(page.to, page.cookie ? { headers: { "Set-Cookie": page.cookie } } : undefined);
   return page;
 }
 
@@ -107,43 +117,50 @@ export async function getSecurity(context: PorticoLoadContext, request: Request)
 
 export type SecurityResult = { ok: true; message: string } | { ok: false; error: string };
 
-/** Starts an enrolment (a new key), confirms it with a first code, or turns the second factor off where allowed. */
-export async function changeSecurity(context: PorticoLoadContext, request: Request, form: FormData): Promise<SecurityResult> {
+/** Also shown on the page the browser is sent back to with the session's new cookie. */
+export const SECOND_FACTOR_ON = "Your second factor is on. Next time you sign in, we will ask for a code.";
+
+/**
+ * Starts an enrolment (a new key), confirms it with a first code, or turns the second factor off where allowed.
+ * Confirming gives the session a new id (`cookie`, for the response only, never for the page).
+ */
+export async function changeSecurity(context: PorticoLoadContext, request: Request, form: FormData): Promise<{ result: SecurityResult; cookie?: string }> {
   const intent = z.enum(["start", "confirm", "disable"]).safeParse(form.get("intent"));
   const { page } = await adminPage(
     context,
     request,
     () => true,
-    async (scope): Promise<SecurityResult> => {
-      if (!intent.success) return { ok: false, error: "Unknown action." };
+    async (scope): Promise<{ result: SecurityResult; cookie?: string }> => {
+      const refused = (error: string) => ({ result: { ok: false as const, error } });
+      if (!intent.success) return refused("Unknown action.");
       const { trx, staff } = scope;
       const member = await trx.selectFrom("staff_members").select(["totp_secret", "totp_enabled_at"]).where("id", "=", staff.id).executeTakeFirstOrThrow();
       const { staff_totp_required: required } = await trx.selectFrom("practice_settings").select("staff_totp_required").executeTakeFirstOrThrow();
       if (intent.data === "start") {
-        if (member.totp_enabled_at) return { ok: false, error: "Your second factor is already on." };
+        if (member.totp_enabled_at) return refused("Your second factor is already on.");
         await trx.updateTable("staff_members").set({ totp_secret: newTotpKey(), totp_enabled_at: null, totp_last_step: null }).where("id", "=", staff.id).execute();
         await audit(scope, context, "staff.second_factor_enrolment_started");
-        return { ok: true, message: "Add the key to your authenticator app, then enter the code it shows." };
+        return { result: { ok: true, message: "Add the key to your authenticator app, then enter the code it shows." } };
       }
       if (intent.data === "confirm") {
-        if (!member.totp_secret || member.totp_enabled_at) return { ok: false, error: "Start by adding a new key." };
+        if (!member.totp_secret || member.totp_enabled_at) return refused("Start by adding a new key.");
         if (!(await acceptCode(trx, staff.id, member.totp_secret, String(form.get("code") ?? ""), scope.now))) {
-          return { ok: false, error: "That code is not right. Try the newest code from your app." };
+          return refused("That code is not right. Try the newest code from your app.");
         }
         await trx.updateTable("staff_members").set({ totp_enabled_at: scope.now }).where("id", "=", staff.id).execute();
-        // Enrolling was the step this session owed: it is now a full session.
-        await trx.updateTable("staff_sessions").set({ stage: "full" }).where("id", "=", staff.sessionKey).execute();
+        // Where enrolling was the step this session owed, it is now a full session; either way, under a new id.
+        const cookie = await promoteSession(scope, context);
         await audit(scope, context, "staff.second_factor_enabled");
-        return { ok: true, message: "Your second factor is on. Next time you sign in, we will ask for a code." };
+        return { result: { ok: true, message: SECOND_FACTOR_ON }, cookie };
       }
-      if (required) return { ok: false, error: "Your practice requires a second factor for all staff." };
+      if (required) return refused("Your practice requires a second factor for all staff.");
       // A stolen session alone must not be able to remove the factor: the current code proves the phone is at hand.
       if (!member.totp_secret || !(await acceptCode(trx, staff.id, member.totp_secret, String(form.get("code") ?? ""), scope.now))) {
-        return { ok: false, error: "Enter the current code from your authenticator app to turn it off." };
+        return refused("Enter the current code from your authenticator app to turn it off.");
       }
       await trx.updateTable("staff_members").set({ totp_secret: null, totp_enabled_at: null, totp_last_step: null }).where("id", "=", staff.id).execute();
       await audit(scope, context, "staff.second_factor_disabled");
-      return { ok: true, message: "Your second factor is off." };
+      return { result: { ok: true, message: "Your second factor is off." } };
     },
     { stages: ["full", "enrollment_required"], staffOnly: true },
   );

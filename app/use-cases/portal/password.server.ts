@@ -1,5 +1,6 @@
 import { recordAudit } from "../../../server/audit.server";
 import { hashPassword, passwordProblem, verifyPassword } from "../../../server/auth/passwords.server";
+import { clientSessions } from "../../../server/auth/client-session.server";
 import { hitRateLimits } from "../../../server/auth/rate-limit.server";
 import type { PorticoLoadContext } from "../../load-context";
 import { endOtherAccess } from "../client-accounts.server";
@@ -21,11 +22,15 @@ export async function passwordPage(context: PorticoLoadContext, request: Request
   );
 }
 
-export type PasswordChangeResult = { ok: true; message: string; next?: string } | { ok: false; error: string };
+/** Also shown on the page the browser is sent back to with the session's new cookie. */
+export const PASSWORD_CHANGED = "Your password is changed. You are signed out everywhere else.";
+
+/** `cookie` is the session's new id, for the response only, never for the page; `next` is where to go with it. */
+export type PasswordChangeResult = { ok: true; next: string; cookie: string } | { ok: false; error: string };
 
 /**
  * Needs the current password (the temporary one on a first sign-in); the new one is checked for length and
- * commonness. Every other session of the client ends; this one stays, and opens fully.
+ * commonness. Every other session of the client ends; this one stays, and opens fully, under a new id.
  */
 export async function changePassword(context: PorticoLoadContext, request: Request, form: FormData): Promise<PasswordChangeResult> {
   const current = String(form.get("current") ?? "").slice(0, 200);
@@ -57,9 +62,10 @@ export async function changePassword(context: PorticoLoadContext, request: Reque
       const wasTemporary = client.stage === "password_change_required";
       await trx.updateTable("client_accounts").set({ password_hash: hash, password_temporary: false, updated_at: now }).where("id", "=", accountId).execute();
       await endOtherAccess(trx, client.id, now, sessionKey);
-      await trx.updateTable("client_sessions").set({ stage: "full" }).where("id", "=", sessionKey).execute();
+      const cookie = await clientSessions(trx, practiceId, { secure: context.secureCookies, now: context.now }).rotate(sessionKey, "full");
+      if (!cookie) return { ok: false, error: "Your session has ended. Sign in again." };
       await recordAudit(trx, practiceId, { actorType: "client", actorId: client.id, action: "client.password_changed", ip: context.visitor.ip, userAgent: context.visitor.userAgent, details: { wasTemporary }, at: now });
-      return { ok: true, message: "Your password is changed. You are signed out everywhere else.", ...(wasTemporary ? { next: "/home" } : {}) };
+      return { ok: true, cookie, next: wasTemporary ? "/home" : "/settings/password?changed" };
     },
     { passwordChangePage: true },
   );

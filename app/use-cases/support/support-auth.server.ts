@@ -31,8 +31,9 @@ function sessionsFor(context: PorticoLoadContext, site: SupportSite) {
 /** The door to every console page: a full (password and code) support session, or off to sign in. */
 export async function requireSupportUser(context: PorticoLoadContext, request: Request, stage: SupportSessionStage = "full"): Promise<SignedInSupport & { site: SupportSite }> {
   const site = requireSupportSite(context);
-  const user = await sessionsFor(context, site).validate(request.headers.get("cookie"));
-  if (!user) throw redirect("/support/login");
+  const signedIn = await sessionsFor(context, site).validate(request.headers.get("cookie"));
+  if (!signedIn) throw redirect("/support/login");
+  const user = signedIn.holder;
   if (user.stage !== stage) throw redirect(user.stage === "full" ? "/support" : "/support/verify");
   return { ...user, site };
 }
@@ -100,8 +101,8 @@ export async function verifySupportCode(context: PorticoLoadContext, request: Re
       .executeTakeFirst()).numUpdatedRows > 0n;
   if (!claimed) return { ok: false, error: "That code is not right. Enter the current 6-digit code from your authenticator app." };
   // A new session id for the signed-in session: the half-open one's cookie is worth nothing from here on.
-  await db.deleteFrom("platform.support_sessions").where("id", "=", user.sessionKey).execute();
-  const cookie = await sessionsFor(context, user.site).create({ userId: user.id, ip: context.visitor.ip, userAgent: context.visitor.userAgent, stage: "full" });
+  const cookie = await sessionsFor(context, user.site).rotate(user.sessionKey, "full");
+  if (!cookie) return { ok: false, error: "Your sign-in has ended. Sign in again.", signedOut: sessionsFor(context, user.site).blankCookie() };
   await recordPlatformAudit(db, { supportUserId: user.id, action: "support.signed_in", ip: context.visitor.ip, userAgent: context.visitor.userAgent });
   return { ok: true, cookie };
 }
@@ -109,7 +110,8 @@ export async function verifySupportCode(context: PorticoLoadContext, request: Re
 export async function signOutSupport(context: PorticoLoadContext, request: Request): Promise<string> {
   const site = requireSupportSite(context);
   const sessions = sessionsFor(context, site);
-  await sessions.invalidate(request.headers.get("cookie"));
+  const signedIn = await sessions.validate(request.headers.get("cookie"));
+  if (signedIn) await sessions.invalidate(signedIn.sessionKey);
   return sessions.blankCookie();
 }
 
