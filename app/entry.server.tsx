@@ -9,6 +9,16 @@ const ABORT_DELAY_MS = 5_000;
 export const streamTimeout = ABORT_DELAY_MS;
 
 /**
+ * Remix passes a thrown Response's headers only to the failing route's own `headers` export, and the routes have
+ * none: a 503's Retry-After (a full work queue, a practice database down) would be lost on the way to the page.
+ */
+function keepRetryAfter(status: number, headers: Headers, context: EntryContext["staticHandlerContext"]): void {
+  if (status !== 503 || headers.has("Retry-After")) return;
+  const retryAfter = [...Object.values(context.actionHeaders), ...Object.values(context.loaderHeaders)].map((thrown) => thrown.get("Retry-After")).find(Boolean);
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+}
+
+/**
  * Renders the whole document, then sends it in one piece with a Content-Length. Every loader has finished before
  * rendering starts (no page defers data), so streaming would send nothing sooner; it would only cut the same bytes
  * into a chunked response of many small socket writes (docs/decisions/011-request-round-trips.md).
@@ -20,6 +30,7 @@ export default function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
+  keepRetryAfter(responseStatusCode, responseHeaders, remixContext.staticHandlerContext);
   return new Promise<Response>((resolve, reject) => {
     const chunks: Buffer[] = [];
     // Errors that abort the shell reach Remix, which reports them; the others leave a 500 page and are reported here.

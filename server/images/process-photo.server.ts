@@ -1,8 +1,16 @@
+import { WorkQueue } from "../work-queue.server";
+
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 /** Larger inputs are refused before decoding: a small file can claim enormous dimensions (a decompression bomb). */
 const MAX_INPUT_PIXELS = 50_000_000;
 const MAX_EDGE = 1600;
 const ACCEPTED_FORMATS = new Set(["jpeg", "png", "webp"]);
+
+/**
+ * Decoding a 50-megapixel photo takes a core for most of a second and a few hundred MB: one at a time per instance,
+ * and only a short line (each waiter holds its upload in memory).
+ */
+const imageWork = new WorkQueue("image", { concurrency: 1, maxWaiting: 4 });
 
 export type ProcessedPhoto = { content: Buffer; contentType: "image/jpeg"; width: number; height: number };
 export type PhotoProblem = { problem: string };
@@ -15,6 +23,10 @@ export type PhotoProblem = { problem: string };
 export async function processPhoto(input: Buffer): Promise<ProcessedPhoto | PhotoProblem> {
   if (input.length === 0) return { problem: "Choose a photo to upload." };
   if (input.length > MAX_PHOTO_BYTES) return { problem: "That photo is larger than 10 MB. Please choose a smaller one." };
+  return imageWork.run(() => decodeAndReencode(input));
+}
+
+async function decodeAndReencode(input: Buffer): Promise<ProcessedPhoto | PhotoProblem> {
   // Loaded on first use: libvips adds about 27 MB to a process, which a server that never receives a photo need not carry.
   const { default: sharp } = await import("sharp");
   let format: string | undefined;
