@@ -11,7 +11,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { LocationCard } from "~/components/location-card";
 import { PetPhoto } from "~/components/pet-photo";
 import { PortalLayout } from "~/components/portal-layout";
-import { getAccountSettings, MAX_PHOTO_BYTES, uploadPetPhoto } from "~/use-cases/portal/settings.server";
+import { getAccountSettings, MAX_PHOTO_BYTES, type PhotoUpload, type UnreadableUpload, uploadPetPhoto } from "~/use-cases/portal/settings.server";
 
 
 const PERMISSION_WORDS = { view_records: "records", view_appointments: "appointments", book: "booking", fill_forms: "forms" } as const;
@@ -23,18 +23,22 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
+  const result = await uploadPetPhoto(context, request, () => readPhotoUpload(request));
+  return data(result, { status: result.ok ? 200 : result.status });
+}
+
+/** Buffers the multipart body (the photo at most 10 MB): the use case calls this only once the session is checked. */
+async function readPhotoUpload(request: Request): Promise<PhotoUpload | UnreadableUpload> {
   let form: FormData;
   try {
     form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_PHOTO_BYTES }));
   } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) return data({ ok: false as const, problem: "That photo is larger than 10 MB. Please choose a smaller one." }, { status: 413 });
-    return data({ ok: false as const, problem: "The upload did not arrive complete. Please try again." }, { status: 400 });
+    if (error instanceof MaxPartSizeExceededError) return { problem: "That photo is larger than 10 MB. Please choose a smaller one.", status: 413 };
+    return { problem: "The upload did not arrive complete. Please try again.", status: 400 };
   }
   const file = form.get("photo");
   const patientId = form.get("patientId");
-  const bytes = file instanceof Blob ? Buffer.from(await file.arrayBuffer()) : Buffer.alloc(0);
-  const result = await uploadPetPhoto(context, request, { patientId: typeof patientId === "string" ? patientId : undefined, file: bytes });
-  return data(result, { status: result.ok ? 200 : 422 });
+  return { patientId: typeof patientId === "string" ? patientId : undefined, file: file instanceof Blob ? Buffer.from(await file.arrayBuffer()) : Buffer.alloc(0) };
 }
 
 export default function SettingsPage() {

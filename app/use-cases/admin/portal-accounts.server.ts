@@ -102,11 +102,10 @@ const manualSchema = z.object({
 export async function createManualAccount(context: PorticoLoadContext, request: Request, rawId: string | undefined, form: FormData): Promise<AccountActionResult> {
   const id = idParam(rawId);
   const parsed = manualSchema.safeParse({ login: form.get("login"), password: form.get("password"), accessLevel: form.get("accessLevel") });
-  const problem = parsed.success ? passwordProblem(parsed.data.password) : undefined;
-  const hash = parsed.success && !problem ? await hashPassword(parsed.data.password) : null;
   const { page } = await adminPage(context, request, "manage_client_portal_access", async (scope): Promise<AccountActionResult> => {
     if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? "Check the account." };
-    if (problem || !hash) return { ok: false, error: `Temporary password: ${problem ?? "not acceptable."}` };
+    const problem = passwordProblem(parsed.data.password);
+    if (problem) return { ok: false, error: `Temporary password: ${problem}` };
     const client = await clientFor(scope, id);
     if (client.account) return { ok: false, error: "This client already has an account." };
     const login = parsed.data.login.toLowerCase();
@@ -117,6 +116,9 @@ export async function createManualAccount(context: PorticoLoadContext, request: 
       const own = await scope.trx.selectFrom("client_emails").select("id").where("client_id", "=", id).where("email_key", "=", login).executeTakeFirst();
       if (!own) return { ok: false, error: "An email address as username must be one of this client's own addresses." };
     }
+    // Hashed only once the permission and the account are checked; inside the transaction, which a rare staff action
+    // may hold for the tens of milliseconds this takes.
+    const hash = await hashPassword(parsed.data.password);
     await scope.trx
       .insertInto("client_accounts")
       .values({ practice_id: scope.practiceId, client_id: id, login: parsed.data.login, password_hash: hash, password_temporary: true, access_level: parsed.data.accessLevel, created_via: "manual" })

@@ -5,7 +5,7 @@ import { type PhotoProblem, processPhoto } from "../../../server/images/process-
 export { MAX_PHOTO_BYTES } from "../../../server/images/process-photo.server";
 import type { PorticoLoadContext } from "../../load-context";
 import { patientVisibleSql } from "../../visibility/portal-queries.server";
-import { withSignedInClient } from "../client-session.server";
+import { type ClientScope, withSignedInClient } from "../client-session.server";
 import { type AccessEvent, peopleWithAccess, type PersonWithAccess } from "./family.server";
 import { idParam, notFound, portalPage } from "./portal-page.server";
 
@@ -39,27 +39,44 @@ export async function getAccountSettings(context: PorticoLoadContext, request: R
   });
 }
 
-export type PhotoUploadResult = { ok: true; patientName: string } | ({ ok: false } & PhotoProblem);
+export type PhotoUpload = { patientId: string | undefined; file: Buffer };
+/** Why an upload could not be read: its answer's status, and words for the client. */
+export type UnreadableUpload = PhotoProblem & { status: 400 | 413 };
+export type PhotoUploadResult = { ok: true; patientName: string } | ({ ok: false; status: 400 | 413 | 422 } & PhotoProblem);
+
+/** The account holder's own visible pet (linked persons do not change photos), or a 404. */
+async function ownPet(scope: ClientScope, patientId: string): Promise<{ id: string; name: string }> {
+  if (!scope.client.viewing.self) throw notFound();
+  const patient = await scope.trx
+    .selectFrom("patients as p")
+    .select(["p.id", "p.name"])
+    .where("p.id", "=", patientId)
+    .where("p.client_id", "=", scope.client.viewing.clientId)
+    .where(patientVisibleSql)
+    .executeTakeFirst();
+  if (!patient) throw notFound();
+  return patient;
+}
 
 /**
  * Replaces a pet's photo with the uploaded one, after decoding and re-encoding it. Only for the client's own visible
- * pets; a refused file stores nothing.
+ * pets; a refused file stores nothing. Each costly step waits for the check before it: the session before the body is
+ * read (`readUpload`, which buffers up to 10 MB), the pet before the image is decoded. Decoding happens outside any
+ * transaction, so no connection waits on it; the last transaction checks session and pet again.
  */
-export async function uploadPetPhoto(context: PorticoLoadContext, request: Request, input: { patientId: string | undefined; file: Buffer }): Promise<PhotoUploadResult> {
-  const patientId = idParam(input.patientId);
-  const processed = await processPhoto(input.file);
-  return withSignedInClient(context, request, async ({ trx, client, practiceId }) => {
-    // Photos are the account holder's to change, not a linked person's.
+export async function uploadPetPhoto(context: PorticoLoadContext, request: Request, readUpload: () => Promise<PhotoUpload | UnreadableUpload>): Promise<PhotoUploadResult> {
+  await withSignedInClient(context, request, async ({ client }) => {
     if (!client.viewing.self) throw notFound();
-    const patient = await trx
-      .selectFrom("patients as p")
-      .select(["p.id", "p.name"])
-      .where("p.id", "=", patientId)
-      .where("p.client_id", "=", client.viewing.clientId)
-      .where(patientVisibleSql)
-      .executeTakeFirst();
-    if (!patient) throw notFound();
-    if ("problem" in processed) return { ok: false, problem: processed.problem };
+  });
+  const upload = await readUpload();
+  if ("problem" in upload) return { ok: false, ...upload };
+  const patientId = idParam(upload.patientId);
+  await withSignedInClient(context, request, (scope) => ownPet(scope, patientId));
+  const processed = await processPhoto(upload.file);
+  if ("problem" in processed) return { ok: false, status: 422, problem: processed.problem };
+  return withSignedInClient(context, request, async (scope) => {
+    const { trx, client, practiceId } = scope;
+    const patient = await ownPet(scope, patientId);
     const now = context.now();
     await trx
       .insertInto("patient_photos")
@@ -78,7 +95,7 @@ export async function uploadPetPhoto(context: PorticoLoadContext, request: Reque
       userAgent: context.visitor.userAgent,
       at: now,
     });
-    return { ok: true, patientName: patient.name };
+    return { ok: true as const, patientName: patient.name };
   });
 }
 
