@@ -1,13 +1,11 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express, { type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
 import { type Kysely, sql } from "kysely";
 import type { Logger } from "pino";
-import { pinoHttp } from "pino-http";
 import type { PorticoLoadContext, Site } from "../app/load-context";
 import type { Database } from "../db/schema";
 import { practiceDirectory } from "../tenants/find-practice.server";
@@ -17,7 +15,14 @@ import type { PracticeRegistry } from "../tenants/registry.server";
 import type { BackgroundTasks } from "./background.server";
 import { ROOT } from "./build.server";
 import { type Config, publicOrigin } from "./config.server";
+import { ipRateLimits } from "./auth/platform-rate-limit.server";
 import { devMailbox } from "./email/dev-mailbox.server";
+import { methodGate } from "./http/method-gate.server";
+import { remixHandler } from "./http/remix-handler.server";
+import { bodyPolicy } from "./http/request-body.server";
+import { requestLog } from "./http/request-log.server";
+import { requestTargetGuard } from "./http/request-target.server";
+import { routeTableOf } from "./http/route-table.server";
 import { resolveSite } from "./resolve-site.server";
 import { requireSameOrigin } from "./same-origin.server";
 import { renderStatusPage, SERVER_ERROR_PAGE } from "./status-page.server";
@@ -39,15 +44,7 @@ export type ServerDeps = {
   now?: () => Date;
 };
 
-/** Form posts and JSON are small; photo uploads get their own, larger limit where they are accepted. */
-const MAX_BODY_BYTES = 1024 * 1024;
-/** A 10 MB photo plus the multipart envelope; the upload handler enforces the 10 MB itself, with a clear message. */
-const UPLOAD_BODY_BYTES = 10 * 1024 * 1024 + 64 * 1024;
-const UPLOAD_PATHS = new Set(["/settings", "/settings.data"]);
-
 type Locals = { site: Site; cspNonce: string };
-
-const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
@@ -59,6 +56,7 @@ export function createServer(deps: ServerDeps): express.Express {
   const { config, logger } = deps;
   const production = config.env === "production";
   const now = deps.now ?? (() => new Date());
+  const platformIpLimits = ipRateLimits(deps.appDb);
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
@@ -72,21 +70,12 @@ export function createServer(deps: ServerDeps): express.Express {
     next();
   });
 
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (_req, res) => {
-        const id = randomUUID();
-        res.setHeader("X-Request-Id", id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" },
-      // A token in a log line would sign its reader in (sign-in links, staff invitations, support setup, break-glass).
-      serializers: {
-        req: (req: { url?: string }) => ({ ...req, url: req.url?.replace(/\/(sign-in|setup|support-access|invitation|account)\/(?!end\b|forgot\b)[^/?#]+/, "/$1/[token]") }),
-      },
-    }),
-  );
+  const loadBuildNow = typeof deps.build === "function" ? deps.build : async () => deps.build as ServerBuild;
+  // The log line is written after the answer; by then this request has read the table of the build it ran on.
+  let latestRoutes = typeof deps.build === "function" ? undefined : routeTableOf(deps.build);
+  const routes = async () => (latestRoutes = routeTableOf(await loadBuildNow()));
+  app.use(requestLog(logger, (path) => (latestRoutes ? latestRoutes.redact(path) : "[build loading]")));
+  app.use(requestTargetGuard);
 
   app.use((_req, res, next) => {
     locals(res).cspNonce = randomBytes(16).toString("base64");
@@ -160,34 +149,8 @@ export function createServer(deps: ServerDeps): express.Express {
   // Browsers ask for /favicon.ico on pages that name no icon (raw email previews, plain-text answers).
   app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));
 
-  // A body must announce its length, so the limit cannot be side-stepped with chunked encoding.
-  app.use((req, res, next) => {
-    const hasBody = req.headers["transfer-encoding"] !== undefined || req.headers["content-length"] !== undefined;
-    if (!hasBody) {
-      next();
-      return;
-    }
-    const length = Number(req.headers["content-length"]);
-    if (req.headers["transfer-encoding"] !== undefined || !Number.isInteger(length)) {
-      res.status(411).type("text").send("A request body needs a Content-Length.");
-      return;
-    }
-    if (length > (UPLOAD_PATHS.has(req.path) ? UPLOAD_BODY_BYTES : MAX_BODY_BYTES)) {
-      res.status(413).type("text").send("Request body too large.");
-      return;
-    }
-    next();
-  });
-
-  // Every action reads a form: any other body would only fail deeper down, as a 500.
-  app.use((req, res, next) => {
-    const length = Number(req.headers["content-length"] ?? 0);
-    if (req.method === "GET" || req.method === "HEAD" || length === 0 || FORM_TYPES.test(req.headers["content-type"] ?? "")) {
-      next();
-      return;
-    }
-    res.status(415).type("text").send("Send this request as a form (application/x-www-form-urlencoded or multipart/form-data).");
-  });
+  app.use(methodGate(routes));
+  app.use(bodyPolicy);
 
   app.use(
     resolveSite({
@@ -208,14 +171,16 @@ export function createServer(deps: ServerDeps): express.Express {
 
   app.all(
     "/{*splat}",
-    createRequestHandler({
+    remixHandler({
       build: deps.build,
       mode: production ? "production" : "development",
+      routes,
       getLoadContext: (req, res): PorticoLoadContext => ({
         requestId: String(req.id),
         cspNonce: locals(res).cspNonce,
         site: locals(res).site,
         visitor: { ip: req.ip ?? null, userAgent: req.get("user-agent")?.slice(0, 500) ?? null },
+        ipRateLimits: platformIpLimits,
         now,
         runAfterResponse: (label, task) => deps.background.run(label, task),
         secureCookies: production,

@@ -7,7 +7,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return new Response(new Uint8Array(photo.content), {
     headers: {
       "Content-Type": photo.contentType,
-      "Cache-Control": "private, max-age=300",
+      "Cache-Control": "private, no-store",
       ETag: photo.etag,
       "Content-Security-Policy": "default-src 'none'",
     },

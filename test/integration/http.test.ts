@@ -151,7 +151,7 @@ describe("the server itself", () => {
   });
 
   it("refuses oversized bodies with 413", async () => {
-    const res = await server.request(HAPPY, "/", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "content-length": String(2 * 1024 * 1024) }, body: "" });
+    const res = await server.request(HAPPY, "/?index", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "content-length": String(2 * 1024 * 1024) }, body: "" });
     expect(res.status).toBe(413);
   });
 
@@ -178,7 +178,7 @@ describe("the server itself", () => {
 describe("bodies that are not forms", () => {
   it("are refused with 415 before any action runs", async () => {
     const body = JSON.stringify({ email: "maria.lopez@example.com" });
-    const res = await server.request(HAPPY, "/", { method: "POST", headers: { "content-type": "application/json", "content-length": String(body.length), origin: `http://${HAPPY}` }, body });
+    const res = await server.request(HAPPY, "/?index", { method: "POST", headers: { "content-type": "application/json", "content-length": String(body.length), origin: `http://${HAPPY}` }, body });
     expect(res.status).toBe(415);
   });
 });

@@ -246,7 +246,7 @@ describe("settings and photos", () => {
     expect(photo.status).toBe(200);
     expect(photo.headers["content-type"]).toBe("image/jpeg");
     expect(photo.headers["x-content-type-options"]).toBe("nosniff");
-    expect(photo.headers["cache-control"]).toBe("private, max-age=300");
+    expect(photo.headers["cache-control"]).toBe("private, no-store");
     const stored = (await storedPhoto(biscuit))!;
     const metadata = await sharp(stored.content).metadata();
     expect(metadata.exif).toBeUndefined();

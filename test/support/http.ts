@@ -21,6 +21,8 @@ export type TestServer = {
   registry: PracticeRegistry;
   /** Waits for the work requests left to run after their responses (sign-in links are issued there). */
   settled(): Promise<void>;
+  /** Every log line the server wrote (at `logLevel`, `silent` unless overridden), as JSON text. */
+  logs(): string[];
   /** Moves this server's clock: every rule reads time through it. */
   clock: TestClock;
   /** A request as a browser on `host` would send it; the Host header is set explicitly, the socket is loopback. */
@@ -66,7 +68,8 @@ export async function startTestServer(database: TestDatabase, overrides: Partial
   const listenPort = await freePort();
   const base = loadConfig({ NODE_ENV: "test" });
   const config: Config = { ...base, ...(options.publicPortIsListenPort ? { publicUrl: { ...base.publicUrl, port: listenPort } } : {}), ...overrides };
-  const logger = createLogger(config);
+  const logLines: string[] = [];
+  const logger = createLogger(config, { write: (line: string) => void logLines.push(line) });
   const registry = new PracticeRegistry(database.app.db);
   const unlisten = await registry.listen(database.app.sql);
   const background = new BackgroundTasks(logger);
@@ -89,6 +92,7 @@ export async function startTestServer(database: TestDatabase, overrides: Partial
     port,
     registry,
     clock,
+    logs: () => logLines,
     settled: () => background.settled(),
     request: (host, path, options) => requestTo(port, host, path, options),
     close: async () => {
