@@ -1,4 +1,5 @@
 import type { PracticeScope } from "../db/with-practice.server";
+import type { IpRateLimits } from "../server/auth/platform-rate-limit.server";
 import type { SupportAccessDoor } from "../server/auth/support-access.server";
 import type { PlatformControl } from "../tenants/platform-control.server";
 import type { PracticeDirectory } from "../tenants/find-practice.server";
@@ -23,6 +24,11 @@ export type PorticoLoadContext = {
   site: Site;
   /** As resolved by Express (X-Forwarded-For only behind a trusted proxy). */
   visitor: { ip: string | null; userAgent: string | null };
+  /**
+   * Per-IP limits, counted once for the whole platform in the main database (a practice's own counters may live in
+   * a dedicated database): an address refused by one practice is refused by all.
+   */
+  ipRateLimits: IpRateLimits;
   /** The clock every rule uses: injectable so tests can move time. */
   now: () => Date;
   /**

@@ -480,6 +480,7 @@ export type Database = {
   "platform.support_setup_tokens": SupportSetupTokensTable;
   "platform.support_sessions": SupportSessionsTable;
   "platform.rate_limit_counters": PlatformRateLimitCountersTable;
+  "platform.ip_rate_limit_counters": PlatformRateLimitCountersTable;
   "platform.support_access_grants": SupportAccessGrantsTable;
   "platform.audit_events": PlatformAuditEventsTable;
   practice_settings: PracticeSettingsTable;

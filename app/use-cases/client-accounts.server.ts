@@ -64,14 +64,15 @@ export async function signInWithPassword(context: PorticoLoadContext, form: Form
   const now = context.now();
   const { ip, userAgent } = context.visitor;
   const practiceId = site.practice.id;
+  // The IP counts every attempt, well-formed or not, on any practice; the login only well-formed ones (it is a key
+  // in the table), on this practice. The IP is counted before the practice transaction, which may use the same pool.
+  const [withinIpLimit = true] = ip ? await context.ipRateLimits([{ bucket: `password-ip:${ipBucket(ip)}`, limit: 30, windowMs: FIFTEEN_MINUTES }], now) : [];
   const found = await site.withPractice(async (trx) => {
     const { methods, portalEnabled } = await signInMethods(trx);
     if (!offersPassword(methods) || !portalEnabled) return { kind: "not_offered" as const };
-    // The IP counts every attempt, well-formed or not; the login only well-formed ones (it is a key in the table).
-    const rules = [...(ip ? [{ bucket: `password-ip:${ipBucket(ip)}`, limit: 30, windowMs: FIFTEEN_MINUTES }] : []), ...(parsed.success ? [{ bucket: `password-login:${login}`, limit: 10, windowMs: FIFTEEN_MINUTES }] : [])];
-    const within = rules.length ? await hitRateLimits(trx, practiceId, rules, now) : [];
-    if (within.includes(false)) {
-      await recordAudit(trx, practiceId, { actorType: "anonymous", action: "client.password_rate_limited", ip, userAgent, details: { limit: ip && !within[0] ? "ip" : "login" }, at: now });
+    const [withinLoginLimit = true] = parsed.success ? await hitRateLimits(trx, practiceId, [{ bucket: `password-login:${login}`, limit: 10, windowMs: FIFTEEN_MINUTES }], now) : [];
+    if (!withinIpLimit || !withinLoginLimit) {
+      await recordAudit(trx, practiceId, { actorType: "anonymous", action: "client.password_rate_limited", ip, userAgent, details: { limit: withinIpLimit ? "login" : "ip" }, at: now });
       return { kind: "rate_limited" as const };
     }
     // Input that can never match costs no password check (and no audit row): nothing about any account is at stake.
@@ -144,10 +145,10 @@ export async function requestPasswordReset(context: PorticoLoadContext, form: Fo
   const email = parsed.data;
   const { ip, userAgent } = context.visitor;
   const now = context.now();
-  await context.runAfterResponse("password reset", () =>
-    site.withPractice(async (trx) => {
-      const rules = [{ bucket: `reset-email:${email}`, limit: 5, windowMs: FIFTEEN_MINUTES }, ...(ip ? [{ bucket: `reset-ip:${ipBucket(ip)}`, limit: 30, windowMs: FIFTEEN_MINUTES }] : [])];
-      const [perEmail, perIp = true] = await hitRateLimits(trx, site.practice.id, rules, now);
+  await context.runAfterResponse("password reset", async () => {
+    const [perIp = true] = ip ? await context.ipRateLimits([{ bucket: `reset-ip:${ipBucket(ip)}`, limit: 30, windowMs: FIFTEEN_MINUTES }], now) : [];
+    await site.withPractice(async (trx) => {
+      const [perEmail] = await hitRateLimits(trx, site.practice.id, [{ bucket: `reset-email:${email}`, limit: 5, windowMs: FIFTEEN_MINUTES }], now);
       if (!perEmail || !perIp) return;
       const { methods, portalEnabled } = await signInMethods(trx);
       if (!offersPassword(methods) || !portalEnabled) return;
@@ -164,8 +165,8 @@ export async function requestPasswordReset(context: PorticoLoadContext, form: Fo
       if (!account) return;
       await issueAccountLink(trx, site, { kind: "password_reset", clientId: account.client_id, clientFirstName: account.first_name, email: account.login, createdBy: null, now });
       await recordAudit(trx, site.practice.id, { actorType: "anonymous", action: "client.password_reset_sent", subjectType: "client", subjectId: account.client_id, ip, userAgent, at: now });
-    }),
-  );
+    });
+  });
   return { status: "sent", email };
 }
 
@@ -221,6 +222,10 @@ export async function useAccountLink(context: PorticoLoadContext, token: string,
   const problem = passwordProblem(password);
   if (problem) return { ok: false, error: problem };
   if (password !== String(form.get("confirm") ?? "")) return { ok: false, error: "The two passwords are not the same." };
+  // argon2 only for a link that works: a made-up token costs one indexed read. Hashed between the two transactions
+  // so no connection is held meanwhile; the second checks everything again.
+  const usable = await site.withPractice(async (trx) => accountLinkState(await findAccountLink(trx, token), now) === "valid");
+  if (!usable) return { ok: false, error: LINK_NOT_WORKING };
   const passwordHash = await hashPassword(password);
   return site.withPractice(async (trx): Promise<UseLinkResult> => {
     const link = await findAccountLink(trx, token);

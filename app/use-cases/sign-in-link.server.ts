@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { PracticeTransaction } from "../../db/with-practice.server";
 import { recordAudit } from "../../server/audit.server";
 import { clientSessions } from "../../server/auth/client-session.server";
+import type { IpRateLimits } from "../../server/auth/platform-rate-limit.server";
 import { hitRateLimits, SIGN_IN_LIMITS } from "../../server/auth/rate-limit.server";
 import { generateToken, hashToken, isWellFormedToken } from "../../server/auth/tokens.server";
 import { sendEmail } from "../../server/email/send-email.server";
@@ -37,7 +38,7 @@ export async function requestSignInLink(context: PorticoLoadContext, form: FormD
 
 function scheduleSignInLinks(context: PorticoLoadContext, site: PracticeSite, email: string): Promise<void> {
   const { ip, userAgent } = context.visitor;
-  return context.runAfterResponse("sign-in link", () => issueSignInLinks({ site, email, ip, userAgent, now: context.now() }));
+  return context.runAfterResponse("sign-in link", () => issueSignInLinks({ site, email, ip, userAgent, now: context.now(), ipRateLimits: context.ipRateLimits }));
 }
 
 export type IssueOutcome = "sent" | "no_match" | "rate_limited" | "portal_disabled";
@@ -46,12 +47,20 @@ export type IssueOutcome = "sent" | "no_match" | "rate_limited" | "portal_disabl
  * Sends a link to every active, unblocked client record that has this email as one of its own addresses (never an
  * alternative contact's). Token and email are written in one transaction: the email exists exactly when the link does.
  */
-export async function issueSignInLinks(input: { site: PracticeSite; email: string; ip: string | null; userAgent: string | null; now: Date }): Promise<IssueOutcome> {
+export async function issueSignInLinks(input: {
+  site: PracticeSite;
+  email: string;
+  ip: string | null;
+  userAgent: string | null;
+  now: Date;
+  ipRateLimits: IpRateLimits;
+}): Promise<IssueOutcome> {
   const { site, email, now } = input;
   const practiceId = site.practice.id;
+  // Counted before the practice transaction: the main database and the practice's may share one pool.
+  const [withinIpLimit = true] = input.ip ? await input.ipRateLimits([SIGN_IN_LIMITS.linkPerIp(input.ip)], now) : [];
   return site.withPractice(async (trx) => {
-    const rules = [SIGN_IN_LIMITS.linkPerEmail(email), ...(input.ip ? [SIGN_IN_LIMITS.linkPerIp(input.ip)] : [])];
-    const [withinEmailLimit, withinIpLimit = true] = await hitRateLimits(trx, practiceId, rules, now);
+    const [withinEmailLimit] = await hitRateLimits(trx, practiceId, [SIGN_IN_LIMITS.linkPerEmail(email)], now);
     if (!withinEmailLimit || !withinIpLimit) {
       await recordAudit(trx, practiceId, {
         actorType: "anonymous",
@@ -177,8 +186,9 @@ export async function redeemSignInLink(context: PorticoLoadContext, token: strin
       at: now,
     });
 
+  const [withinIpLimit = true] = ip ? await context.ipRateLimits([SIGN_IN_LIMITS.redeemPerIp(ip)], now) : [];
   return site.withPractice(async (trx): Promise<RedeemResult> => {
-    if (ip && !(await hitRateLimits(trx, practiceId, [SIGN_IN_LIMITS.redeemPerIp(ip)], now))[0]) {
+    if (!withinIpLimit) {
       await audit(trx, "client.sign_in_failed", { reason: "rate_limited" });
       return { status: "rate_limited" };
     }

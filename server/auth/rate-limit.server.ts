@@ -42,6 +42,7 @@ export function ipBucket(ip: string): string {
   return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, "")).join(":")}::/64`;
 }
 
+/** Per address in the practice's counters (`hitRateLimits`); per IP in the platform's (`hitIpRateLimits`). */
 export const SIGN_IN_LIMITS = {
   linkPerEmail: (email: string): RateLimit => ({ bucket: `link-email:${email}`, limit: 5, windowMs: FIFTEEN_MINUTES }),
   linkPerIp: (ip: string): RateLimit => ({ bucket: `link-ip:${ipBucket(ip)}`, limit: 30, windowMs: FIFTEEN_MINUTES }),

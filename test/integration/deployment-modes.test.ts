@@ -8,7 +8,7 @@ import { migrateDedicatedDatabases, PlacementError, placementLocation, provision
 import { PracticeDatabases } from "../../tenants/practice-databases.server";
 import { seal } from "../../tenants/sealed-secrets.server";
 import { adminUrl, createEmptyDatabase, createTestDatabase, type TestDatabase } from "../support/database";
-import { startTestServer, type TestServer, testKeys } from "../support/http";
+import { postForm, startTestServer, type TestServer, testKeys } from "../support/http";
 import { createPracticeFixture, type PracticeFixture } from "../support/practices";
 import { sessionCookieFor } from "../support/sessions";
 import { TcpProxy } from "../support/tcp-proxy";
@@ -145,12 +145,23 @@ describe("serving shared and dedicated practices side by side", () => {
     }
   });
 
+  it("counts an address's sign-in attempts once for the platform, whichever database each practice lives in", async () => {
+    const redeem = (subdomain: string) => postForm(server, `${subdomain}.localhost:3000`, `/sign-in/${"A".repeat(43)}`, [["intent", "sign-in"]]);
+    await db.owner.db.deleteFrom("platform.ip_rate_limit_counters").execute();
+    for (let i = 0; i < 15; i++) expect((await redeem("shared-alpha")).status).toBe(200);
+    for (let i = 0; i < 15; i++) expect((await redeem("south-dedicated")).status).toBe(200);
+    expect((await redeem("shared-beta")).status).toBe(429);
+    expect((await redeem("south-dedicated")).status).toBe(429);
+  });
+
   it("answers 503 for a practice whose database is down, keeps serving the others, and recovers by itself", async () => {
     expect((await home("north-dedicated")).status).toBe(200);
     await proxy.stop();
     const down = await home("north-dedicated");
     expect(down.status).toBe(503);
     expect(down.body).toContain("temporarily unavailable");
+    // Thrown from inside the page's loader: the Retry-After survives Remix's rendering of the error page.
+    expect(down.headers["retry-after"]).toBe("30");
     for (const subdomain of ["shared-alpha", "shared-beta", "south-dedicated"]) expect((await home(subdomain)).status, subdomain).toBe(200);
     // Known down: answered at once, without a connection attempt.
     expect((await home("north-dedicated")).status).toBe(503);

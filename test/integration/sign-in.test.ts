@@ -40,6 +40,7 @@ beforeEach(async () => {
   fake.reset();
   server.clock.reset();
   // Every test starts without rate-limit history, outstanding links or sessions.
+  await db.owner.db.deleteFrom("platform.ip_rate_limit_counters").execute();
   for (const practice of [happyPaws, (await server.registry.resolve("riverside-physio"))!]) {
     await withPractice(db.owner.db, practice, async (trx) => {
       await trx.deleteFrom("rate_limit_counters").execute();
@@ -424,6 +425,30 @@ describe("forgery and abuse", () => {
     const res = await signIn(`http://${HAPPY}/sign-in/${"B".repeat(43)}`);
     expect(res.status).toBe(429);
     expect(res.body).toContain("Too many attempts");
+  });
+
+  it("counts an address across practices: used up on one, it is refused on every other", async () => {
+    for (let i = 0; i < 30; i++) expect((await signIn(`http://${HAPPY}/sign-in/${"A".repeat(43)}`)).status).toBe(200);
+    const elsewhere = await signIn(`http://${RIVERSIDE}/sign-in/${"B".repeat(43)}`, RIVERSIDE);
+    expect(elsewhere.status).toBe(429);
+    expect(elsewhere.body).toContain("Too many attempts");
+
+    // Link requests too: Riverside never saw this address ask, yet sends nothing once Happy Paws has had 30.
+    const riverside = (await server.registry.resolve("riverside-physio"))!;
+    const ipLimited = async () =>
+      (await withPractice(db.owner.db, riverside, (trx) => trx.selectFrom("audit_events").select("details").where("action", "=", "client.sign_in_link_rate_limited").execute())).filter((row) => row.details.limit === "ip").length;
+    const before = await ipLimited();
+    for (let i = 0; i < 30; i++) await requestLink(`someone-${i}@example.com`, HAPPY);
+    await requestLink("alex.morgan@example.com", RIVERSIDE);
+    await deliverMail();
+    expect(fake.deliveries).toHaveLength(0);
+    expect(await ipLimited()).toBe(before + 1);
+    // Each practice's own counters hold only what is its own (per address); the per-IP counts are the platform's.
+    const ipBuckets = await db.owner.db.selectFrom("platform.ip_rate_limit_counters").select(["bucket", "hits"]).orderBy("bucket").execute();
+    expect(ipBuckets).toEqual([
+      { bucket: "link-ip:127.0.0.1", hits: 31 },
+      { bucket: "redeem-ip:127.0.0.1", hits: 31 },
+    ]);
   });
 });
 

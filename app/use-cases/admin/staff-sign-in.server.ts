@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { PracticeTransaction } from "../../../db/with-practice.server";
 import { recordAudit } from "../../../server/audit.server";
 import { verifyPassword } from "../../../server/auth/passwords.server";
 import { hitRateLimits, ipBucket } from "../../../server/auth/rate-limit.server";
@@ -28,35 +29,41 @@ export async function signInStaff(context: PorticoLoadContext, form: FormData): 
   const { email, password } = parsed.data;
   const { ip, userAgent } = context.visitor;
   const now = context.now();
-  return site.withPractice(async (trx) => {
-    const practiceId = site.practice.id;
-    const rules = [
-      { bucket: `staff-login-account:${email}`, limit: 10, windowMs: FIFTEEN_MINUTES },
-      ...(ip ? [{ bucket: `staff-login-ip:${ipBucket(ip)}`, limit: 30, windowMs: FIFTEEN_MINUTES }] : []),
-    ];
-    const within = await hitRateLimits(trx, practiceId, rules, now);
-    const staff = await trx.selectFrom("staff_members").select(["id", "password_hash", "active", "totp_enabled_at"]).where("email_key", "=", email).executeTakeFirst();
-    const audit = (action: string, details: Record<string, unknown>) =>
-      recordAudit(trx, practiceId, {
-        actorType: action === "staff.sign_in" ? "staff" : "anonymous",
-        actorId: action === "staff.sign_in" ? (staff?.id ?? null) : null,
-        subjectType: staff ? "staff" : undefined,
-        subjectId: staff?.id,
-        action,
-        ip,
-        userAgent,
-        details,
-        at: now,
-      });
-    if (within.some((ok) => !ok)) {
-      await audit("staff.sign_in_failed", { reason: "rate_limited" });
-      return { ok: false, error: "Too many attempts. Please wait 15 minutes and try again.", email };
+  const practiceId = site.practice.id;
+  const audit = (trx: PracticeTransaction, staffId: string | undefined, action: string, details: Record<string, unknown>) =>
+    recordAudit(trx, practiceId, {
+      actorType: action === "staff.sign_in" ? "staff" : "anonymous",
+      actorId: action === "staff.sign_in" ? (staffId ?? null) : null,
+      subjectType: staffId ? "staff" : undefined,
+      subjectId: staffId,
+      action,
+      ip,
+      userAgent,
+      details,
+      at: now,
+    });
+  // The address is counted across every practice, before the practice transaction (which may use the same pool).
+  const [withinIpLimit = true] = ip ? await context.ipRateLimits([{ bucket: `staff-login-ip:${ipBucket(ip)}`, limit: 30, windowMs: FIFTEEN_MINUTES }], now) : [];
+  const found = await site.withPractice(async (trx) => {
+    const [withinAccountLimit] = await hitRateLimits(trx, practiceId, [{ bucket: `staff-login-account:${email}`, limit: 10, windowMs: FIFTEEN_MINUTES }], now);
+    const staff = await trx.selectFrom("staff_members").select(["id", "password_hash"]).where("email_key", "=", email).executeTakeFirst();
+    if (!withinIpLimit || !withinAccountLimit) {
+      await audit(trx, staff?.id, "staff.sign_in_failed", { reason: "rate_limited" });
+      return { rateLimited: true as const };
     }
-    // After the limit check, so a flood of attempts costs no argon2 work; before any branch on the account, so
-    // known and unknown accounts cost the same.
-    const passwordMatches = await verifyPassword(staff?.password_hash ?? null, password);
+    return { rateLimited: false as const, staff };
+  });
+  if (found.rateLimited) return { ok: false, error: "Too many attempts. Please wait 15 minutes and try again.", email };
+  // After the limit check, so a flood of attempts costs no argon2 work; before any branch on the account, so known
+  // and unknown accounts cost the same; outside any transaction, so no connection waits on argon2.
+  const passwordMatches = await verifyPassword(found.staff?.password_hash ?? null, password);
+  return site.withPractice(async (trx): Promise<StaffSignInResult> => {
+    // Read again (the account may have been deactivated meanwhile), by the same query whether or not it exists, so
+    // the timing does not tell; the hash checked must be this account's.
+    const current = await trx.selectFrom("staff_members").select(["id", "active", "totp_enabled_at"]).where("email_key", "=", email).executeTakeFirst();
+    const staff = current && current.id === found.staff?.id ? current : undefined;
     if (!staff || !staff.active || !passwordMatches) {
-      await audit("staff.sign_in_failed", { reason: !staff ? "unknown_account" : !staff.active ? "deactivated" : "wrong_password" });
+      await audit(trx, staff?.id, "staff.sign_in_failed", { reason: !staff ? "unknown_account" : !staff.active ? "deactivated" : "wrong_password" });
       return { ok: false, error: UNIFORM_ERROR, email };
     }
     // A correct password opens the admin only once the second factor is given (or, where the practice requires
@@ -67,9 +74,9 @@ export async function signInStaff(context: PorticoLoadContext, form: FormData): 
     const cookie = await sessions.create({ staffId: staff.id, ip, userAgent, stage });
     if (stage === "full") {
       await trx.updateTable("staff_members").set({ last_sign_in_at: now }).where("id", "=", staff.id).execute();
-      await audit("staff.sign_in", {});
+      await audit(trx, staff.id, "staff.sign_in", {});
     } else {
-      await audit("staff.sign_in_password_accepted", { stage });
+      await audit(trx, staff.id, "staff.sign_in_password_accepted", { stage });
     }
     return { ok: true, cookie, next: stage === "awaiting_code" ? "/admin/verify" : stage === "enrollment_required" ? "/admin/security" : "requested" };
   });
