@@ -62,6 +62,11 @@ export function formatDateTime(instant: Date | string, timeZone: string, locale 
   }).format(new Date(instant));
 }
 
+/** The time of day of an instant in a practice's zone, with the zone's abbreviation: "2:30 PM CST". */
+export function formatTimeOfDay(instant: Date | string, timeZone: string, locale = "en-US"): string {
+  return dateTimeFormat(locale, { timeZone, hour: "numeric", minute: "2-digit", timeZoneName: "short" }).format(new Date(instant));
+}
+
 /** Whole years between a date of birth and today (both YYYY-MM-DD); months for the very young. */
 export function ageFrom(dateOfBirth: string, today: string): string {
   const [by, bm, bd] = dateOfBirth.split("-").map(Number) as [number, number, number];

@@ -21,12 +21,11 @@ export function visibleSections(shell: StaffShell): Section[] {
 }
 
 function SupportAccessBanner({ support }: { support: NonNullable<StaffShell["support"]> }) {
-  const until = new Date(support.expiresAt).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
   return (
     <div className="support-banner" role="status">
       <div className="container support-banner__inner">
         <p>
-          <strong>Portico support access</strong> by {support.name}, read-only, until {until} UTC. Reason: {support.reason}
+          <strong>Portico support access</strong> by {support.name}, read-only, until {support.until}. Reason: {support.reason}
         </p>
         <Form method="post" action="/admin/support-access/end">
           <button type="submit" className="button button--secondary button--small">

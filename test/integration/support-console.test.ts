@@ -265,6 +265,9 @@ describe("break-glass access", () => {
     expect(clients.status).toBe(200);
     expect(clients.body).toContain("Portico support access");
     expect(clients.body).toContain(reason);
+    // The end of the access in the practice's zone (Springfield, Illinois: Central time), as the rest of its admin.
+    expect(clients.body.replaceAll("<!-- -->", "")).toMatch(/read-only, until \d{1,2}:\d{2}\s[AP]M C[SD]T\./);
+    expect(clients.body).not.toContain(" UTC");
     expect((await get(HAPPY, "/admin/staff", access)).status).toBe(403);
     expect((await get(HAPPY, "/admin/security", access)).status).toBe(403);
     expect((await post(HAPPY, "/admin/portal-settings", [["intent", "save"]], access)).status).toBe(403);

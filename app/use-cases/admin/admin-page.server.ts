@@ -4,10 +4,14 @@ import type { PracticeTransaction } from "../../../db/with-practice.server";
 import { type SignedInStaff, staffSessions } from "../../../server/auth/staff-session.server";
 import { isPermission, type Permission } from "../../admin/permissions";
 import type { PorticoLoadContext, PracticeSite } from "../../load-context";
+import { formatTimeOfDay, localeFor } from "../../time";
 import { requirePracticeSite } from "../require-practice.server";
 
-/** Present when a Portico support user is looking in through break-glass access: the banner shows it. */
-export type SupportAccessShell = { name: string; reason: string; expiresAt: string };
+/**
+ * Present when a Portico support user is looking in through break-glass access: the banner shows it. `until` is the
+ * end of the access in the practice's own zone, like every other time its admin shows.
+ */
+export type SupportAccessShell = { name: string; reason: string; until: string };
 export type StaffShell = { staffName: string; roleName: string | null; permissions: Permission[]; practiceName: string; practiceKind: "veterinary" | "human"; support?: SupportAccessShell };
 /** Who acts: a staff member, or a support user through break-glass (audited as `support`). */
 export type AdminActor = SignedInStaff & { permissions: Permission[]; actorType: "staff" | "support" };
@@ -61,7 +65,8 @@ export async function adminPage<T>(
       const permissions = [...SUPPORT_PERMISSIONS];
       const staff: AdminActor = { id: visitor.supportUserId, name: visitor.name, email: visitor.email, roleName: "Portico support", permissions, stage: "full", sessionKey: "", actorType: "support" };
       const page = await work({ trx, staff, practiceId: site.practice.id, site, now: context.now() });
-      const support = { name: visitor.name, reason: visitor.reason, expiresAt: visitor.expiresAt.toISOString() };
+      const { time_zone: timeZone } = await trx.selectFrom("practice_settings").select("time_zone").executeTakeFirstOrThrow();
+      const support = { name: visitor.name, reason: visitor.reason, until: formatTimeOfDay(visitor.expiresAt, timeZone, localeFor(timeZone)) };
       const shell: StaffShell = { staffName: `${visitor.name} (Portico support)`, roleName: null, permissions, practiceName: site.practice.name, practiceKind: site.practice.kind, support };
       return { kind: "ok" as const, shell, page };
     }
