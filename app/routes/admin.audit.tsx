@@ -77,7 +77,7 @@ export default function AuditLogPage() {
                   <td>{r.action}</td>
                   <td>{r.subject}</td>
                   <td className="muted">
-                    {r.details}
+                    {r.detailsInWords}
                     {r.ip ? ` · ${r.ip}` : ""}
                   </td>
                 </tr>

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { z } from "zod";
 import { recordAudit } from "../../../server/audit.server";
+import { auditDetailsInWords } from "../../admin/audit-details";
 import type { PorticoLoadContext } from "../../load-context";
 import { formatDateTime, localeFor } from "../../time";
 import { adminPage, type StaffScope } from "./admin-page.server";
@@ -18,7 +19,8 @@ const filtersSchema = z.object({
 
 export type AuditFilters = z.infer<typeof filtersSchema>;
 
-export type AuditRow = { seq: string; when: string; isoTime: string; actor: string; actorType: string; action: string; subject: string; ip: string; details: string };
+/** `details` is the stored JSON (for the CSV export); `detailsInWords` the same for people to read. */
+export type AuditRow = { seq: string; when: string; isoTime: string; actor: string; actorType: string; action: string; subject: string; ip: string; details: string; detailsInWords: string };
 
 function filtersFrom(request: Request): AuditFilters {
   return filtersSchema.parse(Object.fromEntries([...new URL(request.url).searchParams].filter(([, v]) => v !== "")));
@@ -58,6 +60,7 @@ async function readEvents(scope: StaffScope, filters: AuditFilters, limit: numbe
       subject: r.subject_type ? `${r.subject_type} ${r.subject_id ?? ""}`.trim() : "",
       ip: r.ip ?? "",
       details: Object.keys(r.details).length ? JSON.stringify(r.details) : "",
+      detailsInWords: auditDetailsInWords(r.details),
     })),
   };
 }
