@@ -11,11 +11,27 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return getPortalSettings(context, request);
 }
 
+/**
+ * Turning the portal off signs every client out, so the server asks first: a save that would turn it off, without
+ * `confirm=yes`, writes nothing and answers with a confirmation step that re-posts the same form (no JavaScript
+ * needed). Only for someone who may change the settings: anyone else gets the use case's 403 as before.
+ */
+async function turnOffNeedsConfirmation(context: ActionFunctionArgs["context"], request: Request, form: FormData): Promise<boolean> {
+  if (form.get("portalEnabled") === "on" || form.get("confirm") === "yes") return false;
+  const { page } = await getPortalSettings(context, request);
+  return page.canEdit && page.portalEnabled;
+}
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   if (form.get("intent") === "remove-photo") {
     await removePatientPhoto(context, request, String(form.get("patientId") ?? ""));
     return { ok: true as const, message: "The photo was removed." };
+  }
+  if (await turnOffNeedsConfirmation(context, request, form)) {
+    if (form.has("confirm")) return data({ ok: false as const, error: "To turn the portal off, confirm with the button below." }, { status: 400 });
+    const fields = [...form.entries()].filter((entry): entry is [string, string] => typeof entry[1] === "string");
+    return { confirmTurnOff: true as const, fields };
   }
   const result = await updatePortalSettings(context, request, form);
   return data(result.ok ? { ok: true as const, message: "Settings saved." } : result, { status: result.ok ? 200 : 400 });
@@ -33,15 +49,39 @@ const SIGN_IN_METHODS = [
   { value: "both", label: "Either" },
 ] as const;
 
+/** The second step of turning the portal off: the same form again, with the confirmation, or back to the settings. */
+function ConfirmTurnOff({ fields }: { fields: [string, string][] }) {
+  return (
+    <section className="card notice--warning" role="alert" aria-labelledby="confirm-heading">
+      <h2 id="confirm-heading">Turn the client portal off?</h2>
+      <p>Every client is signed out at once, and nobody can sign in until the portal is turned on again. Your settings are kept.</p>
+      <Form method="post" className="stack">
+        {fields.map(([name, value], index) => (
+          <input key={`${name}-${index}`} type="hidden" name={name} value={value} />
+        ))}
+        <button type="submit" name="confirm" value="yes" className="button">
+          Turn the portal off
+        </button>
+      </Form>
+      <p>
+        <a href="/admin/portal-settings">Keep the portal on</a>
+      </p>
+    </section>
+  );
+}
+
 export default function PortalSettingsPage() {
   const { shell, page } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const disabled = !page.canEdit;
+  const confirming = actionData && "fields" in actionData ? actionData.fields : undefined;
+  const result = actionData?.ok === true ? { ok: true as const, message: actionData.message } : actionData?.ok === false ? { ok: false as const, error: actionData.error } : undefined;
   return (
     <AdminLayout shell={shell}>
       <h1>Client portal settings</h1>
       {disabled ? <p className="notice">You can view these settings. Changing them needs the “Change client portal settings” permission.</p> : null}
+      {confirming ? <ConfirmTurnOff fields={confirming} /> : null}
       <ResultNotice result={result} />
 
       <section className="card" aria-labelledby="address-heading">

@@ -202,7 +202,18 @@ describe("portal settings", () => {
     expect((await get(maria, "/home")).status).toBe(200);
     const before = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("practice_settings").select(["shared_categories", "diagnostics_share_status"]).executeTakeFirstOrThrow());
 
-    expect((await post(owner, "/admin/portal-settings", await settingsForm({ portalEnabled: false }))).status).toBe(200);
+    // Turning it off asks first, on the server: the first post writes nothing and answers with the confirmation step.
+    const auditCount = async () => (await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("audit_events").select("seq").where("action", "=", "staff.portal_settings_changed").execute())).length;
+    const auditsBefore = await auditCount();
+    const asked = await post(owner, "/admin/portal-settings", await settingsForm({ portalEnabled: false }));
+    expect(asked.status).toBe(200);
+    expect(asked.body).toContain("Turn the client portal off?");
+    expect(asked.body).toMatch(/<button(?=[^>]*name="confirm")(?=[^>]*value="yes")/);
+    expect((await post(owner, "/admin/portal-settings", [...(await settingsForm({ portalEnabled: false })), ["confirm", "maybe"]])).status).toBe(400);
+    expect((await get(maria, "/home")).status).toBe(200);
+    expect(await auditCount()).toBe(auditsBefore);
+
+    expect((await post(owner, "/admin/portal-settings", [...(await settingsForm({ portalEnabled: false })), ["confirm", "yes"]])).status).toBe(200);
     expect((await get(maria, "/home")).status).toBe(302);
     expect((await get("", "/", HAPPY)).body).toContain("is not available at the moment");
 
@@ -220,7 +231,10 @@ describe("portal settings", () => {
   });
 
   it("refuses invalid input with a clear message and changes nothing", async () => {
-    const res = await post(owner, "/admin/portal-settings", [["intent", "save"], ["diagnosticsShareStatus", "whenever"], ["sharedCategories", "secrets"]]);
+    const invalid: [string, string][] = [["intent", "save"], ["diagnosticsShareStatus", "whenever"], ["sharedCategories", "secrets"]];
+    expect((await post(owner, "/admin/portal-settings", [...invalid, ["portalEnabled", "on"]])).status).toBe(400);
+    // Turning the portal off asks first; confirmed, invalid input is still refused.
+    const res = await post(owner, "/admin/portal-settings", [...invalid, ["confirm", "yes"]]);
     expect(res.status).toBe(400);
     const settings = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("practice_settings").select(["portal_enabled", "diagnostics_share_status"]).executeTakeFirstOrThrow());
     expect(settings).toEqual({ portal_enabled: true, diagnostics_share_status: "to_share" });
@@ -268,6 +282,11 @@ describe("clients, records and portal access", () => {
       { before: { portalShared: true }, after: { portalShared: false } },
       { before: { portalShared: false }, after: { portalShared: true } },
     ]);
+    // The audit log page says it in words, not as the stored JSON.
+    const page = (await get(owner, "/admin/audit?action=staff.document_sharing_changed")).body;
+    expect(page).toContain("Portal shared: yes → no");
+    expect(page).toContain("Portal shared: no → yes");
+    expect(page).not.toContain("{&quot;before&quot;");
   });
 
   it("says 'Client sees it' exactly for the records the client's own portal lists, for a limited account and a full one", async () => {

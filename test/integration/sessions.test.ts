@@ -61,7 +61,8 @@ async function portalSettingsForm(practice: Practice, portalEnabled: boolean): P
     templates: await trx.selectFrom("document_templates").select(["id", "shared_with_portal"]).execute(),
   }));
   const fields: [string, string][] = [["intent", "save"], ["diagnosticsShareStatus", settings.diagnostics_share_status], ["signInMethods", settings.sign_in_methods]];
-  if (portalEnabled) fields.push(["portalEnabled", "on"]);
+  // Turning the portal off is confirmed on the page's second step.
+  fields.push(portalEnabled ? ["portalEnabled", "on"] : ["confirm", "yes"]);
   for (const category of settings.shared_categories) fields.push(["sharedCategories", category]);
   for (const template of templates.filter((t) => t.shared_with_portal)) fields.push(["sharedTemplates", template.id]);
   if (settings.direct_booking_enabled) fields.push(["directBooking", "on"]);
