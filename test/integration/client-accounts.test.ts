@@ -63,8 +63,8 @@ describe("password sign-in", () => {
     expect(unknown.status).toBe(401);
     expect(wrong.body).toContain("The email or password is not right.");
     expect(unknown.body).toContain("The email or password is not right.");
-    // Input that can never match answers the same, never a 500.
-    expect((await signIn("nul\u0000byte@example.com", "whatever-it-is")).status).toBe(401);
+    // Input that can never match answers the same, never a 500; a NUL byte is refused before the action (ADR 013).
+    expect((await signIn("nul\u0000byte@example.com", "whatever-it-is")).status).toBe(400);
     expect((await signIn("", "")).status).toBe(401);
   });
 
