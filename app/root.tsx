@@ -58,6 +58,12 @@ export default function App() {
   return <Outlet />;
 }
 
+function practiceContactOf(data: unknown): { contactPhone: string | null; contactEmail: string | null } | null {
+  if (typeof data !== "object" || data === null) return null;
+  const { contactPhone, contactEmail } = data as Record<string, unknown>;
+  return { contactPhone: typeof contactPhone === "string" ? contactPhone : null, contactEmail: typeof contactEmail === "string" ? contactEmail : null };
+}
+
 export function ErrorBoundary() {
   const error = useRouteError();
   if (isRouteErrorResponse(error) && error.status === 404) {
@@ -89,12 +95,34 @@ export function ErrorBoundary() {
     );
   }
   if (isRouteErrorResponse(error) && error.status === 503) {
+    const contact = practiceContactOf(error.data);
     return (
       <Page>
         <section className="status-page">
           <p className="status-page__code">503</p>
           <h1>Temporarily unavailable</h1>
           <p>This portal is temporarily unavailable. Please try again in a few minutes, or contact the practice directly.</p>
+          {contact && (contact.contactPhone || contact.contactEmail) ? (
+            <ul className="status-page__contact">
+              {contact.contactPhone ? <li>Phone: <a href={`tel:${contact.contactPhone.replace(/[^\d+]/g, "")}`}>{contact.contactPhone}</a></li> : null}
+              {contact.contactEmail ? <li>Email: <a href={`mailto:${contact.contactEmail}`}>{contact.contactEmail}</a></li> : null}
+            </ul>
+          ) : null}
+        </section>
+      </Page>
+    );
+  }
+  // Malformed requests (ADR 013) say what was wrong in their own words; they are never "something went wrong".
+  if (isRouteErrorResponse(error) && error.status >= 400 && error.status < 500 && typeof error.data === "string" && error.data.length < 300) {
+    return (
+      <Page>
+        <section className="status-page">
+          <p className="status-page__code">{error.status}</p>
+          <h1>That request could not be handled</h1>
+          <p>{error.data}</p>
+          <p>
+            <a href="/">Go to the home page</a>
+          </p>
         </section>
       </Page>
     );

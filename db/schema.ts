@@ -21,6 +21,8 @@ export type PracticesTable = {
   status: Generated<PracticeStatus>;
   deployment: Generated<Deployment>;
   placement_id: ColumnType<string | null, string | null | undefined, string | null>;
+  contact_phone: ColumnType<string | null, string | null | undefined, string | null>;
+  contact_email: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 };

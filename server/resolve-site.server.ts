@@ -10,7 +10,7 @@ import { parseHost } from "../tenants/host";
 import type { Practice } from "../tenants/practice";
 import { isPracticeUnavailable, type PracticeDatabases, type PracticeUnavailableError } from "../tenants/practice-databases.server";
 import type { PracticeRegistry } from "../tenants/registry.server";
-import { NO_PRACTICE_PAGE, practiceUnavailablePage, renderStatusPage, suspendedPracticePage } from "./status-page.server";
+import { NO_PRACTICE_PAGE, type PracticeContact, practiceUnavailablePage, renderStatusPage, suspendedPracticePage } from "./status-page.server";
 
 export type SiteResolverDeps = {
   portalDomain: string;
@@ -38,8 +38,9 @@ function requestScope(deps: SiteResolverDeps, practice: Practice): PracticeScope
     } catch (error) {
       if (!(isPracticeUnavailable(error))) throw error;
       deps.log(practice, error);
-      // Remix renders a thrown Response with the root error boundary and its status.
-      throw new Response("This portal is temporarily unavailable.", { status: 503, headers: { "Retry-After": RETRY_AFTER_SECONDS } });
+      // Remix renders a thrown Response with the root error boundary and its status; the boundary shows the contact.
+      const contact: PracticeContact = { name: practice.name, contactPhone: practice.contactPhone, contactEmail: practice.contactEmail };
+      throw Response.json(contact, { status: 503, headers: { "Retry-After": RETRY_AFTER_SECONDS } });
     }
   };
 }
@@ -87,12 +88,12 @@ export function resolveSite(deps: SiteResolverDeps) {
           return;
         }
         if (practice.status === "suspended") {
-          res.status(503).set("Retry-After", "3600").type("html").send(renderStatusPage(suspendedPracticePage(practice.name)));
+          res.status(503).set("Retry-After", "3600").type("html").send(renderStatusPage(suspendedPracticePage(practice)));
           return;
         }
         const unavailable = deps.databases.knownUnavailable(practice);
         if (unavailable) {
-          res.status(503).set("Retry-After", RETRY_AFTER_SECONDS).type("html").send(renderStatusPage(practiceUnavailablePage(practice.name)));
+          res.status(503).set("Retry-After", RETRY_AFTER_SECONDS).type("html").send(renderStatusPage(practiceUnavailablePage(practice)));
           return;
         }
         site = {

@@ -2,7 +2,10 @@
  * Pages answered before Remix runs (unknown host, suspended practice, an error in the server itself). Same look as
  * the product, no script, no inline style, so they satisfy the same Content-Security-Policy.
  */
-export type StatusPage = { status: number; title: string; message: string; hint?: string };
+export type StatusPage = { status: number; title: string; message: string; hint?: string; contact?: PracticeContact };
+
+/** How to reach a practice whose portal cannot answer, as the registry knows it. */
+export type PracticeContact = { name: string; contactPhone: string | null; contactEmail: string | null };
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
@@ -25,9 +28,18 @@ export function renderStatusPage(page: StatusPage): string {
 <h1>${escapeHtml(page.title)}</h1>
 <p>${escapeHtml(page.message)}</p>
 ${page.hint ? `<p class="muted">${escapeHtml(page.hint)}</p>` : ""}
+${page.contact ? contactList(page.contact) : ""}
 </main>
 </body>
 </html>`;
+}
+
+function contactList(contact: PracticeContact): string {
+  const items = [
+    contact.contactPhone ? `<li>Phone: <a href="tel:${escapeHtml(contact.contactPhone.replace(/[^\d+]/g, ""))}">${escapeHtml(contact.contactPhone)}</a></li>` : "",
+    contact.contactEmail ? `<li>Email: <a href="mailto:${escapeHtml(contact.contactEmail)}">${escapeHtml(contact.contactEmail)}</a></li>` : "",
+  ].join("");
+  return items ? `<ul class="status-page__contact">${items}</ul>` : "";
 }
 
 export const NO_PRACTICE_PAGE: StatusPage = {
@@ -36,22 +48,24 @@ export const NO_PRACTICE_PAGE: StatusPage = {
   message: "No practice lives at this address. Check the link your practice gave you, or ask them for their portal address.",
 };
 
-export function suspendedPracticePage(name: string): StatusPage {
+export function suspendedPracticePage(practice: PracticeContact): StatusPage {
   return {
     status: 503,
     title: "Temporarily unavailable",
-    message: `The online portal of ${name} is temporarily unavailable.`,
+    message: `The online portal of ${practice.name} is temporarily unavailable.`,
     hint: "Please contact the practice directly by phone or email in the meantime.",
+    contact: practice,
   };
 }
 
 /** The practice's own database cannot serve right now (down, or waiting for a migration); other practices are fine. */
-export function practiceUnavailablePage(name: string): StatusPage {
+export function practiceUnavailablePage(practice: PracticeContact): StatusPage {
   return {
     status: 503,
     title: "Temporarily unavailable",
-    message: `The online portal of ${name} is temporarily unavailable. Please try again in a few minutes.`,
-    hint: "If it is urgent, contact the practice directly by phone.",
+    message: `The online portal of ${practice.name} is temporarily unavailable. Please try again in a few minutes.`,
+    hint: "If it is urgent, contact the practice directly.",
+    contact: practice,
   };
 }
 

@@ -215,7 +215,7 @@ function practiceRows(db: Kysely<Database>) {
   return db
     .selectFrom("platform.practices as p")
     .leftJoin("platform.database_placements as d", "d.id", "p.placement_id")
-    .select(["p.id", "p.subdomain", "p.name", "p.kind", "p.status", "p.deployment", "p.placement_id as placementId", "p.created_at as createdAt", "d.location as placementLocation"]);
+    .select(["p.id", "p.subdomain", "p.name", "p.kind", "p.status", "p.deployment", "p.placement_id as placementId", "p.contact_phone as contactPhone", "p.contact_email as contactEmail", "p.created_at as createdAt", "d.location as placementLocation"]);
 }
 
 /** Practices by name or subdomain prefix (case-insensitive), with their client and location counts. */

@@ -96,6 +96,8 @@ export async function createPractice(
     status: "active",
     deployment: placement ? "dedicated" : "shared",
     placementId: placement?.id ?? null,
+    contactPhone: null,
+    contactEmail: null,
   };
   const register = (trx: Kysely<Database>) =>
     trx

@@ -2,6 +2,7 @@ import type { Migration } from "kysely";
 import * as practiceRegistry from "./platform/2026-11-23T09-00-practice-registry";
 import * as placementsAndSupport from "./platform/2026-11-23T13-00-placements-and-support";
 import * as ipRateLimits from "./platform/2026-12-07T21-00-ip-rate-limits";
+import * as practiceContact from "./platform/2026-12-07T22-00-practice-contact";
 import * as practiceFoundation from "./practice/2026-11-23T09-10-practice-foundation";
 import * as clientSignIn from "./practice/2026-11-23T10-00-client-sign-in";
 import * as portalRecords from "./practice/2026-11-23T11-00-portal-records";
@@ -13,6 +14,7 @@ export const platformMigrations: Record<string, Migration> = {
   "2026-11-23T09-00-practice-registry": practiceRegistry,
   "2026-11-23T13-00-placements-and-support": placementsAndSupport,
   "2026-12-07T21-00-ip-rate-limits": ipRateLimits,
+  "2026-12-07T22-00-practice-contact": practiceContact,
 };
 
 /** Practice data: in the shared database and in every dedicated database, always the same. The last name is the schema version the code needs. */

@@ -95,7 +95,7 @@ async function loadPatientHistory(demo: DemoPatient, ctx: PatientContext): Promi
 }
 
 async function loadPractice(db: Kysely<Database>, demo: DemoPractice, staffPasswordHash: string, clientPasswordHash: string, placement?: PracticePlacement): Promise<void> {
-  await createPractice(db, { subdomain: demo.subdomain, name: demo.name, kind: demo.kind, timeZone: demo.timeZone }, async (trx, practice) => {
+  const created = await createPractice(db, { subdomain: demo.subdomain, name: demo.name, kind: demo.kind, timeZone: demo.timeZone }, async (trx, practice) => {
     const practice_id = practice.id;
     await trx
       .updateTable("practice_settings")
@@ -211,6 +211,8 @@ async function loadPractice(db: Kysely<Database>, demo: DemoPractice, staffPassw
       }
     }
   }, placement);
+  // The registry's copy of how to reach the practice, for the pages shown when its portal cannot answer.
+  await db.updateTable("platform.practices").set({ contact_phone: demo.phone, contact_email: demo.email }).where("id", "=", created.id).execute();
 }
 
 /**

@@ -83,6 +83,24 @@ describe("a suspended practice", () => {
   });
 });
 
+describe("a suspended practice's 503 page", () => {
+  it("says how to reach the practice, from the registry (its own database may be the thing that is down)", async () => {
+    await setPracticeStatus(db.owner.db, "happy-paws", "suspended");
+    server.registry.invalidate("happy-paws");
+    try {
+      const res = await server.request(HAPPY, "/home");
+      expect(res.status).toBe(503);
+      expect(res.body).toContain("Happy Paws Animal Hospital");
+      expect(res.body).toContain('href="tel:5550104400"');
+      expect(res.body).toContain("(555) 010-4400");
+      expect(res.body).toContain("mailto:frontdesk@happypaws.example.com");
+    } finally {
+      await setPracticeStatus(db.owner.db, "happy-paws", "active");
+      server.registry.invalidate("happy-paws");
+    }
+  });
+});
+
 describe("X-Forwarded-Host", () => {
   it("is ignored without TRUST_PROXY", async () => {
     const unknownHost = await server.request("nope.localhost:3000", "/", { headers: { "x-forwarded-host": HAPPY } });
