@@ -12,7 +12,7 @@ import { LocationCard } from "~/components/location-card";
 import { PetPhoto } from "~/components/pet-photo";
 import { PortalLayout } from "~/components/portal-layout";
 import { getAccountSettings, MAX_PHOTO_BYTES, type PhotoUpload, type UnreadableUpload, uploadPetPhoto } from "~/use-cases/portal/settings.server";
-
+import { isRequestBodyTooLarge } from "../../server/http/request-body.server";
 
 const PERMISSION_WORDS = { view_records: "records", view_appointments: "appointments", book: "booking", fill_forms: "forms" } as const;
 
@@ -33,7 +33,8 @@ async function readPhotoUpload(request: Request): Promise<PhotoUpload | Unreadab
   try {
     form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_PHOTO_BYTES }));
   } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) return { problem: "That photo is larger than 10 MB. Please choose a smaller one.", status: 413 };
+    // The server stops reading a body past the upload limit (ADR 013); either way the page says why, not a 413 page.
+    if (error instanceof MaxPartSizeExceededError || isRequestBodyTooLarge(error)) return { problem: "That photo is larger than 10 MB. Please choose a smaller one.", status: 413 };
     return { problem: "The upload did not arrive complete. Please try again.", status: 400 };
   }
   const file = form.get("photo");

@@ -19,8 +19,9 @@ export class RequestBodyTooLarge extends Error {
   }
 }
 
-export function isRequestBodyTooLarge(error: unknown): error is RequestBodyTooLarge {
-  for (let cause = error; cause instanceof Error; cause = cause.cause) if (cause instanceof RequestBodyTooLarge) return true;
+/** By name, not class: route modules run from the Remix build, which bundles its own copy of this module. */
+export function isRequestBodyTooLarge(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) if (cause.name === "RequestBodyTooLarge") return true;
   return false;
 }
 

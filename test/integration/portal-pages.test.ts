@@ -288,6 +288,23 @@ describe("settings and photos", () => {
     expect(await storedPhoto(mochi)).toBeUndefined();
   });
 
+  it("answers a 20 MB photo, announced or chunked, with the page and the field's message, never the error page", async () => {
+    const mochi = await idOf(happyPaws, "patients", "name", "Mochi");
+    const { body, contentType } = multipart({ patientId: mochi }, { name: "huge.jpg", type: "image/jpeg", content: Buffer.alloc(20 * 1024 * 1024, 1) });
+    const announced = await server.request(HAPPY, "/settings", {
+      method: "POST",
+      headers: { cookie: maria, origin: `http://${HAPPY}`, "content-type": contentType, "content-length": String(body.length) },
+      body: body as unknown as string,
+    });
+    const chunked = await server.request(HAPPY, "/settings", { method: "POST", headers: { cookie: maria, origin: `http://${HAPPY}`, "content-type": contentType, "transfer-encoding": "chunked" }, body: body as unknown as string });
+    for (const res of [announced, chunked]) {
+      expect(res.status).toBe(413);
+      expect(res.body).toContain("That photo is larger than 10 MB");
+      expect(res.body).toContain("<h1>Settings</h1>");
+    }
+    expect(await storedPhoto(mochi)).toBeUndefined();
+  });
+
   it("refuses a photo for another client's pet with 404", async () => {
     const luna = await idOf(happyPaws, "patients", "name", "Luna");
     const png = await sharp({ create: { width: 20, height: 20, channels: 3, background: "#fff" } }).png().toBuffer();
