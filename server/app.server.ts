@@ -149,9 +149,6 @@ export function createServer(deps: ServerDeps): express.Express {
   // Browsers ask for /favicon.ico on pages that name no icon (raw email previews, plain-text answers).
   app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));
 
-  app.use(methodGate(routes));
-  app.use(bodyPolicy);
-
   app.use(
     resolveSite({
       portalDomain: config.portalDomain,
@@ -166,6 +163,9 @@ export function createServer(deps: ServerDeps): express.Express {
       log: (practice, error) => logger.warn({ practice: practice.subdomain, reason: error.reason, detail: error.message }, "practice database unavailable"),
     }),
   );
+  // The integration API (bearer keys, JSON) mounts here: after the site is known, before the page rules below.
+  app.use(methodGate(routes));
+  app.use(bodyPolicy);
   app.use(requireSameOrigin);
   if (deps.mailboxDbs && !production) app.use("/__dev", devMailbox(deps.mailboxDbs));
 
