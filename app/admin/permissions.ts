@@ -6,6 +6,7 @@ export const PERMISSIONS = [
   "admin_view_pet_owner_portal",
   "chart_access",
   "manage_client_portal_access",
+  "manage_integrations",
   "manage_staff",
   "view_audit_log",
 ] as const;
@@ -17,6 +18,7 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   admin_view_pet_owner_portal: "View client portal settings",
   chart_access: "See clients, patients and records; switch a record's portal sharing",
   manage_client_portal_access: "Manage clients' portal access (Portal Access tab)",
+  manage_integrations: "Manage integrations: API keys and webhooks for the practice's own system",
   manage_staff: "Manage staff and roles",
   view_audit_log: "View the audit log",
 };

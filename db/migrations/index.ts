@@ -8,6 +8,7 @@ import * as clientSignIn from "./practice/2026-11-23T10-00-client-sign-in";
 import * as portalRecords from "./practice/2026-11-23T11-00-portal-records";
 import * as practiceAdmin from "./practice/2026-11-23T12-00-practice-admin";
 import * as clientAccounts from "./practice/2026-11-23T14-00-client-accounts";
+import * as integrationsPermission from "./practice/2026-12-08T09-00-integrations-permission";
 
 /** The control plane: only in the main database. Listed explicitly so that bundlers and tsx load the same set. */
 export const platformMigrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const practiceMigrations: Record<string, Migration> = {
   "2026-11-23T11-00-portal-records": portalRecords,
   "2026-11-23T12-00-practice-admin": practiceAdmin,
   "2026-11-23T14-00-client-accounts": clientAccounts,
+  "2026-12-08T09-00-integrations-permission": integrationsPermission,
 };
