@@ -101,7 +101,7 @@ export function ErrorBoundary() {
         <section className="status-page">
           <p className="status-page__code">503</p>
           <h1>Temporarily unavailable</h1>
-          <p>This portal is temporarily unavailable. Please try again in a few minutes, or contact the practice directly.</p>
+          <p>{typeof error.data === "string" && error.data.length < 300 ? error.data : "This portal is temporarily unavailable. Please try again in a few minutes, or contact the practice directly."}</p>
           {contact && (contact.contactPhone || contact.contactEmail) ? (
             <ul className="status-page__contact">
               {contact.contactPhone ? <li>Phone: <a href={`tel:${contact.contactPhone.replace(/[^\d+]/g, "")}`}>{contact.contactPhone}</a></li> : null}
