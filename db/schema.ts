@@ -154,9 +154,16 @@ export type ClientsTable = {
   last_name_key: ColumnType<string, never, never>;
   first_name_key: ColumnType<string, never, never>;
   phone_digits_reversed: ColumnType<string, never, never>;
+  /** The practice system's own id (integration API); null for rows made in Portico. */
+  external_id: ColumnType<string | null, string | null | undefined, string | null>;
+  address: ColumnType<PostalAddress | null, PostalAddress | null | undefined, PostalAddress | null>;
+  /** Phones after the first (`phone`, the one searched). */
+  other_phones: ColumnType<string[], string[] | undefined, string[]>;
   created_at: Timestamp;
   updated_at: Timestamp;
 };
+
+export type PostalAddress = { line1: string; line2?: string; city: string; region?: string; postal_code?: string; country: string };
 
 export type ClientEmailsTable = {
   practice_id: string;
@@ -200,6 +207,7 @@ export type PatientsTable = {
   sex: string | null;
   date_of_birth: CalendarDate | null;
   status: Generated<PatientStatus>;
+  external_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 };
@@ -353,7 +361,27 @@ export type RateLimitCountersTable = {
   hits: number;
 };
 
-export type ActorType = "client" | "staff" | "support" | "system" | "anonymous";
+export type ActorType = "client" | "staff" | "support" | "system" | "anonymous" | "api_key";
+
+export const API_SCOPES = ["read", "write"] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+export type ApiKeysTable = {
+  practice_id: string;
+  id: Generated<string>;
+  name: string;
+  /** Visible part of the key (`pk_live_<prefix>_…`): finds the row; the secret's SHA-256 proves the rest. */
+  prefix: string;
+  secret_hash: Buffer;
+  scopes: ApiScope[];
+  created_by: string | null;
+  created_at: Timestamp;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+  /** Set when the key is rotated: it keeps working until then. */
+  expires_at: Date | null;
+  rotated_from: string | null;
+};
 
 export type AuditEventsTable = {
   practice_id: string;
@@ -475,6 +503,56 @@ export type PatientPhotosTable = {
   uploaded_at: Timestamp;
 };
 
+export type DomainEventsTable = {
+  practice_id: string;
+  id: Generated<string>;
+  type: string;
+  data: Record<string, unknown>;
+  occurred_at: Timestamp;
+};
+
+export type WebhookEndpointsTable = {
+  practice_id: string;
+  id: Generated<string>;
+  url: string;
+  description: Generated<string>;
+  event_types: string[];
+  secret_sealed: string;
+  enabled: Generated<boolean>;
+  disabled_reason: string | null;
+  disabled_at: Timestamp | null;
+  failing_since: Timestamp | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+};
+
+export type WebhookDeliveryStatus = "pending" | "succeeded" | "dead" | "cancelled";
+
+export type WebhookDeliveriesTable = {
+  practice_id: string;
+  id: Generated<string>;
+  event_id: string;
+  endpoint_id: string;
+  status: Generated<WebhookDeliveryStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp | null;
+  last_attempt_at: Timestamp | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  last_duration_ms: number | null;
+  replay_of: string | null;
+  created_at: Timestamp;
+};
+
+/** Owner-role worker queue (no practice data): request traffic may only insert. */
+export type WebhookQueueTable = {
+  delivery_id: string;
+  practice_id: string;
+  due_at: Timestamp;
+  lease_token: string | null;
+};
+
 export type Database = {
   "platform.practices": PracticesTable;
   "platform.database_placements": DatabasePlacementsTable;
@@ -511,7 +589,12 @@ export type Database = {
   client_account_links: ClientAccountLinksTable;
   client_account_members: ClientAccountMembersTable;
   intake_submissions: IntakeSubmissionsTable;
+  api_keys: ApiKeysTable;
   "mail.outbox": OutboxTable;
+  domain_events: DomainEventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  "webhook_queue.due": WebhookQueueTable;
 };
 
 export type PracticeRow = Selectable<PracticesTable>;

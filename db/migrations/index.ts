@@ -9,6 +9,8 @@ import * as portalRecords from "./practice/2026-11-23T11-00-portal-records";
 import * as practiceAdmin from "./practice/2026-11-23T12-00-practice-admin";
 import * as clientAccounts from "./practice/2026-11-23T14-00-client-accounts";
 import * as integrationsPermission from "./practice/2026-12-08T09-00-integrations-permission";
+import * as webhooks from "./practice/2026-12-08T12-00-webhooks";
+import * as integrationApi from "./practice/2026-12-08T11-00-integration-api";
 
 /** The control plane: only in the main database. Listed explicitly so that bundlers and tsx load the same set. */
 export const platformMigrations: Record<string, Migration> = {
@@ -26,4 +28,6 @@ export const practiceMigrations: Record<string, Migration> = {
   "2026-11-23T12-00-practice-admin": practiceAdmin,
   "2026-11-23T14-00-client-accounts": clientAccounts,
   "2026-12-08T09-00-integrations-permission": integrationsPermission,
+  "2026-12-08T11-00-integration-api": integrationApi,
+  "2026-12-08T12-00-webhooks": webhooks,
 };
