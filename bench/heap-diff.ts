@@ -17,7 +17,7 @@ type Snapshot = {
 };
 
 type Group = { count: number; size: number };
-type Summary = { nodes: number; size: number; groups: Map<string, Group>; marked: Group; markedHolders: Map<string, number> };
+type Summary = { nodes: number; size: number; groups: Map<string, Group>; marked: Group; markedHolders: Map<string, number>; preparedPerConnection: number[] };
 
 const STRING_TYPES = new Set(["string", "concatenated string", "sliced string"]);
 
@@ -40,7 +40,7 @@ async function summarise(file: string, marker: string): Promise<Summary> {
     return `(${type}) ${kindOf(node).slice(0, 40) || "unnamed"}`;
   };
 
-  const summary: Summary = { nodes: nodes.length / width, size: 0, groups: new Map(), marked: { count: 0, size: 0 }, markedHolders: new Map() };
+  const summary: Summary = { nodes: nodes.length / width, size: 0, groups: new Map(), marked: { count: 0, size: 0 }, markedHolders: new Map(), preparedPerConnection: [] };
   // Edges are stored node after node: the first edge of each node is the sum of the counts before it.
   const firstEdge = new Uint32Array(nodes.length / width + 1);
   for (let node = 0, i = 0; node < nodes.length; node += width, i++) firstEdge[i + 1] = firstEdge[i]! + nodes[node + EDGES]! * edgeWidth;
@@ -72,6 +72,24 @@ async function summarise(file: string, marker: string): Promise<Summary> {
       continue;
     }
     for (const edge of edgesOf(node)) if (marked.has(edges[edge + EDGE_TO]!)) holding.push([node, edge]);
+  }
+  // postgres.js keeps each connection's prepared statements in an object named `statements` in the connection's
+  // closure, keyed by SQL text: SQL text that varied with the request would grow it without bound.
+  for (let node = 0; node < nodes.length; node += width) {
+    for (const edge of edgesOf(node)) {
+      if (edgeTypes[edges[edge + EDGE_TYPE]!] !== "context" || strings[edges[edge + EDGE_NAME]!] !== "statements") continue;
+      const texts = new Set<string>();
+      for (const property of edgesOf(edges[edge + EDGE_TO]!)) {
+        const kind = edgeTypes[edges[property + EDGE_TYPE]!];
+        const name = strings[edges[property + EDGE_NAME]!]!;
+        if (kind === "property" && name !== "__proto__") texts.add(name);
+        // Beyond a few properties V8 keeps them in a dictionary, whose keys (the SQL texts) are its string entries.
+        else if (kind === "internal" && name === "properties") {
+          for (const entry of edgesOf(edges[property + EDGE_TO]!)) if (STRING_TYPES.has(typeOf(edges[entry + EDGE_TO]!))) texts.add(nameOf(edges[entry + EDGE_TO]!));
+        }
+      }
+      summary.preparedPerConnection.push(texts.size);
+    }
   }
   // What holds each marked string, named by the two objects above it (a Map's table says little; the class and
   // property holding the Map say where to look).
@@ -117,6 +135,8 @@ export async function compareSnapshots(earlierFile: string, laterFile: string, m
     `objects ${earlier.nodes.toLocaleString("en")} → ${later.nodes.toLocaleString("en")}, self size ${Math.round(earlier.size / 1024 / 1024)} → ${Math.round(later.size / 1024 / 1024)} MB`,
     `strings holding "${marker}" (request-derived): ${earlier.marked.count} (${kb(earlier.marked.size)}) → ${later.marked.count} (${kb(later.marked.size)})`,
   ];
+  const prepared = (summary: Summary) => `${summary.preparedPerConnection.length} connections, at most ${Math.max(0, ...summary.preparedPerConnection)} each`;
+  lines.push(`postgres.js prepared statements: ${prepared(earlier)} → ${prepared(later)}`);
   for (const [holder, count] of [...later.markedHolders].sort((a, b) => b[1] - a[1]).slice(0, 6)) lines.push(`  ×${count} held by ${holder}`);
   const deltas = [...new Set([...earlier.groups.keys(), ...later.groups.keys()])].map((key) => {
     const a = earlier.groups.get(key) ?? { count: 0, size: 0 };

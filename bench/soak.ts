@@ -11,8 +11,11 @@
  * random practice subdomains, lazy-route-discovery and data requests for random paths). After each round it prints
  * the server's RSS (/proc/<pid>/status), its V8 heap, and the heap still reachable after a full collection.
  *
- * Knobs: SOAK_MODE (production | development), SOAK_ROUNDS (8), SOAK_REQUESTS per round (1,500), SOAK_ROUND_SECONDS
- * (cap per round, 15), SOAK_SNAPSHOTS=<dir> (heap snapshots after round 2 and after the last, and their difference).
+ * Knobs: SOAK_MODE (production | development), SOAK_ROUNDS (8), SOAK_REQUESTS per round (900), SOAK_RATE (70/s; 0
+ * unpaced), SOAK_ROUND_SECONDS
+ * (cap per round, 15), SOAK_LANES (concurrent requests, 16), SOAK_IDLE_SECONDS (quiet time after the last round, 15),
+ * MALLOC_ARENA_MAX (passed to the server), SOAK_SNAPSHOTS=<dir> (heap snapshots after round 2 and after the last, and their difference; writing a snapshot
+ * takes a few hundred MB outside the heap, which RSS keeps afterwards: read the RSS of such a run accordingly).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -36,14 +39,24 @@ import type { SoakReply, SoakRequest } from "./soak-server";
 
 const MODE = (["production", "development"] as const).find((mode) => mode === (process.env.SOAK_MODE ?? "production")) ?? fail("SOAK_MODE is production or development");
 const ROUNDS = Number(process.env.SOAK_ROUNDS ?? 8);
-const REQUESTS_PER_ROUND = Number(process.env.SOAK_REQUESTS ?? 1500);
+const REQUESTS_PER_ROUND = Number(process.env.SOAK_REQUESTS ?? 900);
 const ROUND_SECONDS = Number(process.env.SOAK_ROUND_SECONDS ?? 15);
+/**
+ * Requests per second (SOAK_RATE; 0: each lane sends its next request as soon as the last is answered). V8 sizes
+ * its heap by the allocation rate, so an unpaced load on a shared machine makes RSS follow whatever else runs there;
+ * at a steady rate, rounds compare with each other.
+ */
+const RATE = Number(process.env.SOAK_RATE ?? 70);
 const SNAPSHOTS = process.env.SOAK_SNAPSHOTS ? path.resolve(process.env.SOAK_SNAPSHOTS) : undefined;
-/** Concurrent requests: enough to keep the server's one thread busy, few enough to leave a core to Postgres. */
-const LANES = 16;
+/** Concurrent requests (SOAK_LANES): enough to keep the server's one thread busy, few enough to leave a core to Postgres. */
+const LANES = Number(process.env.SOAK_LANES ?? 16);
+/** After the last round: does memory come back once the requests stop? */
+const IDLE_SECONDS = Number(process.env.SOAK_IDLE_SECONDS ?? 15);
 const REQUEST_TIMEOUT_MS = 15_000;
-/** Plateau: RSS of the last three rounds within this share of each other. */
+/** Plateau margin for RSS (see the verdict). */
 const PLATEAU_SPREAD = 0.05;
+/** Live-heap growth that counts as a leak: 2 kB kept per request. */
+const LEAK_MB_PER_THOUSAND = 2;
 const PASSWORDS = { owner: "soak-owner-password", app: "soak-runtime-password" };
 const DATABASE = "portico_soak";
 /** Every request-derived token carries this, so a heap snapshot shows how many of them the server still holds. */
@@ -236,6 +249,8 @@ async function runRound(server: Server, mix: Kind[], round: number): Promise<Rou
   const lane = async () => {
     while (next < REQUESTS_PER_ROUND && Date.now() < deadline) {
       const i = next++;
+      const due = started + (RATE > 0 ? (i * 1000) / RATE : 0);
+      if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
       const [name, make] = pick(mix, i);
       const outcome = await send(server.port, agent, make(i));
       outcomes[outcome]++;
@@ -310,11 +325,13 @@ async function main(): Promise<void> {
       PUBLIC_PORT: String(port),
       // Log levels and the email transport are left at each mode's defaults: logging is part of what is measured.
       ...(MODE === "production" ? { EMAIL_TRANSPORT: "log", NODE_OPTIONS: "--max-old-space-size=512" } : {}),
+      // glibc's allocator keeps up to 8 arenas per core; set to compare how much of RSS is memory it holds on to.
+      ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
     };
     server = await startServer(env, port);
     const mix = workload(port, sessions);
     const idle = await rssBytes(server.child.pid!);
-    log(`soak (${MODE}): ${ROUNDS} rounds of up to ${REQUESTS_PER_ROUND} requests (${ROUND_SECONDS} s cap), ${LANES} concurrent; ${mix.length} kinds of request, ${GOOD_KINDS} good, ${mix.length - GOOD_KINDS} bad`);
+    log(`soak (${MODE}): ${ROUNDS} rounds of up to ${REQUESTS_PER_ROUND} requests (${ROUND_SECONDS} s cap) ${RATE > 0 ? `at ${RATE}/s` : "unpaced"}, up to ${LANES} concurrent; ${mix.length} kinds of request, ${GOOD_KINDS} good, ${mix.length - GOOD_KINDS} bad`);
     log(`  server idle after start: RSS ${mb(idle)} MB`);
     log("  round  requests   req/s   2xx  3xx   4xx  5xx  err │   RSS  heap used/total  external │ live heap  RSS after GC │ logged");
     const rounds: Round[] = [];
@@ -333,14 +350,30 @@ async function main(): Promise<void> {
       }
     }
 
+    // Plateau: the last three rounds close together, or none of them above every earlier round by more than the
+    // margin (RSS on a shared machine wobbles with the load around it; a leak only climbs).
     const last = rounds.slice(-3).map((r) => r.rssMb);
     const spread = (Math.max(...last) - Math.min(...last)) / Math.min(...last);
-    const half = rounds[Math.floor(rounds.length / 2) - 1]!;
-    const end = rounds.at(-1)!;
-    const livePerRound = (end.liveHeapMb - half.liveHeapMb) / (end.round - half.round);
-    const plateau = spread <= PLATEAU_SPREAD;
-    log(`\n  RSS: ${mb(idle)} MB idle → ${rounds.map((r) => r.rssMb).join(" → ")} MB`);
-    log(`  verdict: RSS ${plateau ? "plateaus" : "does NOT plateau"} (last 3 rounds ${last.join(", ")} MB: spread ${(100 * spread).toFixed(1)}%, limit ${100 * PLATEAU_SPREAD}%); live heap ${livePerRound >= 0 ? "+" : ""}${livePerRound.toFixed(2)} MB per round over rounds ${half.round}–${end.round}${Math.abs(livePerRound) < 0.5 ? " (flat: nothing retained per request)" : " (growing: something is retained)"}`);
+    const earlierMax = Math.max(...rounds.slice(0, -3).map((r) => r.rssMb));
+    const plateau = spread <= PLATEAU_SPREAD || Math.max(...last) <= earlierMax * (1 + PLATEAU_SPREAD);
+    // Live heap against requests served, least squares over every round after the first (which warms up).
+    let served = 0;
+    const points = rounds.map((r) => [(served += r.requests) / 1000, r.liveHeapMb] as const).slice(1);
+    const meanX = points.reduce((sum, [x]) => sum + x, 0) / points.length;
+    const meanY = points.reduce((sum, [, y]) => sum + y, 0) / points.length;
+    const livePerThousand = points.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0) / points.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
+    await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+    const quietRss = mb(await rssBytes(server.child.pid!));
+    const quiet = await server.ask({ kind: "memory" });
+    if (quiet.kind !== "memory") throw new Error("unexpected reply");
+    const afterQuiet = { rssMb: quietRss, heapTotalMb: mb(quiet.now.heapTotal), liveHeapMb: +(quiet.afterGc.heapUsed / 1024 / 1024).toFixed(1) };
+    log(`  ${IDLE_SECONDS} s without requests: RSS ${afterQuiet.rssMb} MB, heap total ${afterQuiet.heapTotalMb} MB, live heap ${afterQuiet.liveHeapMb} MB`);
+    log(`\n  RSS: ${mb(idle)} MB idle → ${rounds.map((r) => r.rssMb).join(" → ")} MB → ${afterQuiet.rssMb} MB after ${IDLE_SECONDS} s quiet`);
+    // Retaining each request's objects (a request, its headers, a response) costs several kB apiece; compiled code
+    // and bounded caches still filling in a few minutes' run stay well under 2 kB per request.
+    const growing = livePerThousand >= LEAK_MB_PER_THOUSAND;
+    log(`  verdict: RSS ${plateau ? "plateaus" : "does NOT plateau"} (last 3 rounds ${last.join(", ")} MB, spread ${(100 * spread).toFixed(1)}%; earlier rounds at most ${earlierMax} MB; margin ${100 * PLATEAU_SPREAD}%)`);
+    log(`  live heap: ${livePerThousand >= 0 ? "+" : ""}${livePerThousand.toFixed(2)} MB per 1,000 requests after round 1 (${growing ? "growing: something is retained per request" : `under ${LEAK_MB_PER_THOUSAND}: nothing retained per request`}); SOAK_SNAPSHOTS shows what any growth is`);
     const totals = rounds.reduce((sum, r) => sum + r.outcomes["5xx"] + r.outcomes.error, 0);
     if (totals) log(`  note: ${totals} requests answered 5xx or failed at the connection; the last server output:\n${server.tail().slice(-3000)}`);
 
@@ -351,7 +384,7 @@ async function main(): Promise<void> {
     const dir = path.join(ROOT, "bench", "results");
     await fs.mkdir(dir, { recursive: true });
     const file = path.join(dir, `${new Date().toISOString().slice(0, 10)}-soak-${MODE}.json`);
-    await fs.writeFile(file, JSON.stringify({ date: new Date().toISOString(), mode: MODE, settings: { rounds: ROUNDS, requestsPerRound: REQUESTS_PER_ROUND, roundSeconds: ROUND_SECONDS, lanes: LANES }, idleRssMb: mb(idle), rounds, plateau, spread, livePerRoundMb: livePerRound }, null, 2));
+    await fs.writeFile(file, JSON.stringify({ date: new Date().toISOString(), mode: MODE, settings: { rounds: ROUNDS, requestsPerRound: REQUESTS_PER_ROUND, rate: RATE, roundSeconds: ROUND_SECONDS, lanes: LANES, quietSeconds: IDLE_SECONDS }, idleRssMb: mb(idle), rounds, afterQuiet, plateau, spread, liveHeapMbPerThousandRequests: livePerThousand }, null, 2));
     log(`\n  written ${path.relative(ROOT, file)}`);
   } finally {
     await stopEverything();
