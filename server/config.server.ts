@@ -52,6 +52,7 @@ const envSchema = z
     PLATFORM_ENCRYPTION_KEY_PREVIOUS: encryptionKey,
     POOL_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
     POOL_MAX_DATABASES: z.coerce.number().int().min(1).max(10_000).default(50),
+    WEBHOOKS_ALLOW_PRIVATE_NETWORKS: z.enum(["true", "false"], { error: "must be true or false" }).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.DATABASE_URL) {
@@ -107,6 +108,11 @@ export type Config = {
   encryption: { key?: Buffer; previousKey?: Buffer };
   /** Per dedicated database: connections in its pool, and how many such pools stay open (least recently used close first). */
   pools: { maxConnections: number; maxDatabases: number };
+  /**
+   * Whether webhooks may be delivered to loopback, private, link-local and metadata addresses (checked on the
+   * resolved address). On by default outside production (local receivers); off by default in production.
+   */
+  webhooks: { allowPrivateNetworks: boolean };
 };
 
 export class ConfigError extends Error {
@@ -157,5 +163,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       ...(env.PLATFORM_ENCRYPTION_KEY_PREVIOUS ? { previousKey: parseKey(env.PLATFORM_ENCRYPTION_KEY_PREVIOUS) } : {}),
     },
     pools: { maxConnections: env.POOL_MAX_CONNECTIONS, maxDatabases: env.POOL_MAX_DATABASES },
+    webhooks: { allowPrivateNetworks: env.WEBHOOKS_ALLOW_PRIVATE_NETWORKS ? env.WEBHOOKS_ALLOW_PRIVATE_NETWORKS === "true" : env.NODE_ENV !== "production" },
   };
 }

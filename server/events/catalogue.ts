@@ -1,0 +1,60 @@
+import { z } from "zod";
+
+/**
+ * The domain event catalogue: every change the practice's own system needs, one entry per event type. Each entry's
+ * zod schema is the event's `data`: it validates what `recordEvent` is given, types the callers, and is what the
+ * README documents. Payloads carry ids (Portico's, and the practice system's `externalId` once a record has one) and
+ * the few facts needed to act; the practice system fetches anything else it needs through the API. Never more
+ * health information than that.
+ *
+ * Adding an event: one entry here, one `recordEvent` call at the change, in the change's transaction. Names are
+ * `<resource>.<past-tense verb>`; the resource groups them (later: `booking.*`, `form.*`, `document.*`,
+ * `message.*`). A type is never renamed or repurposed once shipped: receivers subscribe by name.
+ */
+
+const ref = z.object({ id: z.uuid() }).strict();
+
+export const EVENT_CATALOGUE = {
+  "client.photo_uploaded": {
+    description: "A client uploaded (or replaced) a pet's photo in the portal.",
+    data: z.object({ client: ref, patient: ref, photo: z.object({ contentType: z.string(), width: z.number().int(), height: z.number().int() }).strict() }).strict(),
+  },
+  "client.photo_removed": {
+    description: "Staff removed a pet's photo from the portal.",
+    data: z.object({ client: ref, patient: ref, removedBy: z.enum(["staff"]) }).strict(),
+  },
+  "appointment.confirmed": {
+    description: "A client confirmed an upcoming appointment in the portal.",
+    data: z.object({ appointment: ref, patient: ref, client: ref, confirmedAt: z.iso.datetime() }).strict(),
+  },
+  "client.account_created": {
+    description: "A client's portal account was created (invitation, access link, or by staff).",
+    data: z.object({ client: ref, account: z.object({ id: z.uuid(), accessLevel: z.enum(["full", "limited"]), createdVia: z.string() }).strict() }).strict(),
+  },
+  "client.account_upgraded": {
+    description: "A client's portal account went from limited to full access.",
+    data: z.object({ client: ref, account: z.object({ id: z.uuid(), accessLevel: z.literal("full") }).strict(), via: z.enum(["access_link", "staff"]) }).strict(),
+  },
+  "client.account_blocked": {
+    description: "Staff blocked a client from the portal; their sessions ended.",
+    data: z.object({ client: ref }).strict(),
+  },
+  "client.account_unblocked": {
+    description: "Staff let a blocked client into the portal again.",
+    data: z.object({ client: ref }).strict(),
+  },
+} as const satisfies Record<string, { description: string; data: z.ZodType }>;
+
+export type EventType = keyof typeof EVENT_CATALOGUE;
+
+export const EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as EventType[];
+
+/** One event as recorded: its type and its data, typed together. */
+export type DomainEvent = { [T in EventType]: { type: T; data: z.input<(typeof EVENT_CATALOGUE)[T]["data"]> } }[EventType];
+
+export function isEventType(value: string): value is EventType {
+  return Object.hasOwn(EVENT_CATALOGUE, value);
+}
+
+/** What a receiver gets: the Standard Webhooks payload shape (`type`, `timestamp`, `data`). */
+export type WebhookPayload = { type: EventType; timestamp: string; data: Record<string, unknown> };
