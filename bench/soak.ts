@@ -1,6 +1,6 @@
 /**
  * `npm run bench:soak`: does the server's memory level off under a long mixed workload of good and bad requests?
- * See bench/README.md ("Soak").
+ * See bench/README.md (`npm run bench:soak`).
  *
  * The real server (`server/main.ts` through bench/soak-server.ts, which adds a memory report over IPC) runs in its
  * own process on a throwaway embedded Postgres holding the demo practices, in production mode (as the image runs
