@@ -2,6 +2,8 @@ import { z } from "zod";
 import type { AccessLevel, ClientAccountLinkKind, SignInMethods } from "../../db/schema";
 import type { PracticeTransaction } from "../../db/with-practice.server";
 import { recordAudit } from "../../server/audit.server";
+import { recordEvent } from "../../server/events/record-event.server";
+import { clientRef } from "../../server/events/refs.server";
 import { clientSessions } from "../../server/auth/client-session.server";
 import { hashPassword, passwordProblem, verifyPassword } from "../../server/auth/passwords.server";
 import { hitRateLimits, ipBucket } from "../../server/auth/rate-limit.server";
@@ -271,6 +273,14 @@ export async function useAccountLink(context: PorticoLoadContext, token: string,
     }
     await endOtherAccess(trx, link.client_id, now);
     await recordAudit(trx, site.practice.id, { actorType: "client", actorId: link.client_id, action, subjectType: "client", subjectId: link.client_id, ip, userAgent, details: { via: link.kind }, at: now });
+    if (action === "client.account_created" || action === "client.account_upgraded") {
+      const client = await clientRef(trx, link.client_id);
+      const event =
+        action === "client.account_created"
+          ? ({ type: "client.account_created", data: { client, account: { id: account.id, accessLevel: "full", createdVia: link.kind } } } as const)
+          : ({ type: "client.account_upgraded", data: { client, account: { id: account.id, accessLevel: "full" }, via: "access_link" } } as const);
+      await recordEvent(trx, site.practice.id, event, now);
+    }
     const cookie = await clientSessions(trx, site.practice.id, { secure: context.secureCookies, now: context.now }).create({
       clientId: link.client_id,
       accountId: account.id,

@@ -13,35 +13,37 @@ import { z } from "zod";
  */
 
 const ref = z.object({ id: z.uuid() }).strict();
+/** A record the practice system may have pushed: its `externalId` when it came from there, else null. */
+const recordRef = z.object({ id: z.uuid(), externalId: z.string().nullable() }).strict();
 
 export const EVENT_CATALOGUE = {
   "client.photo_uploaded": {
     description: "A client uploaded (or replaced) a pet's photo in the portal.",
-    data: z.object({ client: ref, patient: ref, photo: z.object({ contentType: z.string(), width: z.number().int(), height: z.number().int() }).strict() }).strict(),
+    data: z.object({ client: recordRef, patient: recordRef, photo: z.object({ contentType: z.string(), width: z.number().int(), height: z.number().int() }).strict() }).strict(),
   },
   "client.photo_removed": {
     description: "Staff removed a pet's photo from the portal.",
-    data: z.object({ client: ref, patient: ref, removedBy: z.enum(["staff"]) }).strict(),
+    data: z.object({ client: recordRef, patient: recordRef, removedBy: z.enum(["staff"]) }).strict(),
   },
   "appointment.confirmed": {
     description: "A client confirmed an upcoming appointment in the portal.",
-    data: z.object({ appointment: ref, patient: ref, client: ref, confirmedAt: z.iso.datetime() }).strict(),
+    data: z.object({ appointment: ref, patient: recordRef, client: recordRef, confirmedAt: z.iso.datetime() }).strict(),
   },
   "client.account_created": {
     description: "A client's portal account was created (invitation, access link, or by staff).",
-    data: z.object({ client: ref, account: z.object({ id: z.uuid(), accessLevel: z.enum(["full", "limited"]), createdVia: z.string() }).strict() }).strict(),
+    data: z.object({ client: recordRef, account: z.object({ id: z.uuid(), accessLevel: z.enum(["full", "limited"]), createdVia: z.string() }).strict() }).strict(),
   },
   "client.account_upgraded": {
     description: "A client's portal account went from limited to full access.",
-    data: z.object({ client: ref, account: z.object({ id: z.uuid(), accessLevel: z.literal("full") }).strict(), via: z.enum(["access_link", "staff"]) }).strict(),
+    data: z.object({ client: recordRef, account: z.object({ id: z.uuid(), accessLevel: z.literal("full") }).strict(), via: z.enum(["access_link", "staff"]) }).strict(),
   },
   "client.account_blocked": {
     description: "Staff blocked a client from the portal; their sessions ended.",
-    data: z.object({ client: ref }).strict(),
+    data: z.object({ client: recordRef }).strict(),
   },
   "client.account_unblocked": {
     description: "Staff let a blocked client into the portal again.",
-    data: z.object({ client: ref }).strict(),
+    data: z.object({ client: recordRef }).strict(),
   },
 } as const satisfies Record<string, { description: string; data: z.ZodType }>;
 

@@ -3,6 +3,8 @@ import { z } from "zod";
 import type { DocumentCategory } from "../../../db/schema";
 import type { PracticeTransaction } from "../../../db/with-practice.server";
 import { recordAudit } from "../../../server/audit.server";
+import { recordEvent } from "../../../server/events/record-event.server";
+import { clientRef } from "../../../server/events/refs.server";
 import { canViewPortalSettings, type Permission } from "../../admin/permissions";
 import { CATEGORY_LABELS } from "../../categories";
 import type { PorticoLoadContext } from "../../load-context";
@@ -258,6 +260,7 @@ export async function setClientPortalBlocked(context: PorticoLoadContext, reques
       details: { before: { portalBlocked: client.portal_blocked }, after: { portalBlocked: blocked } },
       at: now,
     });
+    await recordEvent(trx, practiceId, { type: blocked ? "client.account_blocked" : "client.account_unblocked", data: { client: await clientRef(trx, id) } }, now);
   });
 }
 

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { type AccessLevel, type ClientAccountLinkKind, PROXY_PERMISSIONS } from "../../../db/schema";
 import type { PracticeTransaction } from "../../../db/with-practice.server";
 import { recordAudit } from "../../../server/audit.server";
+import { recordEvent } from "../../../server/events/record-event.server";
+import { clientRef } from "../../../server/events/refs.server";
 import { clientSessions } from "../../../server/auth/client-session.server";
 import { hashPassword, passwordProblem } from "../../../server/auth/passwords.server";
 import { staffSessions } from "../../../server/auth/staff-session.server";
@@ -119,11 +121,14 @@ export async function createManualAccount(context: PorticoLoadContext, request: 
     // Hashed only once the permission and the account are checked; inside the transaction, which a rare staff action
     // may hold for the tens of milliseconds this takes.
     const hash = await hashPassword(parsed.data.password);
-    await scope.trx
+    const account = await scope.trx
       .insertInto("client_accounts")
       .values({ practice_id: scope.practiceId, client_id: id, login: parsed.data.login, password_hash: hash, password_temporary: true, access_level: parsed.data.accessLevel, created_via: "manual" })
-      .execute();
+      .returning("id")
+      .executeTakeFirstOrThrow();
     await audit(scope, context, "staff.client_account_created", id, { login: parsed.data.login, accessLevel: parsed.data.accessLevel });
+    const created = { id: account.id, accessLevel: parsed.data.accessLevel, createdVia: "manual" };
+    await recordEvent(scope.trx, scope.practiceId, { type: "client.account_created", data: { client: await clientRef(scope.trx, id), account: created } }, scope.now);
     return { ok: true, message: `Account ${parsed.data.login} created. Give the client the temporary password in person or by phone; they choose their own at first sign-in.` };
   });
   return page;
@@ -140,6 +145,10 @@ export async function setAccountAccessLevel(context: PorticoLoadContext, request
     if (client.account.access_level === level.data) return { ok: true, message: "Nothing to change." };
     await scope.trx.updateTable("client_accounts").set({ access_level: level.data, updated_at: scope.now }).where("id", "=", client.account.id).execute();
     await audit(scope, context, "staff.client_access_level_changed", id, { from: client.account.access_level, to: level.data });
+    if (level.data === "full") {
+      const data = { client: await clientRef(scope.trx, id), account: { id: client.account.id, accessLevel: "full" as const }, via: "staff" as const };
+      await recordEvent(scope.trx, scope.practiceId, { type: "client.account_upgraded", data }, scope.now);
+    }
     return { ok: true, message: level.data === "full" ? "The account now has full access." : "The account now has limited access." };
   });
   return page;

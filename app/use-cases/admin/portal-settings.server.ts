@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { DOCUMENT_CATEGORIES, type DocumentCategory, type ShareThreshold, type SignInMethods } from "../../../db/schema";
 import { recordAudit } from "../../../server/audit.server";
+import { recordEvent } from "../../../server/events/record-event.server";
+import { patientRefs } from "../../../server/events/refs.server";
 import { endEveryClientSession } from "../../../server/auth/client-session.server";
 import { canViewPortalSettings } from "../../admin/permissions";
 import { CATEGORY_LABELS } from "../../categories";
@@ -140,6 +142,7 @@ export async function removePatientPhoto(context: PorticoLoadContext, request: R
         userAgent: context.visitor.userAgent,
         at: scope.now,
       });
+      await recordEvent(scope.trx, scope.practiceId, { type: "client.photo_removed", data: { ...(await patientRefs(scope.trx, id.data)), removedBy: "staff" } }, scope.now);
     }
   });
 }

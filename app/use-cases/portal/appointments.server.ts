@@ -1,5 +1,7 @@
 import { type SqlBool, sql } from "kysely";
 import { recordAudit } from "../../../server/audit.server";
+import { recordEvent } from "../../../server/events/record-event.server";
+import { patientRefs } from "../../../server/events/refs.server";
 import type { PorticoLoadContext } from "../../load-context";
 import { formatDateTime, localeFor } from "../../time";
 import { appointmentAccessSql, patientVisibleSql } from "../../visibility/portal-queries.server";
@@ -88,8 +90,9 @@ export async function confirmAppointment(context: PorticoLoadContext, request: R
       .set({ status: "confirmed", confirmed_at: now, confirmed_by_client_id: scope.client.id })
       .where("id", "=", id)
       .where("status", "=", "scheduled")
+      .returning("patient_id")
       .executeTakeFirst();
-    if (updated.numUpdatedRows !== 1n) return;
+    if (!updated) return;
     await recordAudit(scope.trx, scope.practiceId, {
       actorType: "client",
       actorId: scope.client.id,
@@ -100,6 +103,8 @@ export async function confirmAppointment(context: PorticoLoadContext, request: R
       userAgent: context.visitor.userAgent,
       at: now,
     });
+    const refs = await patientRefs(scope.trx, updated.patient_id);
+    await recordEvent(scope.trx, scope.practiceId, { type: "appointment.confirmed", data: { appointment: { id }, ...refs, confirmedAt: now.toISOString() } }, now);
   });
 }
 

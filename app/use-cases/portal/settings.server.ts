@@ -1,5 +1,7 @@
 import type { OpeningHours } from "../../../db/schema";
 import { recordAudit } from "../../../server/audit.server";
+import { recordEvent } from "../../../server/events/record-event.server";
+import { patientRefs } from "../../../server/events/refs.server";
 import { type PhotoProblem, processPhoto } from "../../../server/images/process-photo.server";
 
 export { MAX_PHOTO_BYTES } from "../../../server/images/process-photo.server";
@@ -95,6 +97,8 @@ export async function uploadPetPhoto(context: PorticoLoadContext, request: Reque
       userAgent: context.visitor.userAgent,
       at: now,
     });
+    const photo = { contentType: processed.contentType, width: processed.width, height: processed.height };
+    await recordEvent(trx, practiceId, { type: "client.photo_uploaded", data: { ...(await patientRefs(trx, patient.id)), photo } }, now);
     return { ok: true as const, patientName: patient.name };
   });
 }
