@@ -89,6 +89,22 @@ describe("resolution in a running server", () => {
   });
 });
 
+describe("the registry's cache", () => {
+  it("keeps made-up subdomains in a bounded map of their own, so a flood of them never evicts a real practice", async () => {
+    await createPractice(db.owner.db, { subdomain: "cached-vet", name: "Cached Vet", kind: "veterinary" });
+    const registry = new PracticeRegistry(db.app.db, { maxMisses: 50 });
+    expect((await registry.resolve("cached-vet"))?.name).toBe("Cached Vet");
+    for (let i = 0; i < 120; i++) {
+      expect(await registry.resolve(`made-up-${i}`)).toBeUndefined();
+      expect(registry.size.misses).toBeLessThanOrEqual(50);
+    }
+    expect(registry.size.practices).toBe(1);
+    // Still cached: renaming behind the registry's back (no notification is listened to here) is not seen yet.
+    await db.owner.db.updateTable("platform.practices").set({ name: "Renamed Vet" }).where("subdomain", "=", "cached-vet").execute();
+    expect((await registry.resolve("cached-vet"))?.name).toBe("Cached Vet");
+  });
+});
+
 describe("practice contact details", () => {
   it("are refused by the database when they could inject into links, headers or subjects", async () => {
     const practice = await createPractice(db.owner.db, { subdomain: "careful-vet", name: "Careful Vet", kind: "veterinary" });
