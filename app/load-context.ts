@@ -2,6 +2,7 @@ import type { PracticeScope } from "../db/with-practice.server";
 import type { IpRateLimits } from "../server/auth/platform-rate-limit.server";
 import type { SupportAccessDoor } from "../server/auth/support-access.server";
 import type { PlatformControl } from "../tenants/platform-control.server";
+import type { PlatformKeys } from "../tenants/sealed-secrets.server";
 import type { PracticeDirectory } from "../tenants/find-practice.server";
 import type { Practice } from "../tenants/practice";
 
@@ -39,6 +40,8 @@ export type PorticoLoadContext = {
   runAfterResponse: (label: string, task: () => Promise<unknown>) => Promise<void>;
   /** Production cookies are Secure and `__Host-` prefixed. */
   secureCookies: boolean;
+  /** Seals practice secrets the server must keep but never show again (webhook signing secrets); none without a key. */
+  platformKeys: PlatformKeys | undefined;
 };
 
 declare module "@remix-run/node" {

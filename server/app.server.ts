@@ -183,6 +183,7 @@ export function createServer(deps: ServerDeps): express.Express {
         ipRateLimits: platformIpLimits,
         now,
         runAfterResponse: (label, task) => deps.background.run(label, task),
+        platformKeys: deps.control?.keys,
         secureCookies: production,
       }),
     }),
