@@ -9,6 +9,8 @@ import { ConfigError, loadConfig, publicOrigin } from "./config.server";
 import { OutboxWorker } from "./email/outbox-worker.server";
 import { transportFor } from "./email/transports.server";
 import { DedicatedOutboxes } from "./email/dedicated-outboxes.server";
+import { DedicatedWebhooks } from "./webhooks/dedicated-webhooks.server";
+import { registryDirectory, WebhookWorker } from "./webhooks/webhook-worker.server";
 import { createLogger } from "./logger.server";
 import { platformKeys } from "./platform-keys.server";
 import { migrateAndSeed, openPlatformDatabase, platformControl } from "./platform.server";
@@ -58,6 +60,14 @@ async function main(): Promise<void> {
   worker.wake();
   const dedicatedOutboxes = new DedicatedOutboxes({ registry: platform.owner.db, keys, transport, fromAddress: config.email.from, logger });
   dedicatedOutboxes.start();
+  // Webhooks follow the outbox: a worker on the main database's queue (woken by NOTIFY), a sweep over dedicated ones.
+  const practices = registryDirectory(platform.owner.db, (subdomain) => publicOrigin(config, `${subdomain}.${config.portalDomain}`));
+  const webhookOptions = { keys, logger, allowPrivateNetworks: config.webhooks.allowPrivateNetworks, practices };
+  const webhooks = new WebhookWorker({ db: platform.owner.db, ...webhookOptions });
+  await webhooks.start(platform.owner.sql);
+  webhooks.wake();
+  const dedicatedWebhooks = new DedicatedWebhooks({ registry: platform.owner.db, ...webhookOptions });
+  dedicatedWebhooks.start();
 
   const mailboxDbs = config.email.transport === "dev" ? () => [platform.owner.db, ...dedicatedOutboxes.databases()] : undefined;
   const server: Server = createServer({ config, logger, appDb: app.db, databases, control, registry, build, background, mailboxDbs }).listen(config.port, config.host, () => {
@@ -83,6 +93,9 @@ async function main(): Promise<void> {
     });
     clearTimeout(forceClose);
     await background.settled();
+    // Webhooks first: turning an endpoint off queues an email to its staff.
+    await webhooks.stop();
+    await dedicatedWebhooks.stop();
     await worker.stop();
     await dedicatedOutboxes.stop();
     await unlisten();
