@@ -12,11 +12,12 @@ export const WEBHOOK_CHANNEL = "portico_webhooks";
  */
 export async function recordEvent(trx: PracticeTransaction, practiceId: string, event: DomainEvent, at: Date): Promise<void> {
   // A payload that does not match the catalogue is a programming error: fail the change rather than send it.
+  // (postgres.js serialises the jsonb parameter itself: the value goes in as it is.)
   const data = EVENT_CATALOGUE[event.type].data.parse(event.data) as Record<string, unknown>;
   await sql`
     with event as (
       insert into domain_events (practice_id, type, data, occurred_at)
-      values (${practiceId}, ${event.type}, ${JSON.stringify(data)}::jsonb, ${at})
+      values (${practiceId}, ${event.type}, ${data}::jsonb, ${at})
       returning id
     ), delivery as (
       insert into webhook_deliveries (practice_id, event_id, endpoint_id, next_attempt_at, created_at)

@@ -2,9 +2,9 @@ import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 
-// Schemas that are not practice data: the control plane, migration bookkeeping, the mail outbox (delivery
-// infrastructure the runtime role may only insert into; see its own test) and Postgres' own.
-const NOT_PRACTICE_DATA = ["platform", "migrations", "mail", "pg_catalog", "information_schema", "pg_toast"];
+// Schemas that are not practice data: the control plane, migration bookkeeping, the mail outbox and the webhook
+// queue (delivery infrastructure the runtime role may only insert into; see their own tests) and Postgres' own.
+const NOT_PRACTICE_DATA = ["platform", "migrations", "mail", "webhook_queue", "pg_catalog", "information_schema", "pg_toast"];
 
 type TableFacts = {
   table: string;
