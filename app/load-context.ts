@@ -1,4 +1,5 @@
 import type { PracticeScope } from "../db/with-practice.server";
+import type { PracticeFiles } from "../server/files/practice-files.server";
 import type { IpRateLimits } from "../server/auth/platform-rate-limit.server";
 import type { SupportAccessDoor } from "../server/auth/support-access.server";
 import type { PlatformControl } from "../tenants/platform-control.server";
@@ -42,6 +43,8 @@ export type PorticoLoadContext = {
   secureCookies: boolean;
   /** Seals practice secrets the server must keep but never show again (webhook signing secrets); none without a key. */
   platformKeys: PlatformKeys | undefined;
+  /** Stored files (photos, documents): each opened only from its row, read in the practice's own transaction. */
+  files: PracticeFiles;
 };
 
 declare module "@remix-run/node" {

@@ -495,7 +495,10 @@ export type RemindersTable = {
 export type PatientPhotosTable = {
   practice_id: string;
   patient_id: string;
-  content: Buffer;
+  /** The photo's bytes from before the file store; null once moved (docs/decisions/014-file-store.md). */
+  content: Buffer | null;
+  /** The photo in the file store. */
+  file_id: string | null;
   content_type: "image/jpeg" | "image/png" | "image/webp";
   width: number;
   height: number;
@@ -553,6 +556,31 @@ export type WebhookQueueTable = {
   lease_token: string | null;
 };
 
+export type FileKeysTable = {
+  practice_id: string;
+  id: Generated<string>;
+  /** 32 random bytes sealed with the platform key (tenants/sealed-secrets.server.ts), bound to this row. */
+  sealed_key: string;
+  created_at: Timestamp;
+};
+
+export type FilePurpose = "patient_photo";
+
+export type FilesTable = {
+  practice_id: string;
+  id: string;
+  purpose: FilePurpose;
+  content_type: string;
+  /** Of the plaintext, as are sha256 and the content type; int8, which postgres.js returns as a string. */
+  byte_size: ColumnType<string, number, never>;
+  sha256: Buffer;
+  storage_key: string;
+  key_id: string;
+  created_at: Timestamp;
+  created_by_type: "client" | "staff" | "system";
+  created_by_id: string | null;
+};
+
 export type Database = {
   "platform.practices": PracticesTable;
   "platform.database_placements": DatabasePlacementsTable;
@@ -581,6 +609,8 @@ export type Database = {
   appointments: AppointmentsTable;
   reminders: RemindersTable;
   patient_photos: PatientPhotosTable;
+  file_keys: FileKeysTable;
+  files: FilesTable;
   staff_roles: StaffRolesTable;
   staff_sessions: StaffSessionsTable;
   staff_invitations: StaffInvitationsTable;

@@ -13,6 +13,7 @@ import type { PlatformControl } from "../tenants/platform-control.server";
 import type { PracticeDatabases } from "../tenants/practice-databases.server";
 import type { PracticeRegistry } from "../tenants/registry.server";
 import type { BackgroundTasks } from "./background.server";
+import type { PracticeFiles } from "./files/practice-files.server";
 import { ROOT } from "./build.server";
 import { type Config, publicOrigin } from "./config.server";
 import { ipRateLimits } from "./auth/platform-rate-limit.server";
@@ -39,6 +40,8 @@ export type ServerDeps = {
   control?: PlatformControl;
   build: ServerBuild | (() => Promise<ServerBuild>);
   background: BackgroundTasks;
+  /** The file store with the keys that open each practice's files (docs/decisions/014-file-store.md). */
+  files: PracticeFiles;
   /** Development only: the owner-role pools that let the dev mailbox read the outboxes (main and dedicated). */
   mailboxDbs?: () => Kysely<Database>[];
   now?: () => Date;
@@ -185,6 +188,7 @@ export function createServer(deps: ServerDeps): express.Express {
         runAfterResponse: (label, task) => deps.background.run(label, task),
         platformKeys: deps.control?.keys,
         secureCookies: production,
+        files: deps.files,
       }),
     }),
   );

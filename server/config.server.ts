@@ -37,6 +37,15 @@ const envSchema = z
     PORT: port.default(3000),
     PORTAL_DOMAIN: hostname.default("localhost"),
     DATA_DIR: z.string().trim().min(1).default(".data"),
+    FILE_STORE: z.enum(["local", "s3"], { error: "must be local or s3" }).default("local"),
+    S3_BUCKET: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens)")
+      .optional(),
+    S3_REGION: z.string().trim().min(1).default("us-east-1"),
+    S3_ENDPOINT: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+    S3_FORCE_PATH_STYLE: z.enum(["true", "false"], { error: "must be true or false" }).optional(),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" }).optional(),
     DATABASE_APP_PASSWORD: z.string().min(16, "must be at least 16 characters").optional(),
     EMBEDDED_PG_PORT: port.default(54329),
@@ -55,6 +64,9 @@ const envSchema = z
     WEBHOOKS_ALLOW_PRIVATE_NETWORKS: z.enum(["true", "false"], { error: "must be true or false" }).optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.FILE_STORE === "s3" && !env.S3_BUCKET) {
+      ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "is required with FILE_STORE=s3" });
+    }
     if (env.NODE_ENV === "production" && !env.DATABASE_URL) {
       ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "is required in production: the embedded Postgres is for development only" });
     }
@@ -87,6 +99,11 @@ export type Config = {
   port: number;
   portalDomain: string;
   dataDir: string;
+  /**
+   * Where file bytes live (docs/decisions/014-file-store.md): the local disk under DATA_DIR/files, or an
+   * S3-compatible bucket (credentials through the AWS SDK's standard chain).
+   */
+  files: { store: "local"; directory: string } | { store: "s3"; bucket: string; region: string; endpoint?: string; forcePathStyle: boolean };
   database: { kind: "embedded"; port: number } | { kind: "external"; ownerUrl: string; appPassword: string };
   trustProxy: false | string[];
   /**
@@ -142,6 +159,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     port: env.PORT,
     portalDomain: env.PORTAL_DOMAIN,
     dataDir: path.resolve(env.DATA_DIR),
+    files:
+      env.FILE_STORE === "s3" && env.S3_BUCKET
+        ? { store: "s3", bucket: env.S3_BUCKET, region: env.S3_REGION, ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT } : {}), forcePathStyle: env.S3_FORCE_PATH_STYLE === "true" }
+        : { store: "local", directory: path.join(path.resolve(env.DATA_DIR), "files") },
     database:
       env.DATABASE_URL && env.DATABASE_APP_PASSWORD
         ? { kind: "external", ownerUrl: env.DATABASE_URL, appPassword: env.DATABASE_APP_PASSWORD }

@@ -9,6 +9,9 @@ import { ConfigError, loadConfig, publicOrigin } from "./config.server";
 import { OutboxWorker } from "./email/outbox-worker.server";
 import { transportFor } from "./email/transports.server";
 import { DedicatedOutboxes } from "./email/dedicated-outboxes.server";
+import { movePhotosEverywhere } from "./files/move-photos.server";
+import { openFileStore } from "./files/open-file-store.server";
+import { practiceFiles } from "./files/practice-files.server";
 import { DedicatedWebhooks } from "./webhooks/dedicated-webhooks.server";
 import { registryDirectory, WebhookWorker } from "./webhooks/webhook-worker.server";
 import { createLogger } from "./logger.server";
@@ -53,6 +56,15 @@ async function main(): Promise<void> {
   const control = platformControl(config, platform, keys, databases);
   const build = config.env === "development" ? watchedBuild() : await loadBuild();
   const background = new BackgroundTasks(logger);
+  const files = practiceFiles(await openFileStore(config, (message) => logger.warn(message)), keys);
+  // Photos still in the database move to the file store behind the start; until then they are served from their rows.
+  void background.run("move photos to the file store", async () => {
+    for (const report of await movePhotosEverywhere(platform.owner.db, keys, files)) {
+      if (report.skipped) logger.warn(`photos were not moved to the file store: ${report.skipped}`);
+      else if (report.ok) logger[report.moved ? "info" : "debug"](`photos moved to the file store in ${report.database}: ${report.moved}`);
+      else logger.warn(`photos could not be moved to the file store in ${report.database}: ${report.error}`);
+    }
+  });
   // The outbox spans every practice and has no row-level security: only the owner connection reads it.
   const transport = transportFor(config, logger);
   const worker = new OutboxWorker({ db: platform.owner.db, transport, fromAddress: config.email.from, logger });
@@ -70,7 +82,7 @@ async function main(): Promise<void> {
   dedicatedWebhooks.start();
 
   const mailboxDbs = config.email.transport === "dev" ? () => [platform.owner.db, ...dedicatedOutboxes.databases()] : undefined;
-  const server: Server = createServer({ config, logger, appDb: app.db, databases, control, registry, build, background, mailboxDbs }).listen(config.port, config.host, () => {
+  const server: Server = createServer({ config, logger, appDb: app.db, databases, control, registry, build, background, files, mailboxDbs }).listen(config.port, config.host, () => {
     const base = (sub?: string) => publicOrigin(config, `${sub ? `${sub}.` : ""}${config.portalDomain}`);
     logger.info(`Portico is running (${platform.targets.mode} database)`);
     const demo =

@@ -9,6 +9,7 @@ import * as portalRecords from "./practice/2026-11-23T11-00-portal-records";
 import * as practiceAdmin from "./practice/2026-11-23T12-00-practice-admin";
 import * as clientAccounts from "./practice/2026-11-23T14-00-client-accounts";
 import * as integrationsPermission from "./practice/2026-12-08T09-00-integrations-permission";
+import * as fileStore from "./practice/2026-12-08T10-00-file-store";
 import * as webhooks from "./practice/2026-12-08T12-00-webhooks";
 import * as integrationApi from "./practice/2026-12-08T11-00-integration-api";
 
@@ -28,6 +29,7 @@ export const practiceMigrations: Record<string, Migration> = {
   "2026-11-23T12-00-practice-admin": practiceAdmin,
   "2026-11-23T14-00-client-accounts": clientAccounts,
   "2026-12-08T09-00-integrations-permission": integrationsPermission,
+  "2026-12-08T10-00-file-store": fileStore,
   "2026-12-08T11-00-integration-api": integrationApi,
   "2026-12-08T12-00-webhooks": webhooks,
 };

@@ -1,6 +1,9 @@
 import { migrateMainDatabase } from "../../db/migrate.server";
 import { seedDemo } from "../../db/seed/seed-demo.server";
 import { migrateDedicatedDatabases, resealPlacements } from "../../tenants/dedicated-databases.server";
+import { movePhotosEverywhere } from "../files/move-photos.server";
+import { openFileStore } from "../files/open-file-store.server";
+import { practiceFiles } from "../files/practice-files.server";
 import { platformKeys } from "../platform-keys.server";
 import { embeddedDemoPlacer, followEmbeddedPlacements } from "../platform.server";
 import { runCli, UsageError } from "./run-cli.server";
@@ -31,7 +34,11 @@ await runCli(async ({ config, platform }) => {
       }
       const failed = reports.filter((report) => !report.ok).length;
       process.stdout.write(`${reports.length + 1} database(s), ${failed} failed\n`);
-      if (failed > 0) process.exitCode = 1;
+      // Photos still in the database move to the file store (ADR 014); the server does the same at every start.
+      const files = practiceFiles(await openFileStore(config, (message) => process.stderr.write(`${message}\n`)), keys);
+      const moves = await movePhotosEverywhere(owner.db, keys, files);
+      for (const move of moves) process.stdout.write(`photos in ${move.database}: ${move.skipped ? `not moved: ${move.skipped}` : move.ok ? `${move.moved} moved to the file store` : `NOT MOVED: ${move.error}`}\n`);
+      if (failed > 0 || moves.some((move) => !move.ok)) process.exitCode = 1;
       return;
     }
     case "seed": {

@@ -1,3 +1,4 @@
+import { buffer } from "node:stream/consumers";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withPractice } from "../../db/with-practice.server";
@@ -220,8 +221,15 @@ describe("settings and photos", () => {
     });
   }
 
+  /** The photo's row and its bytes, read back from the file store through the row. */
   const storedPhoto = (patientId: string) =>
-    withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("patient_photos").select(["content", "content_type"]).where("patient_id", "=", patientId).executeTakeFirst());
+    withPractice(db.owner.db, happyPaws, async (trx) => {
+      const row = await trx.selectFrom("patient_photos").select(["content", "file_id", "content_type"]).where("patient_id", "=", patientId).executeTakeFirst();
+      if (!row) return undefined;
+      expect(row.content).toBeNull();
+      const file = (await server.files.openFile(trx, happyPaws, row.file_id!))!;
+      return { content: await buffer(await file.read()), content_type: row.content_type, file };
+    });
 
   it("shows the account read-only and the practice's locations", async () => {
     const res = await get(maria, "/settings");

@@ -1,9 +1,14 @@
+import fs from "node:fs/promises";
 import http from "node:http";
+import os from "node:os";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { loadBuild } from "../../server/build.server";
 import { createServer } from "../../server/app.server";
 import { BackgroundTasks } from "../../server/background.server";
 import { type Config, loadConfig, publicOrigin } from "../../server/config.server";
+import { localFileStore } from "../../server/files/local-file-store.server";
+import { type PracticeFiles, practiceFiles } from "../../server/files/practice-files.server";
 import { createLogger } from "../../server/logger.server";
 import { serverOf } from "../../tenants/dedicated-databases.server";
 import type { PlatformControl } from "../../tenants/platform-control.server";
@@ -25,6 +30,8 @@ export type TestServer = {
   logs(): string[];
   /** Moves this server's clock: every rule reads time through it. */
   clock: TestClock;
+  /** The server's files: a local store in a temporary directory of its own, unless the test gave one. */
+  files: PracticeFiles;
   /** A request as a browser on `host` would send it; the Host header is set explicitly, the socket is loopback. */
   request(host: string, path: string, options?: RequestOptions): Promise<TestResponse>;
   close(): Promise<void>;
@@ -64,7 +71,7 @@ export function testClock(): TestClock {
  * The real server on a free port. Links and the expected Origin use port 3000 (what HTTP tests send as Host), or,
  * with `publicPortIsListenPort` (browser tests), the port the browser really talks to.
  */
-export async function startTestServer(database: TestDatabase, overrides: Partial<Config> = {}, options: { publicPortIsListenPort?: boolean; databases?: PracticeDatabases; control?: PlatformControl } = {}): Promise<TestServer> {
+export async function startTestServer(database: TestDatabase, overrides: Partial<Config> = {}, options: { publicPortIsListenPort?: boolean; databases?: PracticeDatabases; control?: PlatformControl; files?: PracticeFiles } = {}): Promise<TestServer> {
   const listenPort = await freePort();
   const base = loadConfig({ NODE_ENV: "test" });
   const config: Config = { ...base, ...(options.publicPortIsListenPort ? { publicUrl: { ...base.publicUrl, port: listenPort } } : {}), ...overrides };
@@ -83,7 +90,9 @@ export async function startTestServer(database: TestDatabase, overrides: Partial
     mainServer: serverOf(database.ownerUrl),
     practiceOrigin: (subdomain) => publicOrigin(config, `${subdomain}.${config.portalDomain}`),
   };
-  const app = createServer({ config, logger, appDb: database.app.db, databases, control, registry, build: await loadBuild(), background, mailboxDbs: () => [database.owner.db], now: clock.now });
+  const filesDirectory = options.files ? undefined : await fs.mkdtemp(path.join(os.tmpdir(), "portico-files-"));
+  const files = options.files ?? practiceFiles(localFileStore(filesDirectory!), testKeys());
+  const app = createServer({ config, logger, appDb: database.app.db, databases, control, registry, build: await loadBuild(), background, files, mailboxDbs: () => [database.owner.db], now: clock.now });
   const server = await new Promise<http.Server>((resolve) => {
     const listening = app.listen(listenPort, "127.0.0.1", () => resolve(listening));
   });
@@ -92,6 +101,7 @@ export async function startTestServer(database: TestDatabase, overrides: Partial
     port,
     registry,
     clock,
+    files,
     logs: () => logLines,
     settled: () => background.settled(),
     request: (host, path, options) => requestTo(port, host, path, options),
@@ -101,6 +111,7 @@ export async function startTestServer(database: TestDatabase, overrides: Partial
       if (!options.databases) await databases.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (filesDirectory) await fs.rm(filesDirectory, { recursive: true, force: true });
     },
   };
 }

@@ -10,6 +10,7 @@ import { CATEGORY_LABELS } from "../../categories";
 import type { PorticoLoadContext } from "../../load-context";
 import { formatDate, formatDateTime, localeFor } from "../../time";
 import { isRecordVisibleTo } from "../../visibility/portal-rules";
+import { openPhoto } from "../patient-photo.server";
 import { idParam, notFound } from "../portal/portal-page.server";
 import { portalAccountSummary } from "./portal-accounts.server";
 import { adminPage } from "./admin-page.server";
@@ -271,10 +272,13 @@ export async function getPatientPhotoForStaff(context: PorticoLoadContext, reque
     context,
     request,
     (p) => p.includes("chart_access") || canViewPortalSettings(p),
-    async ({ trx }) => trx.selectFrom("patient_photos").select(["content", "content_type"]).where("patient_id", "=", id).executeTakeFirst(),
+    async ({ trx, practiceId }) => {
+      const row = await trx.selectFrom("patient_photos").select(["content", "file_id", "content_type", "uploaded_at"]).where("patient_id", "=", id).executeTakeFirst();
+      return row && openPhoto(context, trx, practiceId, row);
+    },
   );
   if (!page) throw notFound();
-  return { content: page.content, contentType: page.content_type };
+  return page;
 }
 
 /** One record as staff see it, with its portal sharing switch. */

@@ -128,10 +128,10 @@ export async function updatePortalSettings(context: PorticoLoadContext, request:
 /** Pet photos review: staff remove a photo that should not appear to clients. */
 export async function removePatientPhoto(context: PorticoLoadContext, request: Request, patientId: string | undefined): Promise<void> {
   const id = z.uuid().safeParse(patientId);
-  await adminPage(context, request, "admin_manage_pet_owner_portal", async (scope) => {
+  const { page: discardFile } = await adminPage(context, request, "admin_manage_pet_owner_portal", async (scope) => {
     if (!id.success) throw notFound();
-    const removed = await scope.trx.deleteFrom("patient_photos").where("patient_id", "=", id.data).executeTakeFirst();
-    if (removed.numDeletedRows > 0n) {
+    const removed = await scope.trx.deleteFrom("patient_photos").where("patient_id", "=", id.data).returning("file_id").executeTakeFirst();
+    if (removed) {
       await recordAudit(scope.trx, scope.practiceId, {
         actorType: "staff",
         actorId: scope.staff.id,
@@ -144,5 +144,8 @@ export async function removePatientPhoto(context: PorticoLoadContext, request: R
       });
       await recordEvent(scope.trx, scope.practiceId, { type: "client.photo_removed", data: { ...(await patientRefs(scope.trx, id.data)), removedBy: "staff" } }, scope.now);
     }
+    return removed?.file_id ? context.files.removeFile(scope.trx, { id: scope.practiceId }, removed.file_id) : undefined;
   });
+  // The bytes go once the row's removal is committed; if that fails they stay as an orphan (ADR 014).
+  if (discardFile) await context.runAfterResponse("remove a patient photo's file", discardFile);
 }

@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import type { OpeningHours } from "../../../db/schema";
 import { recordAudit } from "../../../server/audit.server";
 import { recordEvent } from "../../../server/events/record-event.server";
@@ -8,6 +9,7 @@ export { MAX_PHOTO_BYTES } from "../../../server/images/process-photo.server";
 import type { PorticoLoadContext } from "../../load-context";
 import { patientVisibleSql } from "../../visibility/portal-queries.server";
 import { type ClientScope, withSignedInClient } from "../client-session.server";
+import { openPhoto, type PhotoDownload } from "../patient-photo.server";
 import { type AccessEvent, peopleWithAccess, type PersonWithAccess } from "./family.server";
 import { idParam, notFound, portalPage } from "./portal-page.server";
 
@@ -76,17 +78,23 @@ export async function uploadPetPhoto(context: PorticoLoadContext, request: Reque
   await withSignedInClient(context, request, (scope) => ownPet(scope, patientId));
   const processed = await processPhoto(upload.file);
   if ("problem" in processed) return { ok: false, status: 422, problem: processed.problem };
-  return withSignedInClient(context, request, async (scope) => {
+  const saved = await withSignedInClient(context, request, async (scope) => {
     const { trx, client, practiceId } = scope;
     const patient = await ownPet(scope, patientId);
     const now = context.now();
+    const previous = await trx.selectFrom("patient_photos").select("file_id").where("patient_id", "=", patient.id).executeTakeFirst();
+    const file = await context.files.storeFile(trx, { id: practiceId }, Readable.from([processed.content]), {
+      purpose: "patient_photo",
+      contentType: processed.contentType,
+      createdBy: { type: "client", id: client.id },
+    });
+    const photoRow = { content: null, file_id: file.id, content_type: processed.contentType, width: processed.width, height: processed.height, uploaded_by: "client" as const, uploaded_at: now };
     await trx
       .insertInto("patient_photos")
-      .values({ practice_id: practiceId, patient_id: patient.id, content: processed.content, content_type: processed.contentType, width: processed.width, height: processed.height, uploaded_by: "client", uploaded_at: now })
-      .onConflict((oc) =>
-        oc.columns(["practice_id", "patient_id"]).doUpdateSet({ content: processed.content, content_type: processed.contentType, width: processed.width, height: processed.height, uploaded_by: "client", uploaded_at: now }),
-      )
+      .values({ practice_id: practiceId, patient_id: patient.id, ...photoRow })
+      .onConflict((oc) => oc.columns(["practice_id", "patient_id"]).doUpdateSet(photoRow))
       .execute();
+    const discardPrevious = previous?.file_id ? await context.files.removeFile(trx, { id: practiceId }, previous.file_id) : undefined;
     await recordAudit(trx, practiceId, {
       actorType: "client",
       actorId: client.id,
@@ -99,23 +107,27 @@ export async function uploadPetPhoto(context: PorticoLoadContext, request: Reque
     });
     const photo = { contentType: processed.contentType, width: processed.width, height: processed.height };
     await recordEvent(trx, practiceId, { type: "client.photo_uploaded", data: { ...(await patientRefs(trx, patient.id)), photo } }, now);
-    return { ok: true as const, patientName: patient.name };
+    return { result: { ok: true as const, patientName: patient.name }, discardPrevious };
   });
+  // The replaced photo's bytes go once the new one is committed; if that fails they stay as an orphan (ADR 014).
+  if (saved.discardPrevious) await context.runAfterResponse("remove replaced photo", saved.discardPrevious);
+  return saved.result;
 }
 
 /** A visible pet's photo, for its own client only. */
-export async function getPetPhoto(context: PorticoLoadContext, request: Request, rawId: string | undefined): Promise<{ content: Buffer; contentType: string; etag: string }> {
+export async function getPetPhoto(context: PorticoLoadContext, request: Request, rawId: string | undefined): Promise<PhotoDownload> {
   const patientId = idParam(rawId);
-  return withSignedInClient(context, request, async ({ trx, client }) => {
-    const photo = await trx
+  return withSignedInClient(context, request, async ({ trx, client, practiceId }) => {
+    const row = await trx
       .selectFrom("patient_photos as ph")
       .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "ph.practice_id").onRef("p.id", "=", "ph.patient_id"))
-      .select(["ph.content", "ph.content_type", "ph.uploaded_at"])
+      .select(["ph.content", "ph.file_id", "ph.content_type", "ph.uploaded_at"])
       .where("ph.patient_id", "=", patientId)
       .where("p.client_id", "=", client.viewing.clientId)
       .where(patientVisibleSql)
       .executeTakeFirst();
+    const photo = row && (await openPhoto(context, trx, practiceId, row));
     if (!photo) throw notFound();
-    return { content: photo.content, contentType: photo.content_type, etag: `"${new Date(photo.uploaded_at).getTime()}"` };
+    return photo;
   });
 }
