@@ -16,6 +16,7 @@ import type { BackgroundTasks } from "./background.server";
 import type { PracticeFiles } from "./files/practice-files.server";
 import { ROOT } from "./build.server";
 import { type Config, publicOrigin } from "./config.server";
+import { apiRouter } from "./api/router.server";
 import { ipRateLimits } from "./auth/platform-rate-limit.server";
 import { devMailbox } from "./email/dev-mailbox.server";
 import { methodGate } from "./http/method-gate.server";
@@ -167,6 +168,7 @@ export function createServer(deps: ServerDeps): express.Express {
     }),
   );
   // The integration API (bearer keys, JSON) mounts here: after the site is known, before the page rules below.
+  app.use("/api/v1", apiRouter({ logger, now }));
   app.use(methodGate(routes));
   app.use(bodyPolicy);
   app.use(requireSameOrigin);

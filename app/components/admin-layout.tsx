@@ -13,6 +13,7 @@ const ADMIN_SECTIONS: Section[] = [
   { to: "/admin/staff", label: "Staff", visible: (p) => p.includes("manage_staff") },
   { to: "/admin/webhooks", label: "Webhooks", visible: (p) => p.includes("manage_integrations") },
   { to: "/admin/audit", label: "Audit log", visible: (p) => p.includes("view_audit_log") },
+  { to: "/admin/integrations", label: "Integrations", visible: (p) => p.includes("manage_integrations") },
   { to: "/admin/security", label: "My security", visible: () => true, staffOnly: true },
 ];
 

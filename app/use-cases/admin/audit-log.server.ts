@@ -29,6 +29,7 @@ function filtersFrom(request: Request): AuditFilters {
 function actorLabel(actorType: string, details: Record<string, unknown>): string {
   if (actorType === "anonymous") return "Not signed in";
   if (actorType === "support") return typeof details.supportUser === "string" ? `Portico support (${details.supportUser})` : "Portico support";
+  if (actorType === "api_key") return typeof details.apiKey === "string" ? `API key "${details.apiKey}"` : "API key";
   return actorType;
 }
 

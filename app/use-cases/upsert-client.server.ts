@@ -1,0 +1,172 @@
+import { z } from "zod";
+import type { PostalAddress } from "../../db/schema";
+import type { PracticeTransaction } from "../../db/with-practice.server";
+import { recordAudit } from "../../server/audit.server";
+import { emailSchema, phoneSchema, type RecordActor, sameJson, text, type UpsertResult } from "./record-fields";
+
+const addressSchema = z
+  .strictObject({
+    line1: text(200),
+    line2: text(200).optional(),
+    city: text(100),
+    region: text(100).optional(),
+    postal_code: text(20).optional(),
+    country: z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code such as US"),
+  })
+  .meta({ description: "Postal address." });
+
+const alternativeContactSchema = z
+  .strictObject({
+    name: text(120),
+    relationship: text(60).nullable().default(null),
+    phone: phoneSchema.nullable().default(null),
+    emails: z.array(emailSchema).max(5).default([]).meta({ description: "For the practice's records: an alternative contact never signs in to the portal." }),
+  })
+  .meta({ description: "Someone the practice may contact about the client's patients (a family member, a neighbour)." });
+
+function noDuplicateEmails(emails: string[], ctx: z.RefinementCtx, path: (string | number)[] = []) {
+  const seen = new Set<string>();
+  emails.forEach((email, i) => {
+    const key = email.toLowerCase();
+    if (seen.has(key)) ctx.addIssue({ code: "custom", path: [...path, i], message: "is listed twice" });
+    seen.add(key);
+  });
+}
+
+/** What a client is, as the practice system sends it (PUT replaces the whole record: an absent list is an empty one). */
+export const clientInputSchema = z
+  .strictObject({
+    first_name: text(100),
+    last_name: text(100),
+    emails: z
+      .array(emailSchema)
+      .max(10)
+      .default([])
+      .meta({ description: "Addresses that may sign in to the portal. The first is the primary one; the others are returned in alphabetical order." }),
+    phones: z.array(phoneSchema).max(5).default([]).meta({ description: "The first is the main number (the one staff search by)." }),
+    address: addressSchema.nullable().default(null),
+    alternative_contacts: z.array(alternativeContactSchema).max(10).default([]).meta({ description: "Returned in order of name." }),
+    status: z.enum(["active", "inactive"]).default("active").meta({ description: "An inactive client cannot sign in, and their sessions end. Clients are never deleted." }),
+  })
+  .superRefine((client, ctx) => {
+    noDuplicateEmails(client.emails, ctx, ["emails"]);
+  });
+
+export type ClientInput = z.output<typeof clientInputSchema>;
+type AlternativeContact = ClientInput["alternative_contacts"][number];
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const contactKey = (c: AlternativeContact) => JSON.stringify([c.name, c.relationship, c.phone, c.emails]);
+
+/** The stored form of a client record, in the order the API answers with, so that two records compare as JSON. */
+export function normalizeClient(input: ClientInput): ClientInput {
+  const [primary, ...others] = input.emails;
+  const contacts = input.alternative_contacts.map((c) => ({ ...c, emails: [...c.emails].sort(byText) }));
+  return {
+    ...input,
+    emails: primary === undefined ? [] : [primary, ...others.sort((a, b) => byText(a.toLowerCase(), b.toLowerCase()))],
+    alternative_contacts: contacts.sort((a, b) => byText(contactKey(a), contactKey(b))),
+  };
+}
+
+/** Clients' records as the use cases and the API see them, by Portico id: four queries however many clients. */
+export async function readClientRecords(trx: PracticeTransaction, clientIds: string[]): Promise<Map<string, ClientInput>> {
+  if (!clientIds.length) return new Map();
+  const clients = await trx.selectFrom("clients").select(["id", "first_name", "last_name", "phone", "other_phones", "address", "status"]).where("id", "in", clientIds).execute();
+  const emails = await trx.selectFrom("client_emails").select(["client_id", "email", "is_primary"]).where("client_id", "in", clientIds).execute();
+  const contacts = await trx.selectFrom("alternative_contacts").select(["id", "client_id", "name", "relationship", "phone"]).where("client_id", "in", clientIds).execute();
+  const contactEmails = contacts.length
+    ? await trx.selectFrom("alternative_contact_emails").select(["contact_id", "email"]).where("contact_id", "in", contacts.map((c) => c.id)).execute()
+    : [];
+  return new Map(
+    clients.map((client) => {
+      const own = emails.filter((e) => e.client_id === client.id);
+      const record = normalizeClient({
+        first_name: client.first_name,
+        last_name: client.last_name,
+        emails: [...own.filter((e) => e.is_primary), ...own.filter((e) => !e.is_primary)].map((e) => e.email),
+        phones: client.phone ? [client.phone, ...client.other_phones] : [...client.other_phones],
+        address: client.address,
+        alternative_contacts: contacts
+          .filter((c) => c.client_id === client.id)
+          .map((c) => ({ name: c.name, relationship: c.relationship, phone: c.phone, emails: contactEmails.filter((e) => e.contact_id === c.id).map((e) => e.email) })),
+        status: client.status,
+      });
+      return [client.id, record];
+    }),
+  );
+}
+
+async function writeEmails(trx: PracticeTransaction, practiceId: string, clientId: string, emails: string[], now: Date): Promise<void> {
+  const existing = await trx.selectFrom("client_emails").select(["id", "email", "email_key", "is_primary"]).where("client_id", "=", clientId).execute();
+  const wanted = new Map(emails.map((email, i) => [email.toLowerCase(), { email, primary: i === 0 }]));
+  // Removing an address ends the sessions and links made with it (foreign keys cascade): it may no longer sign in.
+  const gone = existing.filter((e) => !wanted.has(e.email_key)).map((e) => e.id);
+  if (gone.length) await trx.deleteFrom("client_emails").where("id", "in", gone).execute();
+  // At most one primary at any moment (a unique index): demote before promoting.
+  const demote = existing.filter((e) => e.is_primary && !wanted.get(e.email_key)?.primary).map((e) => e.id);
+  if (demote.length) await trx.updateTable("client_emails").set({ is_primary: false }).where("id", "in", demote).execute();
+  for (const [key, want] of wanted) {
+    const row = existing.find((e) => e.email_key === key);
+    if (!row) await trx.insertInto("client_emails").values({ practice_id: practiceId, client_id: clientId, email: want.email, is_primary: want.primary, created_at: now }).execute();
+    else if (row.email !== want.email || row.is_primary !== want.primary) await trx.updateTable("client_emails").set({ email: want.email, is_primary: want.primary }).where("id", "=", row.id).execute();
+  }
+}
+
+async function writeContacts(trx: PracticeTransaction, practiceId: string, clientId: string, contacts: AlternativeContact[], now: Date): Promise<void> {
+  await trx.deleteFrom("alternative_contacts").where("client_id", "=", clientId).execute();
+  for (const contact of contacts) {
+    const row = await trx
+      .insertInto("alternative_contacts")
+      .values({ practice_id: practiceId, client_id: clientId, name: contact.name, relationship: contact.relationship, phone: contact.phone, created_at: now })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    if (contact.emails.length) await trx.insertInto("alternative_contact_emails").values(contact.emails.map((email) => ({ practice_id: practiceId, contact_id: row.id, email }))).execute();
+  }
+}
+
+function clientColumns(input: ClientInput) {
+  const [phone, ...otherPhones] = input.phones;
+  return { first_name: input.first_name, last_name: input.last_name, phone: phone ?? null, other_phones: otherPhones, address: (input.address as PostalAddress | null) ?? null, status: input.status };
+}
+
+/**
+ * Creates or replaces the client the practice system knows as `externalId`: one row per external id however often
+ * it is sent, and nothing written (not even `updated_at`) when the record is already as sent. Audited in the
+ * caller's transaction as `client.created` or `client.updated` (with the fields that changed).
+ */
+export async function upsertClient(
+  trx: PracticeTransaction,
+  options: { practiceId: string; externalId: string; input: ClientInput; actor: RecordActor; now: Date },
+): Promise<UpsertResult> {
+  const { practiceId, externalId, now, actor } = options;
+  const input = normalizeClient(options.input);
+  const audit = (action: string, id: string, details: Record<string, unknown>) =>
+    recordAudit(trx, practiceId, { actorType: actor.actorType, actorId: actor.actorId, action, subjectType: "client", subjectId: id, ip: actor.ip, userAgent: actor.userAgent, details: { ...actor.details, externalId, ...details }, at: now });
+
+  let existing = await trx.selectFrom("clients").select("id").where("external_id", "=", externalId).forUpdate().executeTakeFirst();
+  if (!existing) {
+    // Two first PUTs of one id at once: the unique index lets one insert; the other finds its row and updates it.
+    const created = await trx
+      .insertInto("clients")
+      .values({ practice_id: practiceId, external_id: externalId, ...clientColumns(input), created_at: now, updated_at: now })
+      .onConflict((oc) => oc.columns(["practice_id", "external_id"]).doNothing())
+      .returning("id")
+      .executeTakeFirst();
+    if (created) {
+      await writeEmails(trx, practiceId, created.id, input.emails, now);
+      await writeContacts(trx, practiceId, created.id, input.alternative_contacts, now);
+      await audit("client.created", created.id, {});
+      return { ok: true, id: created.id, outcome: "created" };
+    }
+    existing = await trx.selectFrom("clients").select("id").where("external_id", "=", externalId).forUpdate().executeTakeFirstOrThrow();
+  }
+  const current = (await readClientRecords(trx, [existing.id])).get(existing.id)!;
+  if (sameJson(current, input)) return { ok: true, id: existing.id, outcome: "unchanged" };
+  const changed = (Object.keys(input) as (keyof ClientInput)[]).filter((k) => !sameJson(current[k], input[k]));
+  await trx.updateTable("clients").set({ ...clientColumns(input), updated_at: now }).where("id", "=", existing.id).execute();
+  if (changed.includes("emails")) await writeEmails(trx, practiceId, existing.id, input.emails, now);
+  if (changed.includes("alternative_contacts")) await writeContacts(trx, practiceId, existing.id, input.alternative_contacts, now);
+  await audit("client.updated", existing.id, { changed });
+  return { ok: true, id: existing.id, outcome: "updated" };
+}

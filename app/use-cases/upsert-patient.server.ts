@@ -1,0 +1,77 @@
+import { z } from "zod";
+import type { PracticeKind } from "../../db/schema";
+import type { PracticeTransaction } from "../../db/with-practice.server";
+import { recordAudit } from "../../server/audit.server";
+import { calendarDateSchema, externalIdSchema, type FieldProblem, type RecordActor, sameJson, text, type UpsertResult } from "./record-fields";
+
+/**
+ * A patient as the practice system sends it: a pet at a veterinary practice (species required, breed optional), a
+ * person at a human-health one (no species or breed). Whose patient it is goes by the client's external id.
+ */
+export const patientInputSchema = z.strictObject({
+  client_external_id: externalIdSchema.meta({ description: "The external id of the client this patient belongs to (sent first with PUT /clients/{externalId})." }),
+  name: text(100),
+  species: text(60).nullable().default(null).meta({ description: "Veterinary practices: required (e.g. Dog). Human-health practices: must be null or absent." }),
+  breed: text(100).nullable().default(null).meta({ description: "Veterinary practices only." }),
+  sex: text(40).nullable().default(null).meta({ example: "Female, spayed" }),
+  date_of_birth: calendarDateSchema.nullable().default(null),
+  status: z
+    .enum(["active", "inactive", "deceased"])
+    .default("active")
+    .meta({ description: "Deceased and inactive patients never appear in the portal. Patients are never deleted." }),
+});
+
+export type PatientInput = z.output<typeof patientInputSchema>;
+
+/** The rules that depend on the practice and its data, not on the shape: answered as field errors like the shape's. */
+function kindProblems(kind: PracticeKind, input: PatientInput, now: Date): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (kind === "veterinary" && input.species === null) problems.push({ path: ["species"], message: "is required at a veterinary practice" });
+  if (kind === "human") {
+    if (input.species !== null) problems.push({ path: ["species"], message: "must be null at a human-health practice" });
+    if (input.breed !== null) problems.push({ path: ["breed"], message: "must be null at a human-health practice" });
+  }
+  if (input.date_of_birth !== null && input.date_of_birth > now.toISOString().slice(0, 10)) problems.push({ path: ["date_of_birth"], message: "must not be in the future" });
+  return problems;
+}
+
+const COLUMNS = ["name", "species", "breed", "sex", "date_of_birth", "status"] as const;
+
+/**
+ * Creates or replaces the patient the practice system knows as `externalId`, under the client it names: one row
+ * per external id, nothing written when nothing changed, audited as `patient.created` / `patient.updated`.
+ */
+export async function upsertPatient(
+  trx: PracticeTransaction,
+  options: { practiceId: string; practiceKind: PracticeKind; externalId: string; input: PatientInput; actor: RecordActor; now: Date },
+): Promise<UpsertResult> {
+  const { practiceId, externalId, input, now, actor } = options;
+  const problems = kindProblems(options.practiceKind, input, now);
+  const client = await trx.selectFrom("clients").select("id").where("external_id", "=", input.client_external_id).executeTakeFirst();
+  if (!client) problems.push({ path: ["client_external_id"], message: "names no client of this practice" });
+  if (problems.length || !client) return { ok: false, errors: problems };
+
+  const audit = (action: string, id: string, details: Record<string, unknown>) =>
+    recordAudit(trx, practiceId, { actorType: actor.actorType, actorId: actor.actorId, action, subjectType: "patient", subjectId: id, ip: actor.ip, userAgent: actor.userAgent, details: { ...actor.details, externalId, ...details }, at: now });
+  const values = { client_id: client.id, name: input.name, species: input.species, breed: input.breed, sex: input.sex, date_of_birth: input.date_of_birth, status: input.status };
+
+  let existing = await trx.selectFrom("patients").select(["id", "client_id", ...COLUMNS]).where("external_id", "=", externalId).forUpdate().executeTakeFirst();
+  if (!existing) {
+    const created = await trx
+      .insertInto("patients")
+      .values({ practice_id: practiceId, external_id: externalId, ...values, created_at: now, updated_at: now })
+      .onConflict((oc) => oc.columns(["practice_id", "external_id"]).doNothing())
+      .returning("id")
+      .executeTakeFirst();
+    if (created) {
+      await audit("patient.created", created.id, {});
+      return { ok: true, id: created.id, outcome: "created" };
+    }
+    existing = await trx.selectFrom("patients").select(["id", "client_id", ...COLUMNS]).where("external_id", "=", externalId).forUpdate().executeTakeFirstOrThrow();
+  }
+  const changed = (["client_id", ...COLUMNS] as const).filter((k) => !sameJson(existing[k], values[k]));
+  if (!changed.length) return { ok: true, id: existing.id, outcome: "unchanged" };
+  await trx.updateTable("patients").set({ ...values, updated_at: now }).where("id", "=", existing.id).execute();
+  await audit("patient.updated", existing.id, { changed: changed.map((k) => (k === "client_id" ? "client_external_id" : k)) });
+  return { ok: true, id: existing.id, outcome: "updated" };
+}

@@ -1,0 +1,177 @@
+import express, { type NextFunction, type Request, type Response } from "express";
+import type { Logger } from "pino";
+import { z } from "zod";
+import type { Site } from "../../app/load-context";
+import { hitRateLimits } from "../auth/rate-limit.server";
+import { isRequestBodyTooLarge, limitedBody } from "../http/request-body.server";
+import { bearerKey, checkApiKey } from "./keys.server";
+import { API_BODY_BYTES, API_REQUESTS_PER_MINUTE } from "./limits.server";
+import { openApiDocument, renderApiReference } from "./openapi.server";
+import { ApiProblem, fieldErrors } from "./problem.server";
+import { RESOURCES } from "./resources.server";
+import { type ApiResult, type ApiRoute, matchPath } from "./route.server";
+
+const MINUTE = 60_000;
+
+const API_ROUTES: ApiRoute[] = RESOURCES.flatMap((r) => r.routes);
+
+/** Answered without a key: the API's own description. */
+const PUBLIC_ROUTES = [
+  { method: "GET", path: "/openapi.json" },
+  { method: "GET", path: "/docs" },
+] as const;
+
+/** Every operation (method and OpenAPI path pattern, relative to /api/v1): what the fuzz test walks. */
+export function apiRouteList(): { method: string; path: string; scope: "read" | "write" | "public" }[] {
+  return [...PUBLIC_ROUTES.map((r) => ({ ...r, scope: "public" as const })), ...API_ROUTES.map((r) => ({ method: r.method, path: r.path, scope: r.scope }))];
+}
+
+const JSON_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
+
+function sendProblem(res: Response, problem: ApiProblem): void {
+  res.status(problem.status).set(problem.headers).type("application/problem+json").send(JSON.stringify(problem.body()));
+}
+
+function hasBody(req: Request): boolean {
+  return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+}
+
+/** Where a NUL hides in a parsed body (Postgres refuses it in text and jsonb): the first path, or null. */
+function nulPath(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
+  if (typeof value === "string") return value.includes("\0") ? path : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nulPath(value[i], [...path, i]);
+      if (found) return found;
+    }
+  } else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes("\0")) return [...path, k];
+      const found = nulPath(v, [...path, k]);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+async function readJson(req: Request): Promise<unknown> {
+  if (!JSON_TYPE.test(req.headers["content-type"] ?? "")) throw new ApiProblem(415, "unsupported_media_type", "Send the body as JSON, with Content-Type: application/json.");
+  let text: string;
+  try {
+    text = await new Response(limitedBody(req, API_BODY_BYTES)).text();
+  } catch (error) {
+    if (isRequestBodyTooLarge(error)) throw new ApiProblem(413, "payload_too_large", `The body is larger than ${API_BODY_BYTES} bytes.`);
+    throw new ApiProblem(400, "bad_request", "The body could not be read.");
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ApiProblem(400, "bad_request", "The body is not valid JSON.", [{ path: [], message: "is not valid JSON" }]);
+  }
+  const nul = nulPath(value);
+  if (nul) throw new ApiProblem(400, "bad_request", "The body holds a NUL character.", [{ path: nul, message: "must not contain NUL characters" }]);
+  return value;
+}
+
+function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, status: 400 | 422, where: string, prefix: string[] = []): T {
+  if (!schema) return undefined as T;
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const errors = fieldErrors(parsed.error, prefix);
+  throw new ApiProblem(status, status === 422 ? "invalid_body" : "bad_request", `${where}: ${errors.map((e) => `${e.path.join(".") || "(root)"} ${e.message}`).join("; ")}.`, errors);
+}
+
+/** Postgres refused a value (a check, a length, a range) that the schemas let through: the caller's data, a 422. */
+function isDataError(error: unknown): boolean {
+  const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : "";
+  return /^2[23]/.test(code);
+}
+
+export type ApiRouterDeps = { logger: Logger; now: () => Date };
+
+/**
+ * The integration API at `/api/v1` on a practice's host: bearer keys only (cookies are never read, so no
+ * same-origin rule is needed), JSON bodies only, every answer uncacheable and every error `application/problem+json`.
+ * It has its own method and body rules, so it mounts before the page rules of the rest of the server.
+ */
+export function apiRouter(deps: ApiRouterDeps): express.Router {
+  const router = express.Router();
+  router.use(async (req: Request, res: Response, _next: NextFunction) => {
+    res.set("Cache-Control", "no-store");
+    try {
+      await serve(req, res, deps);
+    } catch (error) {
+      if (error instanceof ApiProblem) return sendProblem(res, error);
+      // A practice database that is down: the scope throws the 503 answer the pages render (resolve-site.server.ts).
+      if (error instanceof Response && error.status === 503) return sendProblem(res, new ApiProblem(503, "unavailable", "The practice's data is temporarily unavailable. Try again shortly.", undefined, { "Retry-After": "30" }));
+      if (isDataError(error)) {
+        req.log.warn({ err: error }, "API value refused by the database");
+        return sendProblem(res, new ApiProblem(422, "invalid_body", "A value was refused by the practice's data rules."));
+      }
+      req.log.error({ err: error }, "unhandled API error");
+      if (!res.headersSent) sendProblem(res, new ApiProblem(500, "server_error", "Something went wrong on our side. The request may be retried."));
+    }
+  });
+  return router;
+}
+
+async function serve(req: Request, res: Response, deps: ApiRouterDeps): Promise<void> {
+  const site = res.locals.site as Site;
+  if (site.kind !== "practice") throw new ApiProblem(404, "not_found", "The API is served on a practice's own address.");
+  const path = req.path.length > 1 ? req.path.replace(/\/$/, "") : req.path;
+  const method = req.method === "HEAD" ? "GET" : req.method;
+
+  const candidates = [...PUBLIC_ROUTES, ...API_ROUTES].flatMap((route) => {
+    try {
+      const params = matchPath(route.path, path);
+      return params ? [{ route, params }] : [];
+    } catch {
+      throw new ApiProblem(400, "bad_request", "The path is not valid.");
+    }
+  });
+  if (!candidates.length) throw new ApiProblem(404, "not_found", `No API operation at ${req.baseUrl}${path}. See ${req.baseUrl}/openapi.json.`);
+  const allowed = [...new Set(candidates.flatMap(({ route }) => (route.method === "GET" ? ["GET", "HEAD"] : [route.method]))), "OPTIONS"];
+  if (req.method === "OPTIONS") {
+    res.set("Allow", allowed.join(", ")).status(204).end();
+    return;
+  }
+  const match = candidates.find(({ route }) => route.method === method);
+  if (!match) throw new ApiProblem(405, "method_not_allowed", `${req.baseUrl}${path} does not accept ${req.method}.`, undefined, { Allow: allowed.join(", ") });
+
+  if (!("handle" in match.route)) {
+    if (match.route.path === "/openapi.json") res.type("application/json").send(JSON.stringify(openApiDocument(site.origin)));
+    else res.type("html").send(renderApiReference(openApiDocument(site.origin)));
+    return;
+  }
+  const route = match.route;
+
+  // Cheap refusals before any database work: a header that cannot be a key, a body of the wrong kind or size.
+  const authorization = req.headers.authorization;
+  if (!authorization) throw new ApiProblem(401, "unauthorized", "Send an API key: Authorization: Bearer pk_live_…", [{ path: ["Authorization"], message: "is missing" }], { "WWW-Authenticate": 'Bearer realm="api"' });
+  if (!bearerKey(authorization)) throw new ApiProblem(401, "unauthorized", "The Authorization header is not a Portico API key (Bearer pk_live_…).", [{ path: ["Authorization"], message: "is not an API key" }], { "WWW-Authenticate": 'Bearer realm="api", error="invalid_token"' });
+  const body = route.body ? (hasBody(req) ? await readJson(req) : undefined) : undefined;
+  if (route.body && body === undefined) throw new ApiProblem(415, "unsupported_media_type", "This operation needs a JSON body, with Content-Type: application/json.");
+  const params = parseWith(route.params, match.params, 400, "The path is not valid", []);
+  const query = parseWith(route.query ?? z.strictObject({}), req.query, 400, "The query is not valid", []);
+  const input = parseWith(route.body, body, 422, "The body is not valid");
+
+  const now = deps.now();
+  const result = await site.withPractice(async (trx): Promise<ApiResult | ApiProblem> => {
+    const checked = await checkApiKey(trx, authorization, now);
+    if (!checked.ok) {
+      const detail = { missing: "Send an API key.", malformed: "The Authorization header is not a Portico API key.", unknown: "This API key is not valid at this practice.", revoked: "This API key was revoked.", expired: "This API key has expired." }[checked.reason];
+      return new ApiProblem(401, "unauthorized", detail, [{ path: ["Authorization"], message: "is not a valid API key here" }], { "WWW-Authenticate": 'Bearer realm="api", error="invalid_token"' });
+    }
+    const { key } = checked;
+    const [withinLimit] = await hitRateLimits(trx, site.practice.id, [{ bucket: `api-key:${key.id}`, limit: API_REQUESTS_PER_MINUTE, windowMs: MINUTE }], now);
+    if (!withinLimit) {
+      const retryAfter = Math.max(1, Math.ceil((MINUTE - (now.getTime() % MINUTE)) / 1000));
+      return new ApiProblem(429, "rate_limited", `This key made more than ${API_REQUESTS_PER_MINUTE} requests this minute.`, undefined, { "Retry-After": String(retryAfter) });
+    }
+    if (!key.scopes.includes(route.scope)) return new ApiProblem(403, "forbidden", `This API key may not ${route.scope === "write" ? "write" : "read"}: it has the scopes ${key.scopes.join(", ")}.`);
+    return route.handle({ trx, practice: site.practice, key, now, ip: req.ip ?? null, userAgent: req.get("user-agent")?.slice(0, 500) ?? null, params, query, body: input });
+  });
+  if (result instanceof ApiProblem) throw result;
+  res.status(result.status).type("application/json").send(JSON.stringify(result.body));
+}
