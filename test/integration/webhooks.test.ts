@@ -100,6 +100,25 @@ async function idOf(practice: Practice, table: "appointments" | "patients" | "cl
   return withPractice(db.owner.db, practice, async (trx) => (await trx.selectFrom(table).select("id").where(column as never, "=", value as never).executeTakeFirstOrThrow()).id);
 }
 
+/** A 40×30 JPEG uploaded on the client's Settings page, as the browser posts it. */
+async function uploadPhoto(cookie: string, patientId: string): Promise<TestResponse> {
+  const photo = await sharp({ create: { width: 40, height: 30, channels: 3, background: "#c08040" } }).jpeg().toBuffer();
+  const boundary = "----portico-webhook-test";
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="patientId"\r\n\r\n${patientId}\r\n`),
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="photo"; filename="b.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
+    photo,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const res = await server.request(HAPPY, "/settings", {
+    method: "POST",
+    headers: { cookie, origin: `http://${HAPPY}`, "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(body.length) },
+    body: body as unknown as string,
+  });
+  await server.settled();
+  return res;
+}
+
 let owner: string;
 
 beforeAll(async () => {
@@ -167,24 +186,10 @@ describe("events become signed webhooks", () => {
 
   it("delivers client.photo_uploaded when a client uploads a photo over HTTP", async () => {
     const receiver = await startReceiver();
-    await addEndpoint(HAPPY, owner, receiver, ["client.photo_uploaded", "client.photo_removed"]);
+    await addEndpoint(HAPPY, owner, receiver, ["client.photo_uploaded"]);
     const maria = await sessionCookieFor(db, happyPaws, "maria.lopez@example.com");
     const biscuit = await idOf(happyPaws, "patients", "name", "Biscuit");
-    const photo = await sharp({ create: { width: 40, height: 30, channels: 3, background: "#c08040" } }).jpeg().toBuffer();
-    const boundary = "----portico-webhook-test";
-    const body = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="patientId"\r\n\r\n${biscuit}\r\n`),
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="photo"; filename="b.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
-      photo,
-      Buffer.from(`\r\n--${boundary}--\r\n`),
-    ]);
-    const res = await server.request(HAPPY, "/settings", {
-      method: "POST",
-      headers: { cookie: maria, origin: `http://${HAPPY}`, "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(body.length) },
-      body: body as unknown as string,
-    });
-    expect(res.body).toContain("The photo of Biscuit was updated.");
-    await server.settled();
+    expect((await uploadPhoto(maria, biscuit)).body).toContain("The photo of Biscuit was updated.");
 
     await worker().drain();
     expect(receiver.received.map((r) => r.verified)).toEqual([true]);
@@ -221,6 +226,20 @@ describe("events become signed webhooks", () => {
     expect(after.failing_since).toBeNull();
   });
 
+  it("never sends one delivery twice when several workers drain the same queue at once (leased claims)", async () => {
+    const receiver = await startReceiver();
+    await addEndpoint(HAPPY, owner, receiver, ["client.account_blocked"]);
+    const clientId = await idOf(happyPaws, "clients", "last_name", "Lopez");
+    await withPractice(db.app.db, happyPaws, async (trx) => {
+      for (let i = 0; i < 12; i++) await recordEvent(trx, happyPaws.id, { type: "client.account_blocked", data: { client: { id: clientId, externalId: null } } }, server.clock.now());
+    });
+    const handled = await Promise.all([worker({ concurrency: 3 }).drain(), worker({ concurrency: 3 }).drain(), worker({ concurrency: 3 }).drain()]);
+    expect(handled.reduce((sum, n) => sum + n, 0)).toBe(12);
+    const ids = receiver.received.map((r) => r.headers["webhook-id"]);
+    expect(ids).toHaveLength(12);
+    expect(new Set(ids).size).toBe(12);
+  });
+
   it("follows the backoff schedule, with jitter on top, never below it", async () => {
     const { webhookRetryDelayMs, RETRY_SCHEDULE_MS } = await import("../../server/webhooks/webhook-worker.server");
     expect(RETRY_SCHEDULE_MS.slice(0, 4)).toEqual([5_000, 30_000, 120_000, 600_000]);
@@ -230,6 +249,67 @@ describe("events become signed webhooks", () => {
     expect(webhookRetryDelayMs(1, () => 0)).toBe(5_000);
     expect(webhookRetryDelayMs(1, () => 0.999)).toBeLessThanOrEqual(6_000);
     expect(webhookRetryDelayMs(RETRY_SCHEDULE_MS.length + 1, () => 0)).toBeUndefined();
+  });
+});
+
+describe("account and photo events", () => {
+  const riversideClient = (lastName: string) => idOf(riverside, "clients", "last_name", lastName);
+
+  async function latestLinkTo(to: string): Promise<string> {
+    await server.settled();
+    const mail = await db.owner.db.selectFrom("mail.outbox").select("text").where("recipient", "=", to).orderBy("created_at", "desc").executeTakeFirstOrThrow();
+    return /\/account\/([A-Za-z0-9_-]{43})/.exec(mail.text)![1]!;
+  }
+
+  it("sends account created (invitation, by staff) and upgraded (access link, by staff), naming the account", async () => {
+    const receiver = await startReceiver();
+    const staff = await staffCookieFor(db, riverside, "owner@riversidephysio.example.com");
+    await addEndpoint(RIVERSIDE, staff, receiver, ["client.account_created", "client.account_upgraded"]);
+
+    const novak = await riversideClient("Novak");
+    await postForm(server, RIVERSIDE, `/admin/clients/${novak}`, [["intent", "invite"]], staff);
+    const invitation = await latestLinkTo("daniel.novak@example.com");
+    expect((await postForm(server, RIVERSIDE, `/account/${invitation}`, [["password", "river-stones-4471"], ["confirm", "river-stones-4471"]])).headers.location).toBe("/home");
+
+    const grant = await riversideClient("Grant");
+    await postForm(server, RIVERSIDE, `/admin/clients/${grant}`, [["intent", "access-link"]], staff);
+    const accessLink = await latestLinkTo("leo.grant@example.com");
+    expect((await postForm(server, RIVERSIDE, `/account/${accessLink}`, [["password", "leo-verified-7781"], ["confirm", "leo-verified-7781"]])).headers.location).toBe("/home");
+
+    const other = await withPractice(db.owner.db, riverside, (trx) =>
+      trx.selectFrom("clients as c").select("c.id").where("c.status", "=", "active").where("c.id", "not in", [novak, grant]).where((eb) => eb.not(eb.exists(eb.selectFrom("client_accounts as a").select("a.id").whereRef("a.client_id", "=", "c.id")))).executeTakeFirstOrThrow(),
+    );
+    const manual = await postForm(server, RIVERSIDE, `/admin/clients/${other.id}`, [["intent", "manual-account"], ["login", "webhook-test-login"], ["password", "temporary-pass-5521"], ["accessLevel", "limited"]], staff);
+    expect(manual.status).toBe(200);
+    expect((await postForm(server, RIVERSIDE, `/admin/clients/${other.id}`, [["intent", "access-level"], ["accessLevel", "full"]], staff)).status).toBe(200);
+
+    await worker().drain();
+    expect(receiver.received.every((r) => r.verified)).toBe(true);
+    const events = receiver.received.map((r) => r.payload!).sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+    expect(events.map((e) => [e.type, (e.data.client as { id: string }).id])).toEqual([
+      ["client.account_created", novak],
+      ["client.account_upgraded", grant],
+      ["client.account_created", other.id],
+      ["client.account_upgraded", other.id],
+    ]);
+    expect(events[0]!.data.account).toMatchObject({ accessLevel: "full", createdVia: "invitation" });
+    expect(events[1]!.data).toMatchObject({ via: "access_link", account: { accessLevel: "full" } });
+    expect(events[2]!.data.account).toMatchObject({ accessLevel: "limited", createdVia: "manual" });
+    expect(events[3]!.data).toMatchObject({ via: "staff" });
+    // No login names, passwords or addresses travel.
+    for (const r of receiver.received) expect(r.body).not.toMatch(/webhook-test-login|@example\.com|temporary-pass/);
+  });
+
+  it("sends client.photo_removed when staff remove a photo in the photo review", async () => {
+    const receiver = await startReceiver();
+    await addEndpoint(HAPPY, owner, receiver, ["client.photo_removed"]);
+    const biscuit = await idOf(happyPaws, "patients", "name", "Biscuit");
+    const maria = await sessionCookieFor(db, happyPaws, "maria.lopez@example.com");
+    expect((await uploadPhoto(maria, biscuit)).body).toContain("The photo of Biscuit was updated.");
+    expect((await postForm(server, HAPPY, "/admin/portal-settings", [["intent", "remove-photo"], ["patientId", biscuit]], owner)).status).toBeLessThan(400);
+    await server.settled();
+    await worker().drain();
+    expect(receiver.received.map((r) => [r.verified, r.payload?.type, (r.payload?.data.patient as { id: string }).id, r.payload?.data.removedBy])).toEqual([[true, "client.photo_removed", biscuit, "staff"]]);
   });
 });
 
