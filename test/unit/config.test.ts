@@ -49,6 +49,16 @@ describe("loadConfig", () => {
     expect(loadConfig(production).email.transport).toBe("log");
   });
 
+  it("allows webhooks to private networks outside production only, unless told otherwise", () => {
+    const production = { NODE_ENV: "production", DATABASE_URL: "postgres://o@db/p", DATABASE_APP_PASSWORD: "a-long-runtime-password", EMAIL_TRANSPORT: "log" };
+    expect(loadConfig({}).webhooks.allowPrivateNetworks).toBe(true);
+    expect(loadConfig({ NODE_ENV: "test" }).webhooks.allowPrivateNetworks).toBe(true);
+    expect(loadConfig(production).webhooks.allowPrivateNetworks).toBe(false);
+    expect(loadConfig({ ...production, WEBHOOKS_ALLOW_PRIVATE_NETWORKS: "true" }).webhooks.allowPrivateNetworks).toBe(true);
+    expect(loadConfig({ WEBHOOKS_ALLOW_PRIVATE_NETWORKS: "false" }).webhooks.allowPrivateNetworks).toBe(false);
+    expect(() => loadConfig({ WEBHOOKS_ALLOW_PRIVATE_NETWORKS: "yes" })).toThrow(/WEBHOOKS_ALLOW_PRIVATE_NETWORKS must be true or false/);
+  });
+
   it("reads TRUST_PROXY as a list of proxy addresses", () => {
     expect(loadConfig({ TRUST_PROXY: "loopback, 10.0.0.0/8" }).trustProxy).toEqual(["loopback", "10.0.0.0/8"]);
   });
