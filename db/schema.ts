@@ -581,6 +581,40 @@ export type FilesTable = {
   created_by_id: string | null;
 };
 
+export type ImportStatus = "queued" | "running" | "done" | "failed";
+
+export type ImportsTable = {
+  practice_id: string;
+  id: Generated<string>;
+  source: "api" | "cli" | "csv";
+  status: ColumnType<ImportStatus, ImportStatus | undefined, ImportStatus>;
+  /** int8, which postgres.js returns as a string. */
+  bytes: ColumnType<string, number | undefined, number>;
+  lines_total: number | null;
+  lines_done: ColumnType<number, number | undefined, number>;
+  created: ColumnType<number, number | undefined, number>;
+  updated: ColumnType<number, number | undefined, number>;
+  unchanged: ColumnType<number, number | undefined, number>;
+  rejected: ColumnType<number, number | undefined, number>;
+  failure: string | null;
+  created_by_type: "api_key" | "staff" | "system";
+  created_by: string | null;
+  created_by_name: string;
+  created_at: Timestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  heartbeat_at: Timestamp | null;
+};
+
+export type ImportRejectionsTable = {
+  practice_id: string;
+  import_id: string;
+  line: number;
+  type: string | null;
+  external_id: string | null;
+  reason: string;
+};
+
 export type Database = {
   "platform.practices": PracticesTable;
   "platform.database_placements": DatabasePlacementsTable;
@@ -625,6 +659,8 @@ export type Database = {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   "webhook_queue.due": WebhookQueueTable;
+  imports: ImportsTable;
+  import_rejections: ImportRejectionsTable;
 };
 
 export type PracticeRow = Selectable<PracticesTable>;

@@ -17,6 +17,7 @@ import type { PracticeFiles } from "./files/practice-files.server";
 import { ROOT } from "./build.server";
 import { type Config, publicOrigin } from "./config.server";
 import { apiRouter } from "./api/router.server";
+import { ImportRunner } from "./imports/import-runner.server";
 import { ipRateLimits } from "./auth/platform-rate-limit.server";
 import { devMailbox } from "./email/dev-mailbox.server";
 import { methodGate } from "./http/method-gate.server";
@@ -41,6 +42,8 @@ export type ServerDeps = {
   control?: PlatformControl;
   build: ServerBuild | (() => Promise<ServerBuild>);
   background: BackgroundTasks;
+  /** Runs accepted bulk imports; one spooling to DATA_DIR/imports when not given (main.ts gives one it resumes and stops). */
+  imports?: ImportRunner;
   /** The file store with the keys that open each practice's files (docs/decisions/014-file-store.md). */
   files: PracticeFiles;
   /** Development only: the owner-role pools that let the dev mailbox read the outboxes (main and dedicated). */
@@ -168,7 +171,7 @@ export function createServer(deps: ServerDeps): express.Express {
     }),
   );
   // The integration API (bearer keys, JSON) mounts here: after the site is known, before the page rules below.
-  app.use("/api/v1", apiRouter({ logger, now }));
+  app.use("/api/v1", apiRouter({ logger, now, imports: deps.imports ?? new ImportRunner({ spoolDir: path.join(config.dataDir, "imports"), logger, now }) }));
   app.use(methodGate(routes));
   app.use(bodyPolicy);
   app.use(requireSameOrigin);

@@ -1,4 +1,5 @@
 import type { Server } from "node:http";
+import path from "node:path";
 import { connect } from "../db/connection.server";
 import { PracticeDatabases } from "../tenants/practice-databases.server";
 import { PracticeRegistry } from "../tenants/registry.server";
@@ -9,11 +10,12 @@ import { ConfigError, loadConfig, publicOrigin } from "./config.server";
 import { OutboxWorker } from "./email/outbox-worker.server";
 import { transportFor } from "./email/transports.server";
 import { DedicatedOutboxes } from "./email/dedicated-outboxes.server";
+import { DedicatedWebhooks } from "./webhooks/dedicated-webhooks.server";
+import { registryDirectory, WebhookWorker } from "./webhooks/webhook-worker.server";
 import { movePhotosEverywhere } from "./files/move-photos.server";
 import { openFileStore } from "./files/open-file-store.server";
 import { practiceFiles } from "./files/practice-files.server";
-import { DedicatedWebhooks } from "./webhooks/dedicated-webhooks.server";
-import { registryDirectory, WebhookWorker } from "./webhooks/webhook-worker.server";
+import { ImportRunner } from "./imports/import-runner.server";
 import { createLogger } from "./logger.server";
 import { platformKeys } from "./platform-keys.server";
 import { migrateAndSeed, openPlatformDatabase, platformControl } from "./platform.server";
@@ -81,8 +83,16 @@ async function main(): Promise<void> {
   const dedicatedWebhooks = new DedicatedWebhooks({ registry: platform.owner.db, ...webhookOptions });
   dedicatedWebhooks.start();
 
+  // Bulk imports this server accepted and had not finished resume after their last committed batch.
+  const imports = new ImportRunner({ spoolDir: path.join(config.dataDir, "imports"), logger });
+  const resumedImports = await imports.resume(async (subdomain) => {
+    const practice = await registry.resolve(subdomain);
+    return practice && { practice, scope: databases.scope(practice) };
+  });
+  if (resumedImports) logger.info(`resuming ${resumedImports} unfinished import(s)`);
+
   const mailboxDbs = config.email.transport === "dev" ? () => [platform.owner.db, ...dedicatedOutboxes.databases()] : undefined;
-  const server: Server = createServer({ config, logger, appDb: app.db, databases, control, registry, build, background, files, mailboxDbs }).listen(config.port, config.host, () => {
+  const server: Server = createServer({ config, logger, appDb: app.db, databases, control, registry, build, background, files, imports, mailboxDbs }).listen(config.port, config.host, () => {
     const base = (sub?: string) => publicOrigin(config, `${sub ? `${sub}.` : ""}${config.portalDomain}`);
     logger.info(`Portico is running (${platform.targets.mode} database)`);
     const demo =
@@ -105,6 +115,8 @@ async function main(): Promise<void> {
     });
     clearTimeout(forceClose);
     await background.settled();
+    // Stops after the batch in progress: an unfinished import resumes at the next start.
+    await imports.stop();
     // Webhooks first: turning an endpoint off queues an email to its staff.
     await webhooks.stop();
     await dedicatedWebhooks.stop();

@@ -1,0 +1,69 @@
+import { z } from "zod";
+import type { PracticeTransaction } from "../../db/with-practice.server";
+import type { Practice } from "../../tenants/practice";
+import { externalIdSchema, type RecordActor, type UpsertResult } from "../../app/use-cases/record-fields";
+import { clientInputSchema, upsertClient } from "../../app/use-cases/upsert-client.server";
+import { patientInputSchema, upsertPatient } from "../../app/use-cases/upsert-patient.server";
+
+/**
+ * What an import line may be: `{"type": "<name>", "external_id": "…", …fields}` where the fields are exactly the
+ * body of `PUT /api/v1/<resource>/{externalId}`. Each type is the API's own upsert use case and schema, so an import
+ * line and an API call can never disagree. A resource added to the API adds one entry here.
+ */
+type ImportType<I> = {
+  input: z.ZodType<I>;
+  upsert(trx: PracticeTransaction, options: { practice: Practice; externalId: string; input: I; actor: RecordActor; now: Date }): Promise<UpsertResult>;
+};
+
+function importType<I>(type: ImportType<I>): ImportType<unknown> {
+  return type as unknown as ImportType<unknown>;
+}
+
+export const IMPORT_TYPES: Record<string, ImportType<unknown>> = {
+  client: importType({
+    input: clientInputSchema,
+    upsert: (trx, o) => upsertClient(trx, { practiceId: o.practice.id, externalId: o.externalId, input: o.input, actor: o.actor, now: o.now }),
+  }),
+  patient: importType({
+    input: patientInputSchema,
+    upsert: (trx, o) => upsertPatient(trx, { practiceId: o.practice.id, practiceKind: o.practice.kind, externalId: o.externalId, input: o.input, actor: o.actor, now: o.now }),
+  }),
+};
+
+/** A line read and checked against its type's schema, before any database work. */
+export type ParsedLine =
+  | { ok: true; line: number; type: string; externalId: string; input: unknown }
+  | { ok: false; line: number; type: string | null; externalId: string | null; reason: string };
+
+function issues(error: z.ZodError, prefix: (string | number)[] = []): string {
+  return error.issues.map((issue) => `${[...prefix, ...issue.path.map(String)].join(".") || "(line)"} ${issue.message}`).join("; ");
+}
+
+const envelope = z.looseObject({
+  type: z.string().max(60),
+  external_id: externalIdSchema,
+});
+
+export function parseImportLine(line: number, text: string): ParsedLine | null {
+  if (!text.trim()) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, line, type: null, externalId: null, reason: "the line is not valid JSON" };
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) return { ok: false, line, type: null, externalId: null, reason: "the line is not a JSON object" };
+  const head = envelope.safeParse(value);
+  const rawType = (value as Record<string, unknown>).type;
+  const rawId = (value as Record<string, unknown>).external_id;
+  const type = typeof rawType === "string" ? rawType.slice(0, 60) : null;
+  const externalId = typeof rawId === "string" ? rawId.slice(0, 100) : null;
+  if (!head.success) return { ok: false, line, type, externalId, reason: issues(head.error) };
+  const resource = IMPORT_TYPES[head.data.type];
+  if (!resource) return { ok: false, line, type, externalId, reason: `type must be one of ${Object.keys(IMPORT_TYPES).join(", ")}` };
+  if (JSON.stringify(value).includes("\\u0000")) return { ok: false, line, type, externalId, reason: "the line holds a NUL character" };
+  const { type: _type, external_id: _id, ...fields } = head.data;
+  const parsed = resource.input.safeParse(fields);
+  if (!parsed.success) return { ok: false, line, type, externalId, reason: issues(parsed.error) };
+  return { ok: true, line, type: head.data.type, externalId: head.data.external_id, input: parsed.data };
+}
