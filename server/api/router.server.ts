@@ -7,8 +7,10 @@ import { isRequestBodyTooLarge, limitedBody } from "../http/request-body.server"
 import { bearerKey, checkApiKey } from "./keys.server";
 import { API_BODY_BYTES, API_REQUESTS_PER_MINUTE } from "./limits.server";
 import { openApiDocument, renderApiReference } from "./openapi.server";
+import { importsApi } from "./imports.server";
 import { ApiProblem, fieldErrors } from "./problem.server";
 import { RESOURCES } from "./resources.server";
+import type { ImportRunner } from "../imports/import-runner.server";
 import { type ApiResult, type ApiRoute, matchPath } from "./route.server";
 
 const MINUTE = 60_000;
@@ -88,7 +90,7 @@ function isDataError(error: unknown): boolean {
   return /^2[23]/.test(code);
 }
 
-export type ApiRouterDeps = { logger: Logger; now: () => Date };
+export type ApiRouterDeps = { logger: Logger; now: () => Date; imports: ImportRunner };
 
 /**
  * The integration API at `/api/v1` on a practice's host: bearer keys only (cookies are never read, so no
@@ -97,6 +99,8 @@ export type ApiRouterDeps = { logger: Logger; now: () => Date };
  */
 export function apiRouter(deps: ApiRouterDeps): express.Router {
   const router = express.Router();
+  // Bulk imports read their own (NDJSON, 200 MB) bodies: mounted before the JSON body rule below.
+  router.use("/imports", importsApi(deps));
   router.use(async (req: Request, res: Response, _next: NextFunction) => {
     res.set("Cache-Control", "no-store");
     try {
