@@ -11,6 +11,7 @@ import { findPractice, listPractices } from "../../tenants/practices.server";
 import { platformKeys } from "../platform-keys.server";
 import { platformControl } from "../platform.server";
 import { checkSubdomain } from "../../tenants/subdomain";
+import { importCommand, importFileSize } from "./practice-data.server";
 import { asUsage, runCli, UsageError } from "./run-cli.server";
 
 const USAGE = `usage: npm run practice -- <command>
@@ -22,7 +23,8 @@ const USAGE = `usage: npm run practice -- <command>
   show <subdomain>
   suspend <subdomain>
   resume <subdomain>
-  set-database-url <subdomain> --database-url <owner url> [--runtime-password <p>]   new credentials for a dedicated database`;
+  set-database-url <subdomain> --database-url <owner url> [--runtime-password <p>]   new credentials for a dedicated database
+  import --subdomain <s> --file <data.ndjson>   one resource a line, as the API's PUT bodies with "type" and "external_id"`;
 
 function row(practice: Practice): string {
   return [practice.subdomain.padEnd(24), practice.status.padEnd(10), practice.kind.padEnd(11), practice.deployment.padEnd(10), practice.name].join(" ");
@@ -55,6 +57,8 @@ function parse(args: string[]) {
         "new-database": { type: "boolean" },
         "owner-name": { type: "string" },
         "owner-email": { type: "string" },
+        file: { type: "string" },
+        out: { type: "string" },
         yes: { type: "boolean", short: "y" },
         help: { type: "boolean", short: "h" },
       },
@@ -166,6 +170,17 @@ async function practiceCommand({ config, platform }: Parameters<Parameters<typeo
       }
       await recordPlatformAudit(platformControl.db, { supportUserId: null, action: "placement.credentials_replaced", practiceId: practice.id });
       process.stdout.write(`${practice.subdomain}: new database credentials sealed; servers use them for new connections\n`);
+      return;
+    }
+    case "import": {
+      if (!values.subdomain || !values.file) throw new UsageError("import needs --subdomain and --file");
+      // The file is checked before any database work, so a typo answers at once.
+      await importFileSize(values.file);
+      const { owner } = await platform();
+      await control();
+      const practice = await findPractice(owner.db, values.subdomain);
+      if (!practice) throw new UsageError(`No practice has the subdomain '${values.subdomain}'.`);
+      await importCommand({ practice, scope: databases!.scope(practice), file: values.file, out: process.stdout, err: process.stderr });
       return;
     }
     default:

@@ -10,7 +10,8 @@ import { createLogger } from "../../server/logger.server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { startTestServer, type TestResponse, type TestServer } from "../support/http";
 import { createPracticeFixture, type PracticeFixture } from "../support/practices";
-import { waitFor } from "../support/processes";
+import { TEST_PASSWORDS } from "../support/global-setup";
+import { runScript, waitFor } from "../support/processes";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -187,5 +188,45 @@ describe("an import interrupted by a restart", () => {
     const lost = await scope((trx) => createImport(trx, { practiceId: a.practice.id, source: "api", bytes: 1, linesTotal: 1, creator: { type: "system", id: null, name: "test" }, now: new Date(Date.now() - 11 * 60_000) }));
     const seen = await server.request(HOST_A, `/api/v1/imports/${lost.id}`, { headers: { authorization: `Bearer ${keys.a}` } });
     expect(json(seen)).toMatchObject({ status: "failed", failure: expect.stringMatching(/interrupted after line 0/) });
+  });
+});
+
+describe("npm run practice -- import", () => {
+  const cli = (...args: string[]) => runScript("server/cli/practice.ts", args, { DATABASE_URL: db.ownerUrl, DATABASE_APP_PASSWORD: TEST_PASSWORDS.app });
+
+  it("imports a file with the same report, prints the rejections and exits 1 for them; a second run changes nothing", async () => {
+    const file = path.join(spoolDir, "cli.ndjson");
+    await fs.writeFile(
+      file,
+      [
+        JSON.stringify({ type: "client", external_id: "K-1", first_name: "Kim", last_name: "Lee", emails: ["kim@example.com"] }),
+        JSON.stringify({ type: "patient", external_id: "KP-1", client_external_id: "K-1", name: "Tofu", species: "Rabbit" }),
+        JSON.stringify({ type: "patient", external_id: "KP-2", client_external_id: "K-1", name: "Tofu", species: null }),
+      ].join("\n") + "\n",
+    );
+    const first = await cli("import", "--subdomain", "import-b", "--file", file);
+    expect(first.stdout).toMatch(/^import [0-9a-f-]{36} done: 3 lines, 2 created, 0 updated, 0 unchanged, 1 rejected$/m);
+    expect(first.stdout).toContain("  line 3 patient KP-2: species is required at a veterinary practice");
+    expect(first.code).toBe(1);
+    const again = await cli("import", "--subdomain", "import-b", "--file", file);
+    expect(again.stdout).toMatch(/done: 3 lines, 0 created, 0 updated, 2 unchanged, 1 rejected/);
+    const rows = await withPractice(db.owner.db, b.practice, (trx) => trx.selectFrom("patients").select("external_id").where("external_id", "like", "KP-%").execute());
+    expect(rows).toEqual([{ external_id: "KP-1" }]);
+    // Nothing of it in practice A.
+    const inA = await withPractice(db.owner.db, a.practice, (trx) => trx.selectFrom("clients").select("id").where("external_id", "=", "K-1").execute());
+    expect(inA).toEqual([]);
+    const audit = await withPractice(db.owner.db, b.practice, (trx) => trx.selectFrom("audit_events").select(["action", "actor_type"]).where("action", "like", "import.%").orderBy("occurred_at").execute());
+    expect(audit.filter((e) => e.action === "import.finished" && e.actor_type === "system")).toHaveLength(2);
+  });
+
+  it.concurrent.each([
+    [["import", "--subdomain", "import-b"], /needs --subdomain and --file/],
+    [["import", "--subdomain", "import-b", "--file", "/nonexistent/file.ndjson"], /Cannot read \/nonexistent\/file.ndjson: ENOENT/],
+    [["import", "--subdomain", "nobody-here", "--file", "package.json"], /No practice has the subdomain/],
+  ])("answers %j with one line and exit code 2", async (args, message) => {
+    const result = await cli(...args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
   });
 });
