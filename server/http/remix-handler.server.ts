@@ -1,4 +1,4 @@
-import { type AppLoadContext, createReadableStreamFromReadable, createRequestHandler, type ServerBuild, writeReadableStreamToWritable } from "@remix-run/node";
+import { type AppLoadContext, createReadableStreamFromReadable, createRequestHandler, type ServerBuild } from "@remix-run/node";
 import type { NextFunction, Request, Response } from "express";
 import { guardedBuild } from "./guarded-build.server";
 import { bodyLimitFor, limitedBody } from "./request-body.server";
@@ -64,6 +64,45 @@ async function sendResponse(res: Response, response: globalThis.Response, carrie
   }
   res.setHeader("Cache-Control", "private, no-store");
   if (carriesSecret) res.setHeader("Referrer-Policy", "no-referrer");
-  if (response.body) await writeReadableStreamToWritable(response.body, res);
+  if (response.body) await writeBody(response.body, res);
   else res.end();
+}
+
+/**
+ * Writes the body at the client's pace: the next chunk is read only once the socket has taken the last one
+ * (Remix's writeReadableStreamToWritable ignores backpressure, so a file streamed to a slow client would pile up in
+ * memory whole). A client that goes away cancels the body, which closes its source (a stored file's stream).
+ */
+async function writeBody(body: ReadableStream<Uint8Array>, res: Response): Promise<void> {
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!res.write(value) && !(await drained(res))) {
+        await reader.cancel();
+        return;
+      }
+    }
+    res.end();
+  } catch (error) {
+    res.destroy(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
+}
+
+/** True once the response can take more; false if the connection closed first. */
+function drained(res: Response): Promise<boolean> {
+  if (res.destroyed) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const settle = (value: boolean) => () => {
+      res.off("drain", onDrain);
+      res.off("close", onClose);
+      resolve(value);
+    };
+    const onDrain = settle(true);
+    const onClose = settle(false);
+    res.on("drain", onDrain);
+    res.on("close", onClose);
+  });
 }
