@@ -49,6 +49,22 @@ describe("loadConfig", () => {
     expect(loadConfig(production).email.transport).toBe("log");
   });
 
+  it("keeps files under DATA_DIR/files by default, or in an S3-compatible bucket", () => {
+    expect(loadConfig({ DATA_DIR: "/srv/portico" }).files).toEqual({ store: "local", directory: "/srv/portico/files" });
+    expect(loadConfig({ FILE_STORE: "s3", S3_BUCKET: "portico-files", S3_ENDPOINT: "http://127.0.0.1:9000", S3_FORCE_PATH_STYLE: "true" }).files).toEqual({
+      store: "s3",
+      bucket: "portico-files",
+      region: "us-east-1",
+      endpoint: "http://127.0.0.1:9000",
+      forcePathStyle: true,
+    });
+    expect(loadConfig({ FILE_STORE: "s3", S3_BUCKET: "portico-files", S3_REGION: "eu-central-1" }).files).toEqual({ store: "s3", bucket: "portico-files", region: "eu-central-1", forcePathStyle: false });
+    expect(() => loadConfig({ FILE_STORE: "s3" })).toThrow(/S3_BUCKET is required with FILE_STORE=s3/);
+    expect(() => loadConfig({ FILE_STORE: "disk" })).toThrow(/FILE_STORE must be local or s3/);
+    expect(() => loadConfig({ FILE_STORE: "s3", S3_BUCKET: "Not_A_Bucket" })).toThrow(/S3_BUCKET must be an S3 bucket name/);
+    expect(() => loadConfig({ FILE_STORE: "s3", S3_BUCKET: "portico-files", S3_ENDPOINT: "minio:9000" })).toThrow(/S3_ENDPOINT/);
+  });
+
   it("allows webhooks to private networks outside production only, unless told otherwise", () => {
     const production = { NODE_ENV: "production", DATABASE_URL: "postgres://o@db/p", DATABASE_APP_PASSWORD: "a-long-runtime-password", EMAIL_TRANSPORT: "log" };
     expect(loadConfig({}).webhooks.allowPrivateNetworks).toBe(true);
