@@ -16,6 +16,8 @@ import { provisionDedicatedDatabase, serverOf } from "../../tenants/dedicated-da
 import type { Practice } from "../../tenants/practice";
 import { createEmptyDatabase, createTestDatabase, type TestDatabase } from "../support/database";
 import { postForm, startTestServer, type TestResponse, type TestServer, testKeys } from "../support/http";
+import { TEST_PASSWORDS } from "../support/global-setup";
+import { runScript } from "../support/processes";
 import { sessionCookieFor, staffCookieFor } from "../support/sessions";
 
 const HAPPY = "happy-paws.localhost:3000";
@@ -386,6 +388,31 @@ describe("persistent failure, and replay", () => {
     expect(rotated.body).toMatch(/data-testid="webhook-secret">whsec_/);
     expect((await postForm(server, HAPPY, "/admin/webhooks", [["intent", "delete"], ["endpointId", endpointId]], owner)).status).toBe(200);
     expect(await deliveriesOf(endpointId)).toEqual([]);
+  });
+});
+
+describe("the operator CLI", () => {
+  it("lists a practice's deliveries and queues one again (npm run webhooks)", async () => {
+    const receiver = await startReceiver();
+    const endpointId = await addEndpoint(HAPPY, owner, receiver, ["client.account_blocked"]);
+    receiver.answer(500);
+    const clientId = await idOf(happyPaws, "clients", "last_name", "Lopez");
+    await withPractice(db.app.db, happyPaws, (trx) => recordEvent(trx, happyPaws.id, { type: "client.account_blocked", data: { client: { id: clientId, externalId: null } } }, server.clock.now()));
+    await worker().drain();
+    const [failed] = await deliveriesOf(endpointId);
+
+    const env = { DATABASE_URL: db.ownerUrl, DATABASE_APP_PASSWORD: TEST_PASSWORDS.app, PLATFORM_ENCRYPTION_KEY: testKeys().current.toString("base64") };
+    const listed = await runScript("server/cli/webhooks.ts", ["list", "--subdomain", "happy-paws", "--status", "pending"], env);
+    expect(listed.stderr).toBe("");
+    expect(listed.stdout).toContain(`${failed!.id}  `);
+    expect(listed.stdout).toContain("HTTP 500");
+    const retried = await runScript("server/cli/webhooks.ts", ["retry", failed!.id, "--subdomain", "happy-paws"], env);
+    expect(retried.code).toBe(0);
+    expect(retried.stdout).toMatch(/^queued again as [0-9a-f-]{36} \(to http:\/\/127\.0\.0\.1:\d+\/portico-hooks\)\n$/);
+    const wrongPractice = await runScript("server/cli/webhooks.ts", ["retry", failed!.id, "--subdomain", "riverside-physio"], env);
+    expect(wrongPractice.code).toBe(2);
+    expect(wrongPractice.stderr).toContain("no delivery");
+    expect((await deliveriesOf(endpointId)).map((d) => d.replay_of)).toEqual([null, failed!.id]);
   });
 });
 

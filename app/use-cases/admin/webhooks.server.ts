@@ -4,6 +4,7 @@ import type { WebhookDeliveryStatus } from "../../../db/schema";
 import { recordAudit } from "../../../server/audit.server";
 import { EVENT_CATALOGUE, EVENT_TYPES, type EventType, isEventType } from "../../../server/events/catalogue";
 import { literalAddressProblem } from "../../../server/webhooks/address-guard.server";
+import { listDeliveries, replayDelivery } from "../../../server/webhooks/deliveries.server";
 import { newSigningSecret, sealSigningSecret } from "../../../server/webhooks/send-webhook.server";
 import type { PorticoLoadContext } from "../../load-context";
 import { formatDateTime, localeFor } from "../../time";
@@ -44,15 +45,7 @@ export async function listWebhooks(context: PorticoLoadContext, request: Request
     const locale = localeFor(timeZone);
     const when = (value: Date | string | null) => (value ? formatDateTime(value, timeZone, locale) : null);
     const endpoints = await trx.selectFrom("webhook_endpoints").selectAll().orderBy("created_at").execute();
-    const deliveries = await trx
-      .selectFrom("webhook_deliveries as d")
-      .innerJoin("webhook_endpoints as e", (join) => join.onRef("e.practice_id", "=", "d.practice_id").onRef("e.id", "=", "d.endpoint_id"))
-      .innerJoin("domain_events as ev", (join) => join.onRef("ev.practice_id", "=", "d.practice_id").onRef("ev.id", "=", "d.event_id"))
-      .select(["d.id", "e.url", "ev.id as event_id", "ev.type", "d.status", "d.attempts", "d.last_status_code", "d.last_error", "d.last_duration_ms", "d.last_attempt_at", "d.next_attempt_at", "d.created_at", "d.replay_of"])
-      .orderBy("d.created_at", "desc")
-      .orderBy("d.id")
-      .limit(DELIVERIES_SHOWN)
-      .execute();
+    const deliveries = await listDeliveries(trx, { limit: DELIVERIES_SHOWN });
     return {
       endpoints: endpoints.map((e) => ({ id: e.id, url: e.url, description: e.description, eventTypes: e.event_types, enabled: e.enabled, disabledReason: e.disabled_reason, failingSince: when(e.failing_since), created: when(e.created_at)! })),
       deliveries: deliveries.map((d) => ({
@@ -185,23 +178,11 @@ export async function replayWebhookDelivery(context: PorticoLoadContext, request
   const id = z.uuid().safeParse(rawId);
   const { page } = await adminPage(context, request, PERMISSION, async (scope): Promise<WebhookActionResult> => {
     if (!id.success) throw notFound();
-    const { trx, practiceId, now } = scope;
-    const delivery = await trx
-      .selectFrom("webhook_deliveries as d")
-      .innerJoin("webhook_endpoints as e", (join) => join.onRef("e.practice_id", "=", "d.practice_id").onRef("e.id", "=", "d.endpoint_id"))
-      .select(["d.id", "d.event_id", "d.endpoint_id", "e.url", "e.enabled"])
-      .where("d.id", "=", id.data)
-      .executeTakeFirst();
-    if (!delivery) throw notFound();
-    if (!delivery.enabled) return { ok: false, error: `Turn ${delivery.url} on first.` };
-    const replay = await trx
-      .insertInto("webhook_deliveries")
-      .values({ practice_id: practiceId, event_id: delivery.event_id, endpoint_id: delivery.endpoint_id, next_attempt_at: now, replay_of: delivery.id, created_at: now })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    await trx.insertInto("webhook_queue.due").values({ delivery_id: replay.id, practice_id: practiceId, due_at: now }).execute();
-    await audit(scope, context, "staff.webhook_delivery_replayed", "webhook_delivery", delivery.id, { replay: replay.id, url: delivery.url });
-    return { ok: true, message: `The event is on its way to ${delivery.url} again.` };
+    const outcome = await replayDelivery(scope.trx, scope.practiceId, id.data, scope.now);
+    if (!outcome.ok && outcome.reason === "not_found") throw notFound();
+    if (!outcome.ok) return { ok: false, error: `Turn ${outcome.url} on first.` };
+    await audit(scope, context, "staff.webhook_delivery_replayed", "webhook_delivery", id.data, { replay: outcome.replayId, url: outcome.url });
+    return { ok: true, message: `The event is on its way to ${outcome.url} again.` };
   });
   return page;
 }
