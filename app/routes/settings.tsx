@@ -100,6 +100,13 @@ export default function SettingsPage() {
           </dd>
         </dl>
         <p className="muted">These details are kept by {shell.practiceName}. To change them, please contact the practice.</p>
+        <p>
+          {/* A download, not a page: the browser saves the zip (reloadDocument skips client-side routing). */}
+          <Link to="/settings/my-data.zip" reloadDocument download>
+            Download my data
+          </Link>{" "}
+          <span className="muted">(a zip: your details, records as PDFs, appointments, prescriptions and reminders)</span>
+        </p>
       </section>
 
       {vet ? (

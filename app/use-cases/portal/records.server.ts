@@ -73,7 +73,11 @@ export async function getRecord(context: PorticoLoadContext, request: Request, r
 
 /** The record as a PDF download, through exactly the same visibility check as the page. */
 export async function getRecordPdf(context: PorticoLoadContext, request: Request, rawId: string | undefined): Promise<{ filename: string; content: Buffer }> {
-  const { shell, page } = await getRecord(context, request, rawId);
+  return recordPdf(await getRecord(context, request, rawId));
+}
+
+/** A record already read through getRecord, as a PDF. */
+export async function recordPdf({ shell, page }: Awaited<ReturnType<typeof getRecord>>): Promise<{ filename: string; content: Buffer }> {
   const content = await renderRecordPdf({
     practiceName: shell.practiceName,
     practiceContact: [shell.contact.phone, shell.contact.email].filter(Boolean).join("  ·  "),
