@@ -7,6 +7,7 @@ import { buffer } from "node:stream/consumers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FileStore, isStoredFileMissing } from "../../server/files/file-store.server";
 import { localFileStore } from "../../server/files/local-file-store.server";
+import { openFileStore } from "../../server/files/open-file-store.server";
 import { s3FileStore } from "../../server/files/s3-file-store.server";
 import { startLocalS3 } from "../support/s3-server";
 
@@ -169,5 +170,19 @@ describe("the file-system driver", () => {
     await store.put("practice-a/x", Readable.from([Buffer.from("x")]));
     expect((await fs.readdir(path.join(root, "inside"))).sort()).toEqual([".tmp", "practice-a"]);
     expect(await fs.readFile(path.join(root, "inside", "practice-a", "x"), "utf8")).toBe("x");
+  });
+});
+
+describe("choosing the store from configuration", () => {
+  it("uses the local disk by default, and warns in production that it holds for one instance only", async () => {
+    const warnings: string[] = [];
+    const local = { store: "local" as const, directory: path.join(os.tmpdir(), "portico-never-written") };
+    expect((await openFileStore({ env: "development", files: local }, (message) => warnings.push(message))).kind).toBe("local");
+    expect(warnings).toEqual([]);
+    expect((await openFileStore({ env: "production", files: local }, (message) => warnings.push(message))).kind).toBe("local");
+    expect(warnings).toEqual([expect.stringContaining("FILE_STORE=s3")]);
+    const s3 = await openFileStore({ env: "production", files: { store: "s3", bucket: "portico-files", region: "us-east-1", forcePathStyle: true } }, (message) => warnings.push(message));
+    expect(s3.kind).toBe("s3");
+    expect(warnings).toHaveLength(1);
   });
 });
