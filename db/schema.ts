@@ -139,7 +139,12 @@ export type LocationsTable = {
   time_zone: string;
   opening_hours: JsonWithDefault<OpeningHours>;
   position: Generated<number>;
+  /** The practice system's own id (integration API); null for rows made in Portico. */
+  external_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** False once the practice system closed it: never listed in the portal, kept for the appointments there. */
+  active: Generated<boolean>;
   created_at: Timestamp;
+  updated_at: Timestamp;
 };
 
 export type ClientsTable = {
@@ -426,7 +431,11 @@ export type DocumentTemplatesTable = {
   name: string;
   category: DocumentCategory;
   shared_with_portal: Generated<boolean>;
+  /** The practice system's own id (integration API); null for rows made in Portico. */
+  external_id: ColumnType<string | null, string | null | undefined, string | null>;
+  active: Generated<boolean>;
   created_at: Timestamp;
+  updated_at: Timestamp;
 };
 
 export type DocumentsTable = {
@@ -441,6 +450,10 @@ export type DocumentsTable = {
   portal_shared: boolean;
   content: Generated<string>;
   author_name: string | null;
+  /** The practitioner author_name was copied from (integration API). */
+  author_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The practice system's own id (integration API); null for rows made in Portico. */
+  external_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 };
@@ -459,7 +472,12 @@ export type PrescriptionsTable = {
   prescriber_name: string;
   prescribed_on: CalendarDate;
   status: Generated<PrescriptionStatus>;
+  /** The practitioner prescriber_name was copied from (integration API). */
+  prescriber_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The practice system's own id (integration API); null for rows made in Portico. */
+  external_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
+  updated_at: Timestamp;
 };
 
 export type AppointmentStatus = "scheduled" | "confirmed" | "cancelled" | "completed" | "no_show";
@@ -477,7 +495,13 @@ export type AppointmentsTable = {
   confirmed_at: Date | null;
   confirmed_by_client_id: string | null;
   booked_by: Generated<"practice" | "client">;
+  /** The practitioner practitioner_name was copied from, and the appointment's type (integration API). */
+  practitioner_id: ColumnType<string | null, string | null | undefined, string | null>;
+  appointment_type_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The practice system's own id (integration API); null for rows made in Portico. */
+  external_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
+  updated_at: Timestamp;
 };
 
 export type ReminderStatus = "pending" | "completed" | "cancelled";
@@ -489,7 +513,33 @@ export type RemindersTable = {
   description: string;
   due_on: CalendarDate;
   status: Generated<ReminderStatus>;
+  /** The practice system's own id (integration API); null for rows made in Portico. */
+  external_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
+  updated_at: Timestamp;
+};
+
+/** The people who see patients, sign documents and prescribe, as the practice system knows them: not staff accounts. */
+export type PractitionersTable = {
+  practice_id: string;
+  id: Generated<string>;
+  external_id: string;
+  name: string;
+  title: string | null;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+};
+
+export type AppointmentTypesTable = {
+  practice_id: string;
+  id: Generated<string>;
+  external_id: string;
+  name: string;
+  duration_minutes: number | null;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 };
 
 export type PatientPhotosTable = {
@@ -642,6 +692,8 @@ export type Database = {
   prescriptions: PrescriptionsTable;
   appointments: AppointmentsTable;
   reminders: RemindersTable;
+  practitioners: PractitionersTable;
+  appointment_types: AppointmentTypesTable;
   patient_photos: PatientPhotosTable;
   file_keys: FileKeysTable;
   files: FilesTable;

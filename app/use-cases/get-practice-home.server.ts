@@ -25,6 +25,7 @@ export async function getPracticeHome(context: PorticoLoadContext & { site: Prac
     const locations = await trx
       .selectFrom("locations")
       .select(["id", "name", "address", "phone", "email", "opening_hours"])
+      .where("active", "=", true)
       .orderBy("position")
       .orderBy("name")
       .execute();

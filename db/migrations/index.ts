@@ -12,6 +12,7 @@ import * as integrationsPermission from "./practice/2026-12-08T09-00-integration
 import * as fileStore from "./practice/2026-12-08T10-00-file-store";
 import * as webhooks from "./practice/2026-12-08T12-00-webhooks";
 import * as integrationApi from "./practice/2026-12-08T11-00-integration-api";
+import * as integrationResources from "./practice/2026-12-08T13-00-integration-resources";
 import * as imports from "./practice/2026-12-08T14-00-imports";
 
 /** The control plane: only in the main database. Listed explicitly so that bundlers and tsx load the same set. */
@@ -33,5 +34,6 @@ export const practiceMigrations: Record<string, Migration> = {
   "2026-12-08T10-00-file-store": fileStore,
   "2026-12-08T11-00-integration-api": integrationApi,
   "2026-12-08T12-00-webhooks": webhooks,
+  "2026-12-08T13-00-integration-resources": integrationResources,
   "2026-12-08T14-00-imports": imports,
 };

@@ -5,7 +5,16 @@ import { externalIdSchema, type RecordActor, type UpsertResult } from "../../app
 import { clientInputSchema, readClientRecords } from "../../app/use-cases/upsert-client.server";
 import { patientInputSchema, upsertPatient } from "../../app/use-cases/upsert-patient.server";
 import { upsertClient } from "../../app/use-cases/upsert-client.server";
+import type { ExternalRecordTable } from "../../app/use-cases/external-record.server";
 import { ApiProblem } from "./problem.server";
+import { appointmentTypes } from "./resources/appointment-types.server";
+import { appointments } from "./resources/appointments.server";
+import { documentTemplates } from "./resources/document-templates.server";
+import { documents } from "./resources/documents.server";
+import { locations } from "./resources/locations.server";
+import { practitioners } from "./resources/practitioners.server";
+import { prescriptions } from "./resources/prescriptions.server";
+import { reminders } from "./resources/reminders.server";
 import { type ApiCall, type ApiRoute, apiRoute } from "./route.server";
 
 /**
@@ -54,7 +63,7 @@ function actorOf(call: ApiCall<unknown, unknown, unknown>): RecordActor {
   return { actorType: "api_key", actorId: call.key.id, ip: call.ip, userAgent: call.userAgent, details: { apiKey: call.key.name, apiKeyPrefix: call.key.prefix } };
 }
 
-type Table = "clients" | "patients";
+type Table = "clients" | "patients" | ExternalRecordTable;
 
 type ExternalResource<I> = {
   /** Path segment and tag: `clients`. */
@@ -215,4 +224,16 @@ const patients = externalResource({
   },
 });
 
-export const RESOURCES = [clients, patients];
+/** The other resources are declared one per module in ./resources/ (they import nothing back from here). */
+export const RESOURCES = [
+  clients,
+  patients,
+  externalResource(practitioners),
+  externalResource(locations),
+  externalResource(appointmentTypes),
+  externalResource(appointments),
+  externalResource(documentTemplates),
+  externalResource(documents),
+  externalResource(prescriptions),
+  externalResource(reminders),
+];
