@@ -45,6 +45,8 @@ export function isFilesUnavailable(error: unknown): error is FilesUnavailableErr
   return error instanceof Error && error.name === "FilesUnavailableError";
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const fileBinding = (practiceId: string, fileId: string) => `file:${practiceId}:${fileId}`;
 const keyBinding = (practiceId: string, keyId: string) => `file-key:${practiceId}:${keyId}`;
 
@@ -105,6 +107,8 @@ export function practiceFiles(store: FileStore, keys: PlatformKeys | undefined):
     },
 
     async openFile(trx, practice, fileId) {
+      // An id that is not a uuid names no file (and must not reach Postgres as one: that would be an error, not a 404).
+      if (!UUID.test(fileId)) return undefined;
       const row = await trx
         .selectFrom("files as f")
         .innerJoin("file_keys as k", (join) => join.onRef("k.practice_id", "=", "f.practice_id").onRef("k.id", "=", "f.key_id"))
@@ -124,6 +128,7 @@ export function practiceFiles(store: FileStore, keys: PlatformKeys | undefined):
     },
 
     async removeFile(trx, _practice, fileId) {
+      if (!UUID.test(fileId)) return async () => undefined;
       const removed = await trx.deleteFrom("files").where("id", "=", fileId).returning("storage_key").executeTakeFirst();
       return async () => {
         if (removed) await store.delete(removed.storage_key);

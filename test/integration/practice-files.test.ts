@@ -87,6 +87,7 @@ describe("storing and opening a practice's files (as the runtime role)", () => {
     expect(await inB((trx) => files.openFile(trx, a.practice, stored.id))).toBeUndefined();
     expect(await inB((trx) => trx.selectFrom("files").select("id").execute())).toEqual([]);
     expect(await inB((trx) => trx.selectFrom("file_keys").select("id").execute())).toEqual([]);
+    expect(await inA((trx) => files.openFile(trx, a.practice, "not-a-uuid"))).toBeUndefined();
   });
 
   it("gives each practice its own key: A's bytes under a row of B's do not decrypt", async () => {
