@@ -1,5 +1,6 @@
 import type { PracticeScope } from "../db/with-practice.server";
 import type { PracticeFiles } from "../server/files/practice-files.server";
+import type { ImportRunner } from "../server/imports/import-runner.server";
 import type { IpRateLimits } from "../server/auth/platform-rate-limit.server";
 import type { SupportAccessDoor } from "../server/auth/support-access.server";
 import type { PlatformControl } from "../tenants/platform-control.server";
@@ -45,6 +46,8 @@ export type PorticoLoadContext = {
   platformKeys: PlatformKeys | undefined;
   /** Stored files (photos, documents): each opened only from its row, read in the practice's own transaction. */
   files: PracticeFiles;
+  /** Runs accepted bulk imports in the background (the admin CSV import hands its file over here). */
+  imports: ImportRunner;
 };
 
 declare module "@remix-run/node" {

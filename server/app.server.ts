@@ -171,7 +171,8 @@ export function createServer(deps: ServerDeps): express.Express {
     }),
   );
   // The integration API (bearer keys, JSON) mounts here: after the site is known, before the page rules below.
-  app.use("/api/v1", apiRouter({ logger, now, imports: deps.imports ?? new ImportRunner({ spoolDir: path.join(config.dataDir, "imports"), logger, now }) }));
+  const imports = deps.imports ?? new ImportRunner({ spoolDir: path.join(config.dataDir, "imports"), logger, now });
+  app.use("/api/v1", apiRouter({ logger, now, imports }));
   app.use(methodGate(routes));
   app.use(bodyPolicy);
   app.use(requireSameOrigin);
@@ -194,6 +195,7 @@ export function createServer(deps: ServerDeps): express.Express {
         platformKeys: deps.control?.keys,
         secureCookies: production,
         files: deps.files,
+        imports,
       }),
     }),
   );

@@ -14,6 +14,7 @@ const ADMIN_SECTIONS: Section[] = [
   { to: "/admin/webhooks", label: "Webhooks", visible: (p) => p.includes("manage_integrations") },
   { to: "/admin/audit", label: "Audit log", visible: (p) => p.includes("view_audit_log") },
   { to: "/admin/integrations", label: "Integrations", visible: (p) => p.includes("manage_integrations") },
+  { to: "/admin/import", label: "Import", visible: (p) => p.includes("manage_integrations") },
   { to: "/admin/security", label: "My security", visible: () => true, staffOnly: true },
 ];
 

@@ -3,9 +3,9 @@ import type { NextFunction, Request, Response } from "express";
 
 /** Form posts are small; photo uploads get their own, larger limit where they are accepted. */
 export const FORM_BODY_BYTES = 1024 * 1024;
-/** A 10 MB photo plus the multipart envelope; the page says "larger than 10 MB" itself. */
+/** A 10 MB photo (or CSV import, about 50,000 rows) plus the multipart envelope; the page says "larger than 10 MB" itself. */
 export const UPLOAD_BODY_BYTES = 10 * 1024 * 1024 + 64 * 1024;
-const UPLOAD_PATHS = new Set(["/settings", "/settings.data"]);
+const UPLOAD_PATHS = new Set(["/settings", "/settings.data", "/admin/import", "/admin/import.data"]);
 /** After refusing a body we read on (so the client sees our answer) but not forever. */
 const DRAIN_BYTES = 64 * 1024 * 1024;
 

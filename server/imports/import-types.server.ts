@@ -53,6 +53,9 @@ export function parseImportLine(line: number, text: string): ParsedLine | null {
     return { ok: false, line, type: null, externalId: null, reason: "the line is not valid JSON" };
   }
   if (!value || typeof value !== "object" || Array.isArray(value)) return { ok: false, line, type: null, externalId: null, reason: "the line is not a JSON object" };
+  // A line its producer already knew to be unreadable (a CSV row of the wrong shape), with the reason to report.
+  const rejected = (value as Record<string, unknown>).$rejected;
+  if (typeof rejected === "string") return { ok: false, line, type: null, externalId: null, reason: rejected.slice(0, 500) };
   const head = envelope.safeParse(value);
   const rawType = (value as Record<string, unknown>).type;
   const rawId = (value as Record<string, unknown>).external_id;
