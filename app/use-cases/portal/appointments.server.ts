@@ -87,7 +87,8 @@ export async function confirmAppointment(context: PorticoLoadContext, request: R
     if (!canConfirmAppointment({ status: row.status, startsAt: row.starts_at }, now)) return;
     const updated = await scope.trx
       .updateTable("appointments")
-      .set({ status: "confirmed", confirmed_at: now, confirmed_by_client_id: scope.client.id })
+      // updated_at: the practice system reads the confirmation back with updated_since (and is told by webhook).
+      .set({ status: "confirmed", confirmed_at: now, confirmed_by_client_id: scope.client.id, updated_at: now })
       .where("id", "=", id)
       .where("status", "=", "scheduled")
       .returning("patient_id")
