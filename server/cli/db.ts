@@ -5,6 +5,7 @@ import { movePhotosEverywhere } from "../files/move-photos.server";
 import { openFileStore } from "../files/open-file-store.server";
 import { practiceFiles } from "../files/practice-files.server";
 import { platformKeys } from "../platform-keys.server";
+import { resealWebhookSecrets } from "../webhooks/reseal-secrets.server";
 import { embeddedDemoPlacer, followEmbeddedPlacements } from "../platform.server";
 import { runCli, UsageError } from "./run-cli.server";
 
@@ -54,7 +55,8 @@ await runCli(async ({ config, platform }) => {
       if (!keys?.previous) throw new UsageError("set PLATFORM_ENCRYPTION_KEY to the new key and PLATFORM_ENCRYPTION_KEY_PREVIOUS to the old one");
       const { owner } = await platform();
       const count = await resealPlacements(owner.db, keys);
-      process.stdout.write(`resealed ${count} placement(s) under the new key; PLATFORM_ENCRYPTION_KEY_PREVIOUS can be removed\n`);
+      const secrets = await resealWebhookSecrets(owner.db, keys);
+      process.stdout.write(`resealed ${count} placement(s) and ${secrets} webhook signing secret(s) under the new key; PLATFORM_ENCRYPTION_KEY_PREVIOUS can be removed\n`);
       return;
     }
     default:

@@ -11,6 +11,7 @@ import type { WebhookPayload } from "../../server/events/catalogue";
 import { recordEvent } from "../../server/events/record-event.server";
 import { createLogger } from "../../server/logger.server";
 import { DedicatedWebhooks } from "../../server/webhooks/dedicated-webhooks.server";
+import { resealWebhookSecrets } from "../../server/webhooks/reseal-secrets.server";
 import { registryDirectory, WebhookWorker, type WebhookWorkerOptions } from "../../server/webhooks/webhook-worker.server";
 import { provisionDedicatedDatabase, serverOf } from "../../tenants/dedicated-databases.server";
 import type { Practice } from "../../tenants/practice";
@@ -413,6 +414,24 @@ describe("the operator CLI", () => {
     expect(wrongPractice.code).toBe(2);
     expect(wrongPractice.stderr).toContain("no delivery");
     expect((await deliveriesOf(endpointId)).map((d) => d.replay_of)).toEqual([null, failed!.id]);
+  });
+});
+
+describe("platform key rotation", () => {
+  it("reseals signing secrets under the new key (shared and dedicated), and deliveries keep verifying", async () => {
+    const happyReceiver = await startReceiver();
+    const northReceiver = await startReceiver();
+    await addEndpoint(HAPPY, owner, happyReceiver, ["client.account_blocked"]);
+    await addEndpoint(NORTHSIDE, await staffCookieFor({ app: north.app }, northside, "owner@northsidevet.example.com"), northReceiver, ["client.account_blocked"]);
+    const newKey = Buffer.alloc(32, 9);
+    expect(await resealWebhookSecrets(db.owner.db, { current: newKey, previous: testKeys().current })).toBe(2);
+    expect(await resealWebhookSecrets(db.owner.db, { current: newKey, previous: testKeys().current })).toBe(0);
+
+    const clientId = await idOf(happyPaws, "clients", "last_name", "Lopez");
+    await withPractice(db.app.db, happyPaws, (trx) => recordEvent(trx, happyPaws.id, { type: "client.account_blocked", data: { client: { id: clientId, externalId: null } } }, server.clock.now()));
+    // Only the new key from here on: the old one is gone.
+    await worker({ keys: { current: newKey } }).drain();
+    expect(happyReceiver.received.map((r) => r.verified)).toEqual([true]);
   });
 });
 
