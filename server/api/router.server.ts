@@ -38,19 +38,27 @@ function hasBody(req: Request): boolean {
   return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
 }
 
-/** Where a NUL hides in a parsed body (Postgres refuses it in text and jsonb): the first path, or null. */
-function nulPath(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
-  if (typeof value === "string") return value.includes("\0") ? path : null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = nulPath(value[i], [...path, i]);
-      if (found) return found;
-    }
-  } else if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) {
-      if (k.includes("\0")) return [...path, k];
-      const found = nulPath(v, [...path, k]);
-      if (found) return found;
+/** Deeper than any resource: a body nested further is refused rather than walked (or overflowing a recursion). */
+const MAX_JSON_DEPTH = 32;
+
+/**
+ * What no schema should have to meet: nesting past MAX_JSON_DEPTH, and NUL in any string or key (Postgres refuses it
+ * in text and jsonb). Walked with an explicit stack; answers the first offending path.
+ */
+function jsonProblem(root: unknown): ApiProblem | null {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: root, path: [] }];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const { value, path } = item;
+    if (path.length > MAX_JSON_DEPTH) return new ApiProblem(400, "bad_request", `The body is nested deeper than ${MAX_JSON_DEPTH} levels.`, [{ path: path.slice(0, MAX_JSON_DEPTH), message: "is nested too deeply" }]);
+    if (typeof value === "string") {
+      if (value.includes("\0")) return new ApiProblem(400, "bad_request", "The body holds a NUL character.", [{ path, message: "must not contain NUL characters" }]);
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => stack.push({ value: v, path: [...path, i] }));
+    } else if (value && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) {
+        if (k.includes("\0")) return new ApiProblem(400, "bad_request", "The body holds a NUL character.", [{ path: [...path, k], message: "must not contain NUL characters" }]);
+        stack.push({ value: v, path: [...path, k] });
+      }
     }
   }
   return null;
@@ -71,16 +79,16 @@ async function readJson(req: Request): Promise<unknown> {
   } catch {
     throw new ApiProblem(400, "bad_request", "The body is not valid JSON.", [{ path: [], message: "is not valid JSON" }]);
   }
-  const nul = nulPath(value);
-  if (nul) throw new ApiProblem(400, "bad_request", "The body holds a NUL character.", [{ path: nul, message: "must not contain NUL characters" }]);
+  const problem = jsonProblem(value);
+  if (problem) throw problem;
   return value;
 }
 
-function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, status: 400 | 422, where: string, prefix: string[] = []): T {
+function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, status: 400 | 422, where: string): T {
   if (!schema) return undefined as T;
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const errors = fieldErrors(parsed.error, prefix);
+  const errors = fieldErrors(parsed.error);
   throw new ApiProblem(status, status === 422 ? "invalid_body" : "bad_request", `${where}: ${errors.map((e) => `${e.path.join(".") || "(root)"} ${e.message}`).join("; ")}.`, errors);
 }
 
@@ -150,15 +158,25 @@ async function serve(req: Request, res: Response, deps: ApiRouterDeps): Promise<
   }
   const route = match.route;
 
-  // Cheap refusals before any database work: a header that cannot be a key, a body of the wrong kind or size.
+  // A header that cannot be a key is refused before any database work. Everything else about the request (its body,
+  // its parameters) is read and checked here, outside the transaction, but answered only once the key is known: a
+  // wrong key is a 401 whatever it sent, and refused requests still count towards the key's rate limit.
   const authorization = req.headers.authorization;
   if (!authorization) throw new ApiProblem(401, "unauthorized", "Send an API key: Authorization: Bearer pk_live_…", [{ path: ["Authorization"], message: "is missing" }], { "WWW-Authenticate": 'Bearer realm="api"' });
   if (!bearerKey(authorization)) throw new ApiProblem(401, "unauthorized", "The Authorization header is not a Portico API key (Bearer pk_live_…).", [{ path: ["Authorization"], message: "is not an API key" }], { "WWW-Authenticate": 'Bearer realm="api", error="invalid_token"' });
-  const body = route.body ? (hasBody(req) ? await readJson(req) : undefined) : undefined;
-  if (route.body && body === undefined) throw new ApiProblem(415, "unsupported_media_type", "This operation needs a JSON body, with Content-Type: application/json.");
-  const params = parseWith(route.params, match.params, 400, "The path is not valid", []);
-  const query = parseWith(route.query ?? z.strictObject({}), req.query, 400, "The query is not valid", []);
-  const input = parseWith(route.body, body, 422, "The body is not valid");
+  let input: { params: unknown; query: unknown; body: unknown } | ApiProblem;
+  try {
+    const body = route.body ? (hasBody(req) ? await readJson(req) : undefined) : undefined;
+    if (route.body && body === undefined) throw new ApiProblem(415, "unsupported_media_type", "This operation needs a JSON body, with Content-Type: application/json.");
+    input = {
+      params: parseWith(route.params, match.params, 400, "The path is not valid"),
+      query: parseWith(route.query ?? z.strictObject({}), req.query, 400, "The query is not valid"),
+      body: parseWith(route.body, body, 422, "The body is not valid"),
+    };
+  } catch (error) {
+    if (!(error instanceof ApiProblem)) throw error;
+    input = error;
+  }
 
   const now = deps.now();
   const result = await site.withPractice(async (trx): Promise<ApiResult | ApiProblem> => {
@@ -174,7 +192,8 @@ async function serve(req: Request, res: Response, deps: ApiRouterDeps): Promise<
       return new ApiProblem(429, "rate_limited", `This key made more than ${API_REQUESTS_PER_MINUTE} requests this minute.`, undefined, { "Retry-After": String(retryAfter) });
     }
     if (!key.scopes.includes(route.scope)) return new ApiProblem(403, "forbidden", `This API key may not ${route.scope === "write" ? "write" : "read"}: it has the scopes ${key.scopes.join(", ")}.`);
-    return route.handle({ trx, practice: site.practice, key, now, ip: req.ip ?? null, userAgent: req.get("user-agent")?.slice(0, 500) ?? null, params, query, body: input });
+    if (input instanceof ApiProblem) return input;
+    return route.handle({ trx, practice: site.practice, key, now, ip: req.ip ?? null, userAgent: req.get("user-agent")?.slice(0, 500) ?? null, ...input });
   });
   if (result instanceof ApiProblem) throw result;
   res.status(result.status).type("application/json").send(JSON.stringify(result.body));

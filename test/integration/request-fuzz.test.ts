@@ -1,6 +1,9 @@
 import net from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { withPractice } from "../../db/with-practice.server";
+import { issueApiKey } from "../../server/api/keys.server";
+import { apiRouteList } from "../../server/api/router.server";
 import { supportSessions } from "../../server/auth/support-session.server";
 import { loadBuild } from "../../server/build.server";
 import { listRoutes, type RouteListing } from "../../server/http/route-table.server";
@@ -221,6 +224,131 @@ describe("every route, every malformed request class", () => {
   it("is still serving after all of it", async () => {
     expect((await server.request(HAPPY, "/")).status).toBe(200);
     expect((await server.request(HAPPY, "/home", { headers: { cookie: await signIn() } })).status).toBe(200);
+  });
+});
+
+describe("the integration API (/api/v1), every operation, every malformed request class", () => {
+  let key: string;
+  let readKey: string;
+  const api = apiRouteList();
+  const KEYED = api.filter((r) => r.scope !== "public");
+
+  // Fresh keys for each test: the walk makes more requests than one key may make in a minute (429).
+  beforeEach(async () => {
+    const happy = (await server.registry.resolve("happy-paws"))!;
+    [key, readKey] = await withPractice(db.app.db, happy, async (trx) => [
+      (await issueApiKey(trx, { practiceId: happy.id, name: "Fuzz", scopes: ["read", "write"], createdBy: null, now: new Date() })).secret,
+      (await issueApiKey(trx, { practiceId: happy.id, name: "Fuzz read", scopes: ["read"], createdBy: null, now: new Date() })).secret,
+    ]);
+  });
+
+  /** Each path parameter as a well-formed id, as garbage, overlong, with a NUL and with a broken escape. */
+  const apiPaths = (pattern: string) => [
+    ...new Set(["C-1", "not%20an%20id!", "A".repeat(300), "a%00b", "%E0%A4%A", "..", "%2F"].map((value) => `/api/v1${pattern.replace(/\{[^}]+\}/g, value)}`)),
+  ];
+
+  const problem = (res: { headers: Record<string, unknown> }) => String(res.headers["content-type"]).startsWith("application/problem+json");
+
+  it("walks the API's own route list", () => {
+    expect(KEYED.some((r) => r.method === "PUT" && r.path === "/clients/{externalId}")).toBe(true);
+  });
+
+  it("answers other methods with 405 and Allow, as problem+json, with or without a key", async () => {
+    const failures: string[] = [];
+    await each(api, async (route) => {
+      for (const method of ["POST", "PATCH", "DELETE", "TRACE", ...(route.method === "PUT" ? [] : ["PUT"])]) {
+        const path = `/api/v1${route.path.replace(/\{[^}]+\}/g, "C-1")}`;
+        if (api.some((r) => r.method === method && r.path === route.path)) continue;
+        for (const auth of [{} as Record<string, string>, { authorization: `Bearer ${key}` }]) {
+          const res = await server.request(HAPPY, path, { method, headers: auth });
+          if (res.status !== 405 || !res.headers.allow || (method !== "TRACE" && !problem(res))) failures.push(`${method} ${path} → ${res.status}`);
+        }
+      }
+    });
+    expect(failures).toEqual([]);
+  });
+
+  it("answers bad keys with 401 on every keyed operation, whatever the path parameter", async () => {
+    const bad = ["", "Bearer", "Bearer ", `Bearer ${key}x`, `Bearer ${key.slice(0, -1)}${key.endsWith("0") ? "1" : "0"}`, `bearer ${"0".repeat(60)}`, `Basic ${Buffer.from("a:b").toString("base64")}`, "Bearer pk_live_0000000000_" + "0".repeat(40), "x".repeat(5000)];
+    const failures: string[] = [];
+    await each(KEYED, async (route) => {
+      const path = `/api/v1${route.path.replace(/\{[^}]+\}/g, "C-1")}`;
+      for (const authorization of bad) {
+        const body = route.method === "PUT" ? "{}" : undefined;
+        const res = await server.request(HAPPY, path, { method: route.method, headers: { ...(authorization ? { authorization } : {}), ...(body ? { "content-type": "application/json", "content-length": "2" } : {}) }, body });
+        if (res.status !== 401 || !problem(res)) failures.push(`${route.method} ${path} auth=${authorization.slice(0, 30)} → ${res.status}`);
+      }
+    });
+    expect(failures).toEqual([]);
+  });
+
+  it("answers garbage bodies, wrong types, NUL and odd path parameters with a 4xx problem", async () => {
+    const bodies: { label: string; type?: string; body?: string }[] = [
+      { label: "none" },
+      { label: "empty json", type: "application/json", body: "" },
+      { label: "broken json", type: "application/json", body: '{"a":' },
+      { label: "json null", type: "application/json", body: "null" },
+      { label: "json string", type: "application/json", body: '"x"' },
+      { label: "json array", type: "application/json", body: "[1,2]" },
+      { label: "json object", type: "application/json", body: "{}" },
+      { label: "NUL in a value", type: "application/json", body: '{"first_name":"a\\u0000"}' },
+      { label: "NUL in a key", type: "application/json", body: '{"a\\u0000":1}' },
+      { label: "deep nesting", type: "application/json", body: "[".repeat(5000) + "]".repeat(5000) },
+      { label: "huge number", type: "application/json", body: '{"first_name":1e999,"limit":-0}' },
+      { label: "form", type: "application/x-www-form-urlencoded", body: "a=1" },
+      { label: "text", type: "text/plain", body: "hello" },
+      { label: "json with latin1 charset", type: "application/json; charset=latin1", body: "{}" },
+      { label: "invalid utf-8", type: "application/json", body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]).toString("latin1") },
+    ];
+    const failures: string[] = [];
+    await each(KEYED, async (route) => {
+      for (const path of apiPaths(route.path)) {
+        for (const { label, type, body } of bodies) {
+          for (const k of [key, readKey]) {
+            const res = await server.request(HAPPY, path, { method: route.method, headers: { authorization: `Bearer ${k}`, ...(type ? { "content-type": type } : {}), ...(body !== undefined ? { "content-length": String(Buffer.byteLength(body, "latin1")) } : {}) }, body });
+            const ok = route.method === "GET" ? res.status < 500 : res.status >= 400 && res.status < 500;
+            if (!ok || (res.status >= 400 && res.status !== 400 && !problem(res) && !path.includes("%E0"))) failures.push(`${route.method} ${path.slice(0, 60)} (${label}) → ${res.status}`);
+          }
+        }
+      }
+    });
+    expect(failures).toEqual([]);
+  });
+
+  it("answers any JSON body on a write without a 5xx", async () => {
+    const writes = KEYED.filter((r) => r.method === "PUT");
+    const value = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom(1e308, -1, 2 ** 53 + 1, "0000-01-01", "9999-12-31T23:59:60Z", "\u0000", "A".repeat(10_000), "", " "));
+    const record = fc.dictionary(fc.constantFrom("first_name", "last_name", "emails", "phones", "address", "alternative_contacts", "status", "client_external_id", "name", "species", "breed", "sex", "date_of_birth", "x"), value, { maxKeys: 8 });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...writes), fc.oneof(record, fc.jsonValue({ maxDepth: 2 })), async (route, json) => {
+        const body = JSON.stringify(json) ?? "null";
+        const res = await server.request(HAPPY, `/api/v1${route.path.replace(/\{[^}]+\}/g, "FUZZ-1")}`, { method: "PUT", headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) }, body });
+        return res.status < 500 && (res.status < 400 || problem(res));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("answers any query parameter value on a list without a 5xx; bad cursors are a 400", async () => {
+    const lists = KEYED.filter((r) => r.method === "GET" && !r.path.includes("{"));
+    const odd = fc.oneof(
+      fc.constantFrom("0", "-1", "1e400", "NaN", "99999999999999999999", "201", "0000-01-01T00:00:00Z", "2026-02-30T00:00:00Z", "bm90LWEtY3Vyc29y", Buffer.from('["x","y"]').toString("base64url"), "A".repeat(3000), "\u{1F600}", "%"),
+      fc.string({ unit: "binary", maxLength: 40 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...lists), fc.constantFrom("limit", "cursor", "updated_since", "other"), odd, async (route, name, value) => {
+        const res = await server.request(HAPPY, `/api/v1${route.path}?${new URLSearchParams({ [name]: value })}`, { headers: { authorization: `Bearer ${readKey}` } });
+        if (value.includes("\0")) return res.status === 400;
+        return res.status < 500;
+      }),
+      { numRuns: 300 },
+    );
+    const badCursor = await server.request(HAPPY, "/api/v1/clients?cursor=bm90LWEtY3Vyc29y", { headers: { authorization: `Bearer ${readKey}` } });
+    expect(badCursor.status).toBe(400);
+  });
+
+  it("is still serving the API afterwards", async () => {
+    expect((await server.request(HAPPY, "/api/v1/clients", { headers: { authorization: `Bearer ${readKey}` } })).status).toBe(200);
   });
 });
 
