@@ -4,6 +4,8 @@ import os from "node:os";
 import { SingleBar } from "cli-progress";
 import type { PracticeScope } from "../../db/with-practice.server";
 import type { Practice } from "../../tenants/practice";
+import { directoryTarget, exportPractice, ExportTargetError, zipTarget } from "../exports/export-practice.server";
+import type { PracticeFiles } from "../files/practice-files.server";
 import { claimImport, createImport, readImport, runImport } from "../imports/run-import.server";
 import { UsageError } from "./run-cli.server";
 
@@ -68,4 +70,27 @@ export async function importCommand(options: { practice: Practice; scope: Practi
     process.stderr.write(`failed: ${final.failure ?? "the import failed"}\n`);
     process.exitCode = 1;
   } else if (final.rejected > 0) process.exitCode = 1;
+}
+
+/**
+ * `practice export`: every row of the practice and its files (exportPractice), into a new directory or a new zip,
+ * with a line per table on the terminal.
+ */
+export async function exportCommand(options: { practice: Practice; scope: PracticeScope; files: PracticeFiles | undefined; out: string; stdout: NodeJS.WritableStream }): Promise<void> {
+  const target = await asExportUsage(options.out.toLowerCase().endsWith(".zip") ? zipTarget(options.out) : directoryTarget(options.out));
+  const started = Date.now();
+  const summary = await exportPractice({ practice: options.practice, scope: options.scope, files: options.files, target, now: new Date() });
+  for (const [table, rows] of Object.entries(summary.tables)) if (rows) options.stdout.write(`  ${table.padEnd(32)} ${String(rows).padStart(9)} rows\n`);
+  const total = Object.values(summary.tables).reduce((a, b) => a + b, 0);
+  const files = options.files ? `, ${summary.files} files${summary.missingFiles ? ` (${summary.missingFiles} missing from the store)` : ""}` : ", files not included (no file store)";
+  options.stdout.write(`exported ${options.practice.subdomain}: ${total} rows in ${Object.keys(summary.tables).length} tables${files} to ${options.out} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+async function asExportUsage<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof ExportTargetError) throw new UsageError(error.message);
+    throw error;
+  }
 }

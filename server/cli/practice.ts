@@ -11,7 +11,9 @@ import { findPractice, listPractices } from "../../tenants/practices.server";
 import { platformKeys } from "../platform-keys.server";
 import { platformControl } from "../platform.server";
 import { checkSubdomain } from "../../tenants/subdomain";
-import { importCommand, importFileSize } from "./practice-data.server";
+import { openFileStore } from "../files/open-file-store.server";
+import { practiceFiles } from "../files/practice-files.server";
+import { exportCommand, importCommand, importFileSize } from "./practice-data.server";
 import { asUsage, runCli, UsageError } from "./run-cli.server";
 
 const USAGE = `usage: npm run practice -- <command>
@@ -24,7 +26,8 @@ const USAGE = `usage: npm run practice -- <command>
   suspend <subdomain>
   resume <subdomain>
   set-database-url <subdomain> --database-url <owner url> [--runtime-password <p>]   new credentials for a dedicated database
-  import --subdomain <s> --file <data.ndjson>   one resource a line, as the API's PUT bodies with "type" and "external_id"`;
+  import --subdomain <s> --file <data.ndjson>   one resource a line, as the API's PUT bodies with "type" and "external_id"
+  export --subdomain <s> --out <new directory | new file.zip>   every row of the practice as NDJSON, one file a table, and its files`;
 
 function row(practice: Practice): string {
   return [practice.subdomain.padEnd(24), practice.status.padEnd(10), practice.kind.padEnd(11), practice.deployment.padEnd(10), practice.name].join(" ");
@@ -181,6 +184,17 @@ async function practiceCommand({ config, platform }: Parameters<Parameters<typeo
       const practice = await findPractice(owner.db, values.subdomain);
       if (!practice) throw new UsageError(`No practice has the subdomain '${values.subdomain}'.`);
       await importCommand({ practice, scope: databases!.scope(practice), file: values.file, out: process.stdout, err: process.stderr });
+      return;
+    }
+    case "export": {
+      if (!values.subdomain || !values.out) throw new UsageError("export needs --subdomain and --out");
+      const { owner } = await platform();
+      await control();
+      const practice = await findPractice(owner.db, values.subdomain);
+      if (!practice) throw new UsageError(`No practice has the subdomain '${values.subdomain}'.`);
+      const keys = await platformKeys(config);
+      const files = practiceFiles(await openFileStore(config, (message) => process.stderr.write(`warning: ${message}\n`)), keys);
+      await exportCommand({ practice, scope: databases!.scope(practice), files, out: values.out, stdout: process.stdout });
       return;
     }
     default:

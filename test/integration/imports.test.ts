@@ -230,3 +230,37 @@ describe("npm run practice -- import", () => {
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
   });
 });
+
+describe("npm run practice -- export", () => {
+  const cli = (...args: string[]) => runScript("server/cli/practice.ts", args, { DATABASE_URL: db.ownerUrl, DATABASE_APP_PASSWORD: TEST_PASSWORDS.app, DATA_DIR: path.join(spoolDir, "cli-data") });
+
+  it("writes every row of one practice as NDJSON, one file a table, without secrets, into a directory or a zip", async () => {
+    const dir = path.join(spoolDir, "export-a");
+    const result = await cli("export", "--subdomain", "import-a", "--out", dir);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^exported import-a: \d+ rows in \d+ tables, 0 files to /m);
+    const names = await fs.readdir(dir);
+    expect(names).toEqual(expect.arrayContaining(["manifest.json", "clients.ndjson", "patients.ndjson", "imports.ndjson", "import_rejections.ndjson", "audit_events.ndjson", "api_keys.ndjson"]));
+    expect(names).not.toContain("client_sessions.ndjson");
+    const clients = (await fs.readFile(path.join(dir, "clients.ndjson"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(clients.every((c) => c.practice_id === a.practice.id)).toBe(true);
+    expect(clients.map((c) => c.first_name)).toContain("Ana");
+    expect(clients.map((c) => c.first_name)).not.toContain("Other");
+    const apiKeys = await fs.readFile(path.join(dir, "api_keys.ndjson"), "utf8");
+    expect(apiKeys).toContain('"prefix"');
+    expect(apiKeys).not.toContain("secret_hash");
+    const manifest = JSON.parse(await fs.readFile(path.join(dir, "manifest.json"), "utf8")) as { tables: Record<string, number>; practice: { subdomain: string } };
+    expect(manifest.practice.subdomain).toBe("import-a");
+    expect(manifest.tables.clients).toBe(clients.length);
+
+    const zip = path.join(spoolDir, "export-a.zip");
+    const zipped = await cli("export", "--subdomain", "import-a", "--out", zip);
+    expect(zipped.code).toBe(0);
+    expect((await fs.readFile(zip)).subarray(0, 2).toString("latin1")).toBe("PK");
+    // Never over an existing export.
+    const again = await cli("export", "--subdomain", "import-a", "--out", zip);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/exists: choose a new file name/);
+  });
+});
