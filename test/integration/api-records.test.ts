@@ -333,6 +333,17 @@ describe("rules of particular resources", () => {
     expect((await server.request(HOST, "/")).body).not.toContain("Riverside branch");
   });
 
+  it("times are instants: the same appointment sent with another offset changes nothing", async () => {
+    const appointment = CASES.find((c) => c.resource === "appointments")!.body("X");
+    const first = await api("PUT", "/appointments/TZ-1", { ...appointment, starts_at: "2030-01-15T10:00:00+01:00", ends_at: "2030-01-15T10:30:00+01:00" });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ starts_at: "2030-01-15T09:00:00.000Z", ends_at: "2030-01-15T09:30:00.000Z" });
+    server.clock.advance(5000);
+    const again = await api("PUT", "/appointments/TZ-1", { ...appointment, starts_at: "2030-01-15T04:00:00-05:00", ends_at: "2030-01-15T09:30:00Z" });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+  });
+
   it("two first PUTs of one appointment at once leave one row", async () => {
     const appointment = CASES.find((c) => c.resource === "appointments")!.body("X");
     const answers = await Promise.all([api("PUT", "/appointments/RACE-1", appointment), api("PUT", "/appointments/RACE-1", appointment)]);
