@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { PracticeTransaction } from "../../db/with-practice.server";
 import type { Practice } from "../../tenants/practice";
-import { externalIdSchema, type RecordActor, type UpsertResult } from "../../app/use-cases/record-fields";
-import { clientInputSchema, upsertClient } from "../../app/use-cases/upsert-client.server";
+import { externalIdSchema, type RecordActor, sameJson, type UpsertResult } from "../../app/use-cases/record-fields";
+import { clientInputSchema, normalizeClient, readClientRecords, upsertClient } from "../../app/use-cases/upsert-client.server";
 import { patientInputSchema, upsertPatient } from "../../app/use-cases/upsert-patient.server";
 
 /**
@@ -13,6 +13,12 @@ import { patientInputSchema, upsertPatient } from "../../app/use-cases/upsert-pa
 type ImportType<I> = {
   input: z.ZodType<I>;
   upsert(trx: PracticeTransaction, options: { practice: Practice; externalId: string; input: I; actor: RecordActor; now: Date }): Promise<UpsertResult>;
+  /**
+   * The external ids among `lines` whose stored record already reads exactly as sent, found in a few queries for the
+   * whole batch: those lines count as unchanged without a round trip each (the use case would write nothing for
+   * them either). Optional: without it, every line goes through `upsert`.
+   */
+  unchanged?(trx: PracticeTransaction, lines: { externalId: string; input: I }[]): Promise<Set<string>>;
 };
 
 function importType<I>(type: ImportType<I>): ImportType<unknown> {
@@ -23,10 +29,26 @@ export const IMPORT_TYPES: Record<string, ImportType<unknown>> = {
   client: importType({
     input: clientInputSchema,
     upsert: (trx, o) => upsertClient(trx, { practiceId: o.practice.id, externalId: o.externalId, input: o.input, actor: o.actor, now: o.now }),
+    async unchanged(trx, lines) {
+      const rows = await trx.selectFrom("clients").select(["id", "external_id"]).where("external_id", "in", lines.map((l) => l.externalId)).execute();
+      const stored = await readClientRecords(trx, rows.map((r) => r.id));
+      const byExternalId = new Map(rows.map((r) => [r.external_id, stored.get(r.id)]));
+      return new Set(lines.filter((l) => sameJson(byExternalId.get(l.externalId), normalizeClient(l.input))).map((l) => l.externalId));
+    },
   }),
   patient: importType({
     input: patientInputSchema,
     upsert: (trx, o) => upsertPatient(trx, { practiceId: o.practice.id, practiceKind: o.practice.kind, externalId: o.externalId, input: o.input, actor: o.actor, now: o.now }),
+    async unchanged(trx, lines) {
+      const rows = await trx
+        .selectFrom("patients as p")
+        .innerJoin("clients as c", (join) => join.onRef("c.practice_id", "=", "p.practice_id").onRef("c.id", "=", "p.client_id"))
+        .select(["p.external_id", "c.external_id as client_external_id", "p.name", "p.species", "p.breed", "p.sex", "p.date_of_birth", "p.status"])
+        .where("p.external_id", "in", lines.map((l) => l.externalId))
+        .execute();
+      const byExternalId = new Map(rows.map(({ external_id, ...stored }) => [external_id, stored]));
+      return new Set(lines.filter((l) => sameJson(byExternalId.get(l.externalId), l.input)).map((l) => l.externalId));
+    },
   }),
 };
 

@@ -73,6 +73,24 @@ class ImportNotRunning extends Error {}
 type Counts = { created: number; updated: number; unchanged: number; rejected: number };
 type Rejection = { line: number; type: string | null; external_id: string | null; reason: string };
 
+/**
+ * The lines of a batch whose records are already stored exactly as sent, per type in a few queries. A line whose
+ * external id appears twice in the batch always goes through its use case (the earlier line may change it).
+ */
+async function unchangedLines(trx: PracticeTransaction, lines: ParsedLine[]): Promise<Set<ParsedLine>> {
+  const found = new Set<ParsedLine>();
+  const seen = new Map<string, number>();
+  for (const line of lines) if (line.ok) seen.set(`${line.type}:${line.externalId}`, (seen.get(`${line.type}:${line.externalId}`) ?? 0) + 1);
+  for (const [name, type] of Object.entries(IMPORT_TYPES)) {
+    if (!type.unchanged) continue;
+    const candidates = lines.filter((l): l is Extract<ParsedLine, { ok: true }> => l.ok && l.type === name && seen.get(`${name}:${l.externalId}`) === 1);
+    if (!candidates.length) continue;
+    const same = await type.unchanged(trx, candidates);
+    for (const line of candidates) if (same.has(line.externalId)) found.add(line);
+  }
+  return found;
+}
+
 async function applyBatch(
   trx: PracticeTransaction,
   options: { practice: Practice; row: ImportRow; lines: ParsedLine[]; physical: number; reported: number; now: Date; savepoints: boolean },
@@ -85,9 +103,14 @@ async function applyBatch(
     counts.rejected++;
     rejections.push({ line: line.line, type: line.type, external_id: line.externalId, reason: reason.slice(0, 2000) });
   };
+  const unchanged = await unchangedLines(trx, options.lines);
   for (const line of options.lines) {
     if (!line.ok) {
       reject(line, line.reason);
+      continue;
+    }
+    if (unchanged.has(line)) {
+      counts.unchanged++;
       continue;
     }
     const type = IMPORT_TYPES[line.type]!;
