@@ -109,6 +109,7 @@ export async function signInWithPassword(context: PorticoLoadContext, form: Form
     });
     await trx.updateTable("client_accounts").set({ last_sign_in_at: now }).where("id", "=", account.id).execute();
     await recordAudit(trx, practiceId, { actorType: "client", actorId: account.client_id, action: "client.sign_in", ip, userAgent, details: { method: "password" }, at: now });
+    await recordEvent(trx, practiceId, { type: "client.signed_in", data: { client: await clientRef(trx, account.client_id), method: "password" } }, now);
     return { ok: true as const, cookie, next: stage === "full" ? "/home" : "/settings/password" };
   });
 }

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { recordEvent } from "../../server/events/record-event.server";
+import { clientRef } from "../../server/events/refs.server";
 import type { PracticeTransaction } from "../../db/with-practice.server";
 import { recordAudit } from "../../server/audit.server";
 import { clientSessions } from "../../server/auth/client-session.server";
@@ -236,6 +238,7 @@ export async function redeemSignInLink(context: PorticoLoadContext, token: strin
     const sessions = clientSessions(trx, practiceId, { secure: context.secureCookies, now: context.now });
     const cookie = await sessions.create({ clientId: client.id, clientEmailId: link.client_email_id, email: client.email, ip, userAgent });
     await audit(trx, "client.sign_in", { method: "email_link" }, client.id);
+    await recordEvent(trx, practiceId, { type: "client.signed_in", data: { client: await clientRef(trx, client.id), method: "email_link" } }, now);
     return { status: "signed_in", cookie };
   });
 }

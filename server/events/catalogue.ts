@@ -29,6 +29,10 @@ export const EVENT_CATALOGUE = {
     description: "A client confirmed an upcoming appointment in the portal.",
     data: z.object({ appointment: ref, patient: recordRef, client: recordRef, confirmedAt: z.iso.datetime() }).strict(),
   },
+  "client.signed_in": {
+    description: "A client signed in to the portal (an email link or a password); the practice system may note portal use.",
+    data: z.object({ client: recordRef, method: z.enum(["email_link", "password"]) }).strict(),
+  },
   "client.account_created": {
     description: "A client's portal account was created (invitation, access link, or by staff).",
     data: z.object({ client: recordRef, account: z.object({ id: z.uuid(), accessLevel: z.enum(["full", "limited"]), createdVia: z.string() }).strict() }).strict(),

@@ -316,6 +316,28 @@ describe("account and photo events", () => {
   });
 });
 
+describe("portal use", () => {
+  it("sends client.signed_in for an email link and for a password, with the method and no address", async () => {
+    const atHappy = await startReceiver();
+    await addEndpoint(HAPPY, owner, atHappy, ["client.signed_in"]);
+    await postForm(server, HAPPY, "/?index", [["email", "james.okafor@example.com"]]);
+    await server.settled();
+    const mail = await db.owner.db.selectFrom("mail.outbox").select("text").where("recipient", "=", "james.okafor@example.com").orderBy("created_at", "desc").executeTakeFirstOrThrow();
+    const link = new URL(/https?:\/\/\S+/.exec(mail.text)![0]);
+    expect((await postForm(server, HAPPY, link.pathname, [["intent", "sign-in"]])).status).toBe(302);
+
+    const atRiverside = await startReceiver();
+    await addEndpoint(RIVERSIDE, await staffCookieFor(db, riverside, "owner@riversidephysio.example.com"), atRiverside, ["client.signed_in"]);
+    const password = await postForm(server, RIVERSIDE, "/?index", [["intent", "password"], ["login", "sarah.chen@example.com"], ["password", "portico-demo-client"]]);
+    expect(password.status).toBe(302);
+
+    await worker().drain();
+    expect(atHappy.received.map((r) => [r.verified, r.payload?.type, r.payload?.data.method])).toEqual([[true, "client.signed_in", "email_link"]]);
+    expect(atRiverside.received.map((r) => [r.verified, r.payload?.type, r.payload?.data.method])).toEqual([[true, "client.signed_in", "password"]]);
+    expect(atHappy.received[0]!.body).not.toContain("james.okafor");
+  });
+});
+
 describe("persistent failure, and replay", () => {
   it("turns an endpoint off after 3 days without a success, emails its integration staff, and replays from the admin page once it is back", async () => {
     const receiver = await startReceiver();
