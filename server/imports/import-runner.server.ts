@@ -16,7 +16,7 @@ const SPOOL_NAME = /^([a-z0-9-]+)~([0-9a-f-]{36})\.ndjson$/;
  * take the pool from the requests being served). The body of an import is spooled to `DATA_DIR/imports` before the
  * request is answered; the spool file is the job: it is deleted when the import is done or failed, and a server that
  * starts finds the files of imports it had not finished and resumes each after its last committed batch
- * (docs/decisions/016-bulk-import.md). The spool is on this server's disk: with several servers, the one that
+ * (docs/decisions/018-bulk-import-and-export.md). The spool is on this server's disk: with several servers, the one that
  * accepted an import runs it, and an import whose server never comes back is reported failed after ten minutes.
  */
 export class ImportRunner {
