@@ -161,12 +161,46 @@ export async function upsertClient(
     }
     existing = await trx.selectFrom("clients").select("id").where("external_id", "=", externalId).forUpdate().executeTakeFirstOrThrow();
   }
-  const current = (await readClientRecords(trx, [existing.id])).get(existing.id)!;
-  if (sameJson(current, input)) return { ok: true, id: existing.id, outcome: "unchanged" };
+  return replaceClient(trx, { practiceId, id: existing.id, input, now, audit });
+}
+
+/** The update half of both paths: the locked row rewritten to `input`, or nothing written when it already reads so. */
+async function replaceClient(
+  trx: PracticeTransaction,
+  options: { practiceId: string; id: string; input: ClientInput; now: Date; audit: (action: string, id: string, details: Record<string, unknown>) => Promise<void> },
+): Promise<UpsertResult> {
+  const { practiceId, id, input, now, audit } = options;
+  const current = (await readClientRecords(trx, [id])).get(id)!;
+  if (sameJson(current, input)) return { ok: true, id, outcome: "unchanged" };
   const changed = (Object.keys(input) as (keyof ClientInput)[]).filter((k) => !sameJson(current[k], input[k]));
-  await trx.updateTable("clients").set({ ...clientColumns(input), updated_at: now }).where("id", "=", existing.id).execute();
-  if (changed.includes("emails")) await writeEmails(trx, practiceId, existing.id, input.emails, now);
-  if (changed.includes("alternative_contacts")) await writeContacts(trx, practiceId, existing.id, input.alternative_contacts, now);
-  await audit("client.updated", existing.id, { changed });
-  return { ok: true, id: existing.id, outcome: "updated" };
+  await trx.updateTable("clients").set({ ...clientColumns(input), updated_at: now }).where("id", "=", id).execute();
+  if (changed.includes("emails")) await writeEmails(trx, practiceId, id, input.emails, now);
+  if (changed.includes("alternative_contacts")) await writeContacts(trx, practiceId, id, input.alternative_contacts, now);
+  await audit("client.updated", id, { changed });
+  return { ok: true, id, outcome: "updated" };
+}
+
+/**
+ * The same write by Portico id, for staff keeping records by hand (no practice system): `clientId` null creates a
+ * client with no external id (the API neither lists nor addresses it, so it can never collide with the practice
+ * system's ids); otherwise the client is replaced as `upsertClient` would, whether or not it came from the API.
+ * Audited as `client.created` / `client.updated` with the row's external id (null for hand-made ones).
+ */
+export async function saveClient(
+  trx: PracticeTransaction,
+  options: { practiceId: string; clientId: string | null; input: ClientInput; actor: RecordActor; now: Date },
+): Promise<UpsertResult> {
+  const { practiceId, now, actor } = options;
+  const input = normalizeClient(options.input);
+  const audit = (externalId: string | null) => (action: string, id: string, details: Record<string, unknown>) =>
+    recordAudit(trx, practiceId, { actorType: actor.actorType, actorId: actor.actorId, action, subjectType: "client", subjectId: id, ip: actor.ip, userAgent: actor.userAgent, details: { ...actor.details, externalId, ...details }, at: now });
+  if (options.clientId === null) {
+    const created = await trx.insertInto("clients").values({ practice_id: practiceId, external_id: null, ...clientColumns(input), created_at: now, updated_at: now }).returning("id").executeTakeFirstOrThrow();
+    await writeEmails(trx, practiceId, created.id, input.emails, now);
+    await writeContacts(trx, practiceId, created.id, input.alternative_contacts, now);
+    await audit(null)("client.created", created.id, {});
+    return { ok: true, id: created.id, outcome: "created" };
+  }
+  const row = await trx.selectFrom("clients").select(["id", "external_id"]).where("id", "=", options.clientId).forUpdate().executeTakeFirstOrThrow();
+  return replaceClient(trx, { practiceId, id: row.id, input, now, audit: audit(row.external_id) });
 }

@@ -23,8 +23,13 @@ export const patientInputSchema = z.strictObject({
 
 export type PatientInput = z.output<typeof patientInputSchema>;
 
+/** The same patient without the client reference: what staff fill in on a client's page (the client is the page's). */
+export const patientFieldsSchema = patientInputSchema.omit({ client_external_id: true });
+
+export type PatientFields = z.output<typeof patientFieldsSchema>;
+
 /** The rules that depend on the practice and its data, not on the shape: answered as field errors like the shape's. */
-function kindProblems(kind: PracticeKind, input: PatientInput, now: Date): FieldProblem[] {
+function kindProblems(kind: PracticeKind, input: PatientFields, now: Date): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (kind === "veterinary" && input.species === null) problems.push({ path: ["species"], message: "is required at a veterinary practice" });
   if (kind === "human") {
@@ -69,9 +74,45 @@ export async function upsertPatient(
     }
     existing = await trx.selectFrom("patients").select(["id", "client_id", ...COLUMNS]).where("external_id", "=", externalId).forUpdate().executeTakeFirstOrThrow();
   }
+  return replacePatient(trx, { existing, values, now, audit });
+}
+
+type PatientValues = { client_id: string } & Pick<PatientInput, (typeof COLUMNS)[number]>;
+type PatientRow = { id: string } & PatientValues;
+
+/** The update half of both paths: the locked row rewritten to `values`, or nothing written when it already holds them. */
+async function replacePatient(
+  trx: PracticeTransaction,
+  options: { existing: PatientRow; values: PatientValues; now: Date; audit: (action: string, id: string, details: Record<string, unknown>) => Promise<void> },
+): Promise<UpsertResult> {
+  const { existing, values, now, audit } = options;
   const changed = (["client_id", ...COLUMNS] as const).filter((k) => !sameJson(existing[k], values[k]));
   if (!changed.length) return { ok: true, id: existing.id, outcome: "unchanged" };
   await trx.updateTable("patients").set({ ...values, updated_at: now }).where("id", "=", existing.id).execute();
   await audit("patient.updated", existing.id, { changed: changed.map((k) => (k === "client_id" ? "client_external_id" : k)) });
   return { ok: true, id: existing.id, outcome: "updated" };
+}
+
+/**
+ * The same write by Portico id, for staff keeping records by hand: `patientId` null creates a patient of `clientId`
+ * with no external id (see `saveClient`); otherwise the patient is replaced, staying with its client. The same
+ * practice-kind rules as the API's, answered as field errors; audited as `patient.created` / `patient.updated`.
+ */
+export async function savePatient(
+  trx: PracticeTransaction,
+  options: { practiceId: string; practiceKind: PracticeKind; clientId: string; patientId: string | null; input: PatientFields; actor: RecordActor; now: Date },
+): Promise<UpsertResult> {
+  const { practiceId, clientId, input, now, actor } = options;
+  const problems = kindProblems(options.practiceKind, input, now);
+  if (problems.length) return { ok: false, errors: problems };
+  const audit = (externalId: string | null) => (action: string, id: string, details: Record<string, unknown>) =>
+    recordAudit(trx, practiceId, { actorType: actor.actorType, actorId: actor.actorId, action, subjectType: "patient", subjectId: id, ip: actor.ip, userAgent: actor.userAgent, details: { ...actor.details, externalId, ...details }, at: now });
+  const values = { client_id: clientId, name: input.name, species: input.species, breed: input.breed, sex: input.sex, date_of_birth: input.date_of_birth, status: input.status };
+  if (options.patientId === null) {
+    const created = await trx.insertInto("patients").values({ practice_id: practiceId, external_id: null, ...values, created_at: now, updated_at: now }).returning("id").executeTakeFirstOrThrow();
+    await audit(null)("patient.created", created.id, {});
+    return { ok: true, id: created.id, outcome: "created" };
+  }
+  const existing = await trx.selectFrom("patients").select(["id", "client_id", "external_id", ...COLUMNS]).where("id", "=", options.patientId).forUpdate().executeTakeFirstOrThrow();
+  return replacePatient(trx, { existing, values, now, audit: audit(existing.external_id) });
 }
