@@ -133,17 +133,23 @@ export class WebhookWorker {
     const job = await withPractice(db, { id: entry.practice_id }, (trx) => this.#prepare(trx, entry.practice_id, entry.delivery_id, token));
     if (!job) return true;
 
-    let result: WebhookResult;
-    if (!this.#o.keys) {
-      result = { ok: false, status: null, error: "the platform encryption key is not configured, so the signing secret cannot be opened", durationMs: 0 };
-    } else {
-      const secret = openSigningSecret(this.#o.keys, job.practiceId, job.endpointId, job.secretSealed);
-      const options: SendOptions = { timeoutMs: this.#o.timeoutMs, allowPrivateNetworks: this.#o.allowPrivateNetworks };
-      result = await sendWebhook({ url: job.url, secret, messageId: job.eventId, timestamp: now(), body: job.body }, options);
-    }
+    const result = await this.#send(job);
     const directory = result.ok ? undefined : await this.#o.practices(job.practiceId).catch(() => undefined);
     await withPractice(db, { id: job.practiceId }, (trx) => this.#record(trx, job, token, result, directory));
     return true;
+  }
+
+  /** One attempt; a secret that cannot be opened (no key, or a key since removed) is a failed attempt like any other. */
+  async #send(job: Job): Promise<WebhookResult> {
+    let secret: string;
+    try {
+      if (!this.#o.keys) throw new Error("PLATFORM_ENCRYPTION_KEY is not configured");
+      secret = openSigningSecret(this.#o.keys, job.practiceId, job.endpointId, job.secretSealed);
+    } catch (error) {
+      return { ok: false, status: null, error: `the signing secret cannot be opened: ${error instanceof Error ? error.message : String(error)}`, durationMs: 0 };
+    }
+    const options: SendOptions = { timeoutMs: this.#o.timeoutMs, allowPrivateNetworks: this.#o.allowPrivateNetworks };
+    return sendWebhook({ url: job.url, secret, messageId: job.eventId, timestamp: this.#o.now(), body: job.body }, options);
   }
 
   async #prepare(trx: PracticeTransaction, practiceId: string, deliveryId: string, token: string): Promise<Job | undefined> {
