@@ -301,12 +301,17 @@ describe("the integration API (/api/v1), every operation, every malformed reques
       { label: "invalid utf-8", type: "application/json", body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]).toString("latin1") },
     ];
     const failures: string[] = [];
+    const happy = (await server.registry.resolve("happy-paws"))!;
     await each(KEYED, async (route) => {
+      // Keys of this route's own, so the walk stays under the per-key limit and every answer is the route's (never a 429).
+      const keys = await withPractice(db.app.db, happy, async (trx) =>
+        Promise.all((["read", "write"] as const).map(async (scope) => (await issueApiKey(trx, { practiceId: happy.id, name: `Fuzz ${route.method} ${route.path} ${scope}`, scopes: scope === "read" ? ["read"] : ["read", "write"], createdBy: null, now: new Date() })).secret)),
+      );
       for (const path of apiPaths(route.path)) {
         for (const { label, type, body } of bodies) {
-          for (const k of [key, readKey]) {
+          for (const k of keys) {
             const res = await server.request(HAPPY, path, { method: route.method, headers: { authorization: `Bearer ${k}`, ...(type ? { "content-type": type } : {}), ...(body !== undefined ? { "content-length": String(Buffer.byteLength(body, "latin1")) } : {}) }, body });
-            const ok = route.method === "GET" ? res.status < 500 : res.status >= 400 && res.status < 500;
+            const ok = (route.method === "GET" ? res.status < 500 : res.status >= 400 && res.status < 500) && res.status !== 429;
             if (!ok || (res.status >= 400 && res.status !== 400 && !problem(res) && !path.includes("%E0"))) failures.push(`${route.method} ${path.slice(0, 60)} (${label}) → ${res.status}`);
           }
         }
