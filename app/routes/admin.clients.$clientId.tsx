@@ -68,6 +68,13 @@ export default function ClientPage() {
       <h1>{page.client.name}</h1>
       <section className="card" aria-labelledby="details-heading">
         <h2 id="details-heading">Details</h2>
+        {page.can.chart ? (
+          <p>
+            <Link to={`${here}/edit`} className="button button--small button--secondary">
+              Edit client
+            </Link>
+          </p>
+        ) : null}
         <dl className="facts">
           <dt>Phone</dt>
           <dd>{page.client.phone ?? "—"}</dd>
@@ -103,6 +110,13 @@ export default function ClientPage() {
 
       <section className="card" aria-labelledby="patients-heading">
         <h2 id="patients-heading">{shell.practiceKind === "veterinary" ? "Pets" : "Patients"}</h2>
+        {page.can.chart ? (
+          <p>
+            <Link to={`${here}/patients/new`} className="button button--small button--secondary">
+              {`Add a ${page.words.singular}`}
+            </Link>
+          </p>
+        ) : null}
         <ul className="plain-list">
           {page.patients.map((p) => (
             <li key={p.id}>
@@ -113,6 +127,14 @@ export default function ClientPage() {
                   · <img className="pet-photo pet-photo--small" src={`/admin/photos/${p.id}`} alt={`Photo of ${p.name}`} width={40} height={40} /> photo by{" "}
                   {p.photoBy === "client" ? "the client" : "staff"}
                 </span>
+              ) : null}
+              {page.can.chart ? (
+                <>
+                  {" "}
+                  · <Link to={`/admin/patients/${p.id}/edit`}>
+                    Edit<span className="visually-hidden">{` ${p.name}`}</span>
+                  </Link>
+                </>
               ) : null}
             </li>
           ))}

@@ -14,6 +14,13 @@ export default function ClientDirectory() {
   return (
     <AdminLayout shell={shell}>
       <h1>Clients</h1>
+      {shell.permissions.includes("chart_access") ? (
+        <p>
+          <Link to="/admin/clients/new" className="button button--small">
+            New client
+          </Link>
+        </p>
+      ) : null}
       <Form method="get" className="inline-form" role="search">
         <label htmlFor="q" className="visually-hidden">
           Search clients

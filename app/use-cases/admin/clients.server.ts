@@ -5,6 +5,7 @@ import type { PracticeTransaction } from "../../../db/with-practice.server";
 import { recordAudit } from "../../../server/audit.server";
 import { recordEvent } from "../../../server/events/record-event.server";
 import { clientRef } from "../../../server/events/refs.server";
+import { patientWords } from "../../admin/patient-words";
 import { canViewPortalSettings, type Permission } from "../../admin/permissions";
 import { CATEGORY_LABELS } from "../../categories";
 import type { PorticoLoadContext } from "../../load-context";
@@ -111,14 +112,14 @@ export type PortalStatus = "blocked" | "never_signed_in" | "active";
 /** One client as staff see it; the Portal Access section only for those who manage portal access. */
 export async function getClientForStaff(context: PorticoLoadContext, request: Request, rawId: string | undefined) {
   const id = idParam(rawId);
-  return adminPage(context, request, seesClients, async ({ trx, staff, practiceId, now }) => {
+  return adminPage(context, request, seesClients, async ({ trx, staff, practiceId, now, site }) => {
     const client = await trx.selectFrom("clients").selectAll().where("id", "=", id).executeTakeFirst();
     if (!client) throw notFound();
     // Who looked at whose health data is part of the record.
     await recordAudit(trx, practiceId, { actorType: staff.actorType, actorId: staff.id, action: "staff.client_viewed", subjectType: "client", subjectId: id, ip: context.visitor.ip, userAgent: context.visitor.userAgent, at: now });
     const chart = staff.permissions.includes("chart_access");
     const access = staff.permissions.includes("manage_client_portal_access");
-    const settings = await trx.selectFrom("practice_settings").select(["portal_enabled", "shared_categories", "diagnostics_share_status", "time_zone"]).executeTakeFirstOrThrow();
+    const settings = await trx.selectFrom("practice_settings").select(["portal_enabled", "shared_categories", "diagnostics_share_status", "time_zone", "wording"]).executeTakeFirstOrThrow();
     const locale = localeFor(settings.time_zone);
     const emails = await trx.selectFrom("client_emails").select(["email", "is_primary"]).where("client_id", "=", id).orderBy("is_primary", "desc").orderBy("email").execute();
     const contacts = await trx
@@ -207,6 +208,7 @@ export async function getClientForStaff(context: PorticoLoadContext, request: Re
       accounts,
       intake: intake.map((form) => ({ id: form.id, submitted: formatDateTime(form.submitted_at, settings.time_zone, locale), via: form.via, answers: form.answers })),
       can: { chart, access },
+      words: patientWords(site.practice.kind, settings.wording),
     };
   });
 }
