@@ -614,7 +614,7 @@ export type FileKeysTable = {
   created_at: Timestamp;
 };
 
-export type FilePurpose = "patient_photo";
+export type FilePurpose = "patient_photo" | "document_file";
 
 export type FilesTable = {
   practice_id: string;
@@ -629,6 +629,29 @@ export type FilesTable = {
   created_at: Timestamp;
   created_by_type: "client" | "staff" | "system";
   created_by_id: string | null;
+};
+
+export type DocumentFileType = "application/pdf" | "image/jpeg" | "image/png";
+
+/** A document's attached file by name; withdrawn rows stay (their bytes do not). */
+export type DocumentFilesTable = {
+  practice_id: string;
+  id: Generated<string>;
+  document_id: string;
+  file_id: string | null;
+  name: string;
+  position: number;
+  content_type: DocumentFileType;
+  /** int8, which postgres.js returns as a string. */
+  byte_size: ColumnType<string, number, never>;
+  /** Of the stored (served) bytes. */
+  sha256: Buffer;
+  /** Of the bytes as the practice system sent them: the same again changes nothing. */
+  received_sha256: Buffer;
+  created_at: Timestamp;
+  created_by_type: "api_key" | "staff" | "system";
+  created_by_id: string | null;
+  withdrawn_at: Date | null;
 };
 
 export type ImportStatus = "queued" | "running" | "done" | "failed";
@@ -697,6 +720,7 @@ export type Database = {
   patient_photos: PatientPhotosTable;
   file_keys: FileKeysTable;
   files: FilesTable;
+  document_files: DocumentFilesTable;
   staff_roles: StaffRolesTable;
   staff_sessions: StaffSessionsTable;
   staff_invitations: StaffInvitationsTable;

@@ -172,7 +172,7 @@ export function createServer(deps: ServerDeps): express.Express {
   );
   // The integration API (bearer keys, JSON) mounts here: after the site is known, before the page rules below.
   const imports = deps.imports ?? new ImportRunner({ spoolDir: path.join(config.dataDir, "imports"), logger, now });
-  app.use("/api/v1", apiRouter({ logger, now, imports }));
+  app.use("/api/v1", apiRouter({ logger, now, imports, files: deps.files, uploadDir: path.join(config.dataDir, "uploads") }));
   app.use(methodGate(routes));
   app.use(bodyPolicy);
   app.use(requireSameOrigin);

@@ -26,6 +26,14 @@ const PROBLEM_RESPONSES: Record<number, string> = {
   429: `More than ${API_REQUESTS_PER_MINUTE} requests in a minute with this key: wait for \`Retry-After\` seconds.`,
 };
 
+/** Where a file body's answers differ from a JSON body's. */
+const UPLOAD_PROBLEM_RESPONSES: Record<number, string> = {
+  413: "The file is larger than the operation allows.",
+  415: "The Content-Type is not one the operation accepts.",
+  422: "The bytes are not what was declared (their type, the name's extension), or the file is damaged or empty (the reason is in `detail`).",
+  503: "Busy processing other images: try again after `Retry-After` seconds.",
+};
+
 let cached: OpenApiDocument | undefined;
 
 function buildDocument(): OpenApiDocument {
@@ -51,7 +59,7 @@ function buildDocument(): OpenApiDocument {
         parameters.push({ name, in: where, required: where === "path" || (object.required ?? []).includes(name), ...(property.description ? { description: property.description } : {}), schema: property });
       }
     }
-    const statuses = [400, 401, 403, 404, 405, 429, ...(route.body ? [413, 415, 422] : [])].sort();
+    const statuses = [400, 401, 403, 404, 405, 429, ...(route.body || route.upload ? [413, 415, 422] : []), ...(route.upload ? [503] : [])].sort();
     const inputName = route.body ? names.get(route.body) : undefined;
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = {
@@ -62,9 +70,11 @@ function buildDocument(): OpenApiDocument {
       "x-scope": route.scope,
       ...(parameters.length ? { parameters } : {}),
       ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: inputName ? ref(inputName) : jsonSchema(route.body, "input") } } } } : {}),
+      // A file body is its raw bytes: OpenAPI 3.1 describes binary content by its media type alone.
+      ...(route.upload ? { requestBody: { required: true, description: `The file's bytes, at most ${route.upload.maxBytes}.`, content: Object.fromEntries(route.upload.types.map((type) => [type, {}])) } } : {}),
       responses: {
-        ...Object.fromEntries(Object.entries(route.responses).map(([status, r]) => [status, { description: r.description, content: { "application/json": { schema: ref(r.schema) } } }])),
-        ...Object.fromEntries(statuses.map((status) => [String(status), { description: PROBLEM_RESPONSES[status], ...problem }])),
+        ...Object.fromEntries(Object.entries(route.responses).map(([status, r]) => [status, { description: r.description, ...(r.schema ? { content: { "application/json": { schema: ref(r.schema) } } } : {}) }])),
+        ...Object.fromEntries(statuses.map((status) => [String(status), { description: route.upload ? (UPLOAD_PROBLEM_RESPONSES[status] ?? PROBLEM_RESPONSES[status]) : PROBLEM_RESPONSES[status], ...problem }])),
       },
     };
   }
@@ -129,14 +139,16 @@ export function renderApiReference(doc: OpenApiDocument): string {
   const info = doc.info as { title: string; description: string };
   const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => {
-      const o = op as { operationId: string; summary: string; description?: string; parameters?: { name: string; in: string; required: boolean; description?: string; schema: JsonSchema }[]; requestBody?: { content: { "application/json": { schema: JsonSchema } } }; responses: Record<string, { description: string; content?: Record<string, { schema?: JsonSchema }> }> };
-      const body = o.requestBody?.content["application/json"].schema;
+      const o = op as { operationId: string; summary: string; description?: string; parameters?: { name: string; in: string; required: boolean; description?: string; schema: JsonSchema }[]; requestBody?: { content: Record<string, { schema?: JsonSchema }> }; responses: Record<string, { description: string; content?: Record<string, { schema?: JsonSchema }> }> };
+      const body = o.requestBody?.content["application/json"]?.schema;
+      const fileTypes = o.requestBody && !body ? Object.keys(o.requestBody.content) : [];
       const bodyName = body?.$ref ? String(body.$ref).split("/").at(-1)! : undefined;
       return `<section class="card" id="${escape(o.operationId)}">
 <h3><code>${escape(method.toUpperCase())} /api/v1${escape(path)}</code></h3>
 <p>${escape(o.summary)}${o.description ? `. ${escape(o.description)}` : ""}</p>
 ${o.parameters?.length ? `<h4>Parameters</h4><table class="data-table"><tbody>${o.parameters.map((p) => `<tr><td><code>${escape(p.name)}</code> <span class="muted">${escape(p.in)}${p.required ? "" : ", optional"}</span></td><td>${escape(typeOf(p.schema))}</td><td>${escape(p.description ?? "")}</td></tr>`).join("")}</tbody></table>` : ""}
 ${bodyName ? `<h4>Body</h4><p>JSON: <a href="#schema-${escape(bodyName)}">${escape(bodyName)}</a></p>` : ""}
+${fileTypes.length ? `<h4>Body</h4><p>The file's bytes, as ${fileTypes.map((t) => `<code>${escape(t)}</code>`).join(", ")}.</p>` : ""}
 <h4>Answers</h4><ul>${Object.entries(o.responses).map(([status, r]) => `<li><strong>${escape(status)}</strong> ${escape(r.description)}</li>`).join("")}</ul>
 </section>`;
     }),

@@ -11,6 +11,7 @@ import { appointmentTypes } from "./resources/appointment-types.server";
 import { appointments } from "./resources/appointments.server";
 import { documentTemplates } from "./resources/document-templates.server";
 import { documents } from "./resources/documents.server";
+import { documentFiles } from "./resources/document-files.server";
 import { locations } from "./resources/locations.server";
 import { practitioners } from "./resources/practitioners.server";
 import { prescriptions } from "./resources/prescriptions.server";
@@ -234,6 +235,7 @@ export const RESOURCES = [
   externalResource(appointments),
   externalResource(documentTemplates),
   externalResource(documents),
+  documentFiles,
   externalResource(prescriptions),
   externalResource(reminders),
 ];

@@ -4,14 +4,16 @@ import { z } from "zod";
 import type { Site } from "../../app/load-context";
 import { hitRateLimits } from "../auth/rate-limit.server";
 import { isRequestBodyTooLarge, limitedBody } from "../http/request-body.server";
-import { bearerKey, checkApiKey } from "./keys.server";
+import { type ApiKey, bearerKey, checkApiKey } from "./keys.server";
 import { API_BODY_BYTES, API_REQUESTS_PER_MINUTE } from "./limits.server";
 import { openApiDocument, renderApiReference } from "./openapi.server";
 import { importsApi } from "./imports.server";
 import { ApiProblem, fieldErrors } from "./problem.server";
 import { RESOURCES } from "./resources.server";
 import type { ImportRunner } from "../imports/import-runner.server";
-import { type ApiResult, type ApiRoute, matchPath } from "./route.server";
+import type { PracticeFiles } from "../files/practice-files.server";
+import { receiveUpload, sweepSpool } from "./upload.server";
+import { type ApiCall, type ApiResult, type ApiRoute, matchPath } from "./route.server";
 
 const MINUTE = 60_000;
 
@@ -98,7 +100,14 @@ function isDataError(error: unknown): boolean {
   return /^2[23]/.test(code);
 }
 
-export type ApiRouterDeps = { logger: Logger; now: () => Date; imports: ImportRunner };
+export type ApiRouterDeps = {
+  logger: Logger;
+  now: () => Date;
+  imports: ImportRunner;
+  files: PracticeFiles;
+  /** Where raw file bodies are spooled (encrypted, deleted after the request): DATA_DIR/uploads. */
+  uploadDir: string;
+};
 
 /**
  * The integration API at `/api/v1` on a practice's host: bearer keys only (cookies are never read, so no
@@ -107,6 +116,7 @@ export type ApiRouterDeps = { logger: Logger; now: () => Date; imports: ImportRu
  */
 export function apiRouter(deps: ApiRouterDeps): express.Router {
   const router = express.Router();
+  sweepSpool(deps.uploadDir, new Date()).catch((error: unknown) => deps.logger.warn({ err: error }, "could not sweep the upload spool"));
   // Bulk imports read their own (NDJSON, 200 MB) bodies: mounted before the JSON body rule below.
   router.use("/imports", importsApi(deps));
   router.use(async (req: Request, res: Response, _next: NextFunction) => {
@@ -179,22 +189,67 @@ async function serve(req: Request, res: Response, deps: ApiRouterDeps): Promise<
   }
 
   const now = deps.now();
-  const result = await site.withPractice(async (trx): Promise<ApiResult | ApiProblem> => {
-    const checked = await checkApiKey(trx, authorization, now);
-    if (!checked.ok) {
-      const detail = { missing: "Send an API key.", malformed: "The Authorization header is not a Portico API key.", unknown: "This API key is not valid at this practice.", revoked: "This API key was revoked.", expired: "This API key has expired." }[checked.reason];
-      return new ApiProblem(401, "unauthorized", detail, [{ path: ["Authorization"], message: "is not a valid API key here" }], { "WWW-Authenticate": 'Bearer realm="api", error="invalid_token"' });
-    }
-    const { key } = checked;
-    const [withinLimit] = await hitRateLimits(trx, site.practice.id, [{ bucket: `api-key:${key.id}`, limit: API_REQUESTS_PER_MINUTE, windowMs: MINUTE }], now);
-    if (!withinLimit) {
-      const retryAfter = Math.max(1, Math.ceil((MINUTE - (now.getTime() % MINUTE)) / 1000));
-      return new ApiProblem(429, "rate_limited", `This key made more than ${API_REQUESTS_PER_MINUTE} requests this minute.`, undefined, { "Retry-After": String(retryAfter) });
-    }
-    if (!key.scopes.includes(route.scope)) return new ApiProblem(403, "forbidden", `This API key may not ${route.scope === "write" ? "write" : "read"}: it has the scopes ${key.scopes.join(", ")}.`);
-    if (input instanceof ApiProblem) return input;
-    return route.handle({ trx, practice: site.practice, key, now, ip: req.ip ?? null, userAgent: req.get("user-agent")?.slice(0, 500) ?? null, ...input });
-  });
+  const tasks: (() => Promise<void>)[] = [];
+  const common = { practice: site.practice, now, ip: req.ip ?? null, userAgent: req.get("user-agent")?.slice(0, 500) ?? null, files: deps.files, afterCommit: (task: () => Promise<void>) => void tasks.push(task) };
+  let result: ApiResult | ApiProblem;
+  if (route.upload) {
+    result = await serveUpload(req, route, input, (count, call) => site.withPractice(async (trx) => {
+      const key = await authorize(trx, site.practice.id, authorization, route.scope, now, count);
+      if (key instanceof ApiProblem) return key;
+      return call({ trx, key, ...common });
+    }), deps);
+  } else {
+    result = await site.withPractice(async (trx): Promise<ApiResult | ApiProblem> => {
+      const key = await authorize(trx, site.practice.id, authorization, route.scope, now);
+      if (key instanceof ApiProblem) return key;
+      if (input instanceof ApiProblem) return input;
+      return route.handle({ trx, key, ...common, ...input });
+    });
+  }
   if (result instanceof ApiProblem) throw result;
-  res.status(result.status).type("application/json").send(JSON.stringify(result.body));
+  for (const task of tasks) task().catch((error: unknown) => req.log.warn({ err: error }, "API after-commit task failed"));
+  if (result.body === undefined) res.status(result.status).end();
+  else res.status(result.status).type("application/json").send(JSON.stringify(result.body));
+}
+
+/** The key, its rate limit and its scope, in the practice's transaction: the key, or the problem to answer. */
+async function authorize(trx: Parameters<ApiRoute["handle"]>[0]["trx"], practiceId: string, authorization: string, scope: ApiRoute["scope"], now: Date, count = true): Promise<ApiKey | ApiProblem> {
+  const checked = await checkApiKey(trx, authorization, now);
+  if (!checked.ok) {
+    const detail = { missing: "Send an API key.", malformed: "The Authorization header is not a Portico API key.", unknown: "This API key is not valid at this practice.", revoked: "This API key was revoked.", expired: "This API key has expired." }[checked.reason];
+    return new ApiProblem(401, "unauthorized", detail, [{ path: ["Authorization"], message: "is not a valid API key here" }], { "WWW-Authenticate": 'Bearer realm="api", error="invalid_token"' });
+  }
+  const { key } = checked;
+  const [withinLimit] = count ? await hitRateLimits(trx, practiceId, [{ bucket: `api-key:${key.id}`, limit: API_REQUESTS_PER_MINUTE, windowMs: MINUTE }], now) : [true];
+  if (!withinLimit) {
+    const retryAfter = Math.max(1, Math.ceil((MINUTE - (now.getTime() % MINUTE)) / 1000));
+    return new ApiProblem(429, "rate_limited", `This key made more than ${API_REQUESTS_PER_MINUTE} requests this minute.`, undefined, { "Retry-After": String(retryAfter) });
+  }
+  if (!key.scopes.includes(scope)) return new ApiProblem(403, "forbidden", `This API key may not ${scope === "write" ? "write" : "read"}: it has the scopes ${key.scopes.join(", ")}.`);
+  return key;
+}
+
+type InPractice = (countRequest: boolean, call: (call: Omit<ApiCall<unknown, unknown, unknown>, "params" | "query" | "body">) => Promise<ApiResult | ApiProblem>) => Promise<ApiResult | ApiProblem>;
+
+/**
+ * A raw file body: the key is checked first (no unauthenticated bytes reach the disk), then the body is spooled
+ * and prepared with no transaction open, and the handler runs in a second transaction (the key checked again, since
+ * it may have been revoked meanwhile, without counting the request twice towards its limit).
+ */
+async function serveUpload(req: Request, route: ApiRoute, input: { params: unknown; query: unknown; body: unknown } | ApiProblem, inPractice: InPractice, deps: ApiRouterDeps): Promise<ApiResult | ApiProblem> {
+  const upload = route.upload!;
+  const allowed = await inPractice(true, async () => (input instanceof ApiProblem ? input : { status: 0, body: undefined }));
+  if (allowed instanceof ApiProblem) return allowed;
+  const { params, query } = input as { params: unknown; query: unknown };
+  const received = await receiveUpload(req, { types: upload.types, maxBytes: upload.maxBytes, dir: deps.uploadDir });
+  try {
+    const prepared = await upload.prepare(received, params);
+    try {
+      return await inPractice(false, (call) => route.handle({ ...call, params, query, body: prepared.body }));
+    } finally {
+      await prepared.discard();
+    }
+  } finally {
+    await received.discard();
+  }
 }

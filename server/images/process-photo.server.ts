@@ -2,7 +2,7 @@ import { WorkQueue } from "../work-queue.server";
 
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 /** Larger inputs are refused before decoding: a small file can claim enormous dimensions (a decompression bomb). */
-const MAX_INPUT_PIXELS = 50_000_000;
+export const MAX_INPUT_PIXELS = 50_000_000;
 const MAX_EDGE = 1600;
 const ACCEPTED_FORMATS = new Set(["jpeg", "png", "webp"]);
 
@@ -10,7 +10,7 @@ const ACCEPTED_FORMATS = new Set(["jpeg", "png", "webp"]);
  * Decoding a 50-megapixel photo takes a core for most of a second and a few hundred MB: one at a time per instance,
  * and only a short line (each waiter holds its upload in memory).
  */
-const imageWork = new WorkQueue("image", { concurrency: 1, maxWaiting: 4 });
+export const imageWork = new WorkQueue("image", { concurrency: 1, maxWaiting: 4 });
 
 export type ProcessedPhoto = { content: Buffer; contentType: "image/jpeg"; width: number; height: number };
 export type PhotoProblem = { problem: string };

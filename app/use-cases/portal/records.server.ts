@@ -6,7 +6,8 @@ import { formatDate, localeFor } from "../../time";
 import { renderRecordPdf } from "../../../server/pdf/record-pdf.server";
 import { visibleDocuments } from "../../visibility/portal-queries.server";
 import { PAGE_AREA } from "../../visibility/portal-rules";
-import { requireArea } from "../client-session.server";
+import { requireArea, withSignedInClient } from "../client-session.server";
+import { type AttachmentDownload, documentFileLinks, openDocumentFile } from "../document-file-download.server";
 import { idParam, notFound, portalPage } from "./portal-page.server";
 
 export type RecordListItem = { id: string; title: string; category: string; visitDate: string; visitDateText: string };
@@ -46,6 +47,8 @@ export type RecordDetail = {
   author: string | null;
   patientName: string;
   blocks: ContentBlock[];
+  /** The document's current attached files (PDF, JPEG, PNG), each downloaded from /records/{id}/files/{fileId}. */
+  files: { id: string; name: string; contentType: string; byteSize: number }[];
 };
 
 /** One record, only if the rules let this client see it; otherwise the same 404 as a record that does not exist. */
@@ -59,6 +62,7 @@ export async function getRecord(context: PorticoLoadContext, request: Request, r
       .executeTakeFirst();
     if (!row) throw notFound();
     return {
+      files: await documentFileLinks(trx, row.id),
       id: row.id,
       title: row.title,
       category: CATEGORY_LABELS[row.category as DocumentCategory],
@@ -68,6 +72,22 @@ export async function getRecord(context: PorticoLoadContext, request: Request, r
       patientName: row.patient_name,
       blocks: parseContent(row.content),
     };
+  });
+}
+
+/**
+ * One of a record's attached files, through exactly the same visibility check as the record's page (the SQL twin of
+ * the rules): another client's, a withdrawn file, a document unshared or voided are all the same 404.
+ */
+export async function getRecordFile(context: PorticoLoadContext, request: Request, rawDocumentId: string | undefined, rawFileId: string | undefined): Promise<AttachmentDownload> {
+  const documentId = idParam(rawDocumentId);
+  const fileId = idParam(rawFileId);
+  return withSignedInClient(context, request, async ({ trx, client, practiceId }) => {
+    requireArea(client, PAGE_AREA.records);
+    const visible = await visibleDocuments(trx, { clientId: client.viewing.clientId, access: client.access }).select("d.id").where("d.id", "=", documentId).executeTakeFirst();
+    const file = visible && (await openDocumentFile(context, trx, practiceId, documentId, fileId));
+    if (!file) throw notFound();
+    return file;
   });
 }
 
