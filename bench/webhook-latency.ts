@@ -3,7 +3,7 @@
  * role, exactly as a use case records them) while the real server (`server/main.ts`, NODE_ENV=production, its own
  * process) delivers them to a receiver on loopback that verifies every signature with `standardwebhooks`. Measured
  * from the commit to the receiver having the verified request. Prints p50/p90/p99/max and writes
- * bench/results/<date>-webhook-latency.json. Run: npx tsx bench/webhook-latency.ts
+ * bench/results/<date>-webhook-latency.json. Run: npm run bench:webhooks (BENCH_EVENTS, BENCH_RATE)
  */
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
