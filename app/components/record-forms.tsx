@@ -31,7 +31,7 @@ function Field({ name, label, errors, hint, children }: FieldProps) {
 
 /** "First name" + "must not be empty" → "First name must not be empty." */
 function sentence(label: string, message: string): string {
-  const text = /^[a-z]/.test(message) ? `${label} ${message}` : `${label}: ${message}`;
+  const text = message.startsWith("line ") ? `${label}, ${message}` : /^[a-z]/.test(message) ? `${label} ${message}` : `${label}: ${message}`;
   return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
