@@ -61,7 +61,7 @@ function lines(value: string): string[] {
 const blankToNull = (value: string): string | null => (value.trim() === "" ? null : value);
 
 function actorOf(context: PorticoLoadContext, scope: StaffScope): RecordActor {
-  return { actorType: scope.staff.actorType, actorId: scope.staff.id, ip: context.visitor.ip, userAgent: context.visitor.userAgent, details: { via: "admin", staffName: scope.staff.name } };
+  return { actorType: scope.staff.actorType, actorId: scope.staff.id, ip: context.visitor.ip, userAgent: context.visitor.userAgent, details: { via: "admin" } };
 }
 
 async function practiceWording(trx: PracticeTransaction, kind: PracticeKind) {
