@@ -1,6 +1,6 @@
 import net from "node:net";
 import fc from "fast-check";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { withPractice } from "../../db/with-practice.server";
 import { issueApiKey } from "../../server/api/keys.server";
 import { apiRouteList } from "../../server/api/router.server";
@@ -19,6 +19,9 @@ import { sessionCookieFor, staffCookieFor } from "../support/sessions";
  * cookie), on a practice host, the support host and the landing host. Nothing may answer 5xx, and the server must
  * still serve afterwards. New routes are covered because the paths come from the build, not from a list.
  */
+
+// Each walk sends thousands of requests: on a busy two-core machine one can take a minute or more.
+vi.setConfig({ testTimeout: 180_000 });
 
 const HAPPY = "happy-paws.localhost:3000";
 const SUPPORT = "support.localhost:3000";
