@@ -4,6 +4,14 @@ import type { Practice } from "../../tenants/practice";
 import { externalIdSchema, type RecordActor, sameJson, type UpsertResult } from "../../app/use-cases/record-fields";
 import { clientInputSchema, normalizeClient, readClientRecords, upsertClient } from "../../app/use-cases/upsert-client.server";
 import { patientInputSchema, upsertPatient } from "../../app/use-cases/upsert-patient.server";
+import { appointmentTypeInputSchema, upsertAppointmentType } from "../../app/use-cases/upsert-appointment-type.server";
+import { appointmentInputSchema, upsertAppointment } from "../../app/use-cases/upsert-appointment.server";
+import { documentTemplateInputSchema, upsertDocumentTemplate } from "../../app/use-cases/upsert-document-template.server";
+import { documentInputSchema, upsertDocument } from "../../app/use-cases/upsert-document.server";
+import { locationInputSchema, upsertLocation } from "../../app/use-cases/upsert-location.server";
+import { practitionerInputSchema, upsertPractitioner } from "../../app/use-cases/upsert-practitioner.server";
+import { prescriptionInputSchema, upsertPrescription } from "../../app/use-cases/upsert-prescription.server";
+import { reminderInputSchema, upsertReminder } from "../../app/use-cases/upsert-reminder.server";
 
 /**
  * What an import line may be: `{"type": "<name>", "external_id": "…", …fields}` where the fields are exactly the
@@ -50,7 +58,24 @@ export const IMPORT_TYPES: Record<string, ImportType<unknown>> = {
       return new Set(lines.filter((l) => sameJson(byExternalId.get(l.externalId), l.input)).map((l) => l.externalId));
     },
   }),
+  // The rest of the API's resources, in the order a practice system sends them (what a line names must come first).
+  location: recordType(locationInputSchema, upsertLocation),
+  practitioner: recordType(practitionerInputSchema, upsertPractitioner),
+  appointment_type: recordType(appointmentTypeInputSchema, upsertAppointmentType),
+  document_template: recordType(documentTemplateInputSchema, upsertDocumentTemplate),
+  appointment: recordType(appointmentInputSchema, upsertAppointment),
+  document: recordType(documentInputSchema, upsertDocument),
+  prescription: recordType(prescriptionInputSchema, upsertPrescription),
+  reminder: recordType(reminderInputSchema, upsertReminder),
 };
+
+type RecordUpsert<I> = (trx: PracticeTransaction, options: { practiceId: string; externalId: string; input: I; actor: RecordActor; now: Date }) => Promise<UpsertResult>;
+
+/** A resource whose use case needs nothing of the practice but its id: the records added with the API's resources. */
+function recordType<I>(input: z.ZodType<I>, upsert: RecordUpsert<I>): ImportType<unknown> {
+  return importType({ input, upsert: (trx, o) => upsert(trx, { practiceId: o.practice.id, externalId: o.externalId, input: o.input, actor: o.actor, now: o.now }) });
+}
+
 
 /** A line read and checked against its type's schema, before any database work. */
 export type ParsedLine =

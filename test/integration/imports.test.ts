@@ -125,6 +125,19 @@ describe("POST /api/v1/imports", () => {
     expect(await finished(HOST_A, keys.a!, res.headers.location!)).toMatchObject({ status: "done", lines_total: 1, created: 0, updated: 1, unchanged: 0, rejected: 0 });
   });
 
+  it("imports the API's other resources the same way: a practitioner and a reminder, then unchanged", async () => {
+    const body = [
+      JSON.stringify({ type: "practitioner", external_id: "PR-1", name: "Dr. Ada Vance", title: "Veterinarian" }),
+      JSON.stringify({ type: "reminder", external_id: "R-1", patient_external_id: "P-1", description: "Rabies booster", due_on: "2027-03-01" }),
+      JSON.stringify({ type: "reminder", external_id: "R-2", patient_external_id: "P-404", description: "Nobody's", due_on: "2027-03-01" }),
+    ].join("\n");
+    const first = await finished(HOST_A, keys.a!, (await post(HOST_A, keys.a!, body)).headers.location!);
+    expect(first).toMatchObject({ status: "done", created: 2, rejected: 1 });
+    expect((first.rejections as { line: number; reason: string }[])[0]).toMatchObject({ line: 3, reason: expect.stringMatching(/^patient_external_id /) });
+    const again = await finished(HOST_A, keys.a!, (await post(HOST_A, keys.a!, body)).headers.location!);
+    expect(again).toMatchObject({ status: "done", created: 0, updated: 0, unchanged: 2, rejected: 1 });
+  });
+
   it("keeps one practice's import away from another: the key, the import's URL and the rows", async () => {
     const own = await post(HOST_B, keys.b!, JSON.stringify({ type: "client", external_id: "C-1", first_name: "Other", last_name: "Practice" }));
     expect(own.status).toBe(202);
