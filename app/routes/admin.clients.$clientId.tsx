@@ -163,6 +163,17 @@ export default function ClientPage() {
                       <span className="muted">
                         {d.patientName} · {d.category} · {d.visitDate}
                       </span>
+                      {d.files.length ? (
+                        <ul className="record-files">
+                          {d.files.map((f) => (
+                            <li key={f.id}>
+                              <a href={`/admin/documents/${d.id}/files/${f.id}`} download={f.name}>
+                                {f.name}
+                              </a>
+                            </li>
+                          ))}
+                        </ul>
+                      ) : null}
                     </td>
                     <td>{d.status.replace("_", " ")}</td>
                     <td>{d.visibleToClient ? "Yes" : "No"}</td>

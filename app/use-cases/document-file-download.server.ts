@@ -14,6 +14,15 @@ export async function documentFileLinks(trx: PracticeTransaction, documentId: st
   return rows.map((r) => ({ id: r.id, name: r.name, contentType: r.content_type, byteSize: Number(r.byte_size) }));
 }
 
+/** The current files of many documents at once (a client's page lists them all): one query, by document id. */
+export async function documentFileLinksFor(trx: PracticeTransaction, documentIds: string[]): Promise<Map<string, { id: string; name: string; contentType: string; byteSize: number }[]>> {
+  const byDocument = new Map<string, { id: string; name: string; contentType: string; byteSize: number }[]>();
+  if (!documentIds.length) return byDocument;
+  const rows = await trx.selectFrom("document_files").select(["id", "document_id", "name", "content_type", "byte_size"]).where("document_id", "in", documentIds).where("withdrawn_at", "is", null).orderBy("position").orderBy("name").execute();
+  for (const r of rows) byDocument.set(r.document_id, [...(byDocument.get(r.document_id) ?? []), { id: r.id, name: r.name, contentType: r.content_type, byteSize: Number(r.byte_size) }]);
+  return byDocument;
+}
+
 /** Opens the document's current file `fileId` (a withdrawn one, or another document's, opens nothing). */
 export async function openDocumentFile(context: PorticoLoadContext, trx: PracticeTransaction, practiceId: string, documentId: string, fileId: string): Promise<AttachmentDownload | undefined> {
   const row = await trx.selectFrom("document_files").select(["name", "file_id", "content_type"]).where("id", "=", fileId).where("document_id", "=", documentId).where("withdrawn_at", "is", null).executeTakeFirst();

@@ -297,4 +297,12 @@ describe("staff downloads", () => {
     expect(allowed.headers["content-disposition"]).toMatch(/^attachment;/);
     expect((await raw(HOST, path, { headers: { cookie: noChartStaff } })).status).toBe(403);
   });
+
+  it("are linked from the client's page in admin", async () => {
+    const clientId = await withPractice(db.owner.db, fixture.practice, async (trx) => (await trx.selectFrom("clients").select("id").where("external_id", "=", "C-1").executeTakeFirstOrThrow()).id);
+    const page = await server.request(HOST, `/admin/clients/${clientId}`, { headers: { cookie: chartStaff } });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain(`/admin/documents/${await documentIdOf("D-UNSHARED")}/files/${await fileIdOf("D-UNSHARED", "private.pdf")}`);
+    expect(page.body).toContain("blood-panel.pdf");
+  });
 });

@@ -11,6 +11,7 @@ import { CATEGORY_LABELS } from "../../categories";
 import type { PorticoLoadContext } from "../../load-context";
 import { formatDate, formatDateTime, localeFor } from "../../time";
 import { isRecordVisibleTo } from "../../visibility/portal-rules";
+import { documentFileLinksFor } from "../document-file-download.server";
 import { openPhoto } from "../patient-photo.server";
 import { idParam, notFound } from "../portal/portal-page.server";
 import { portalAccountSummary } from "./portal-accounts.server";
@@ -144,6 +145,7 @@ export async function getClientForStaff(context: PorticoLoadContext, request: Re
           .orderBy("d.visit_date", "desc")
           .execute()
       : [];
+    const documentFiles = await documentFileLinksFor(trx, documents.map((d) => d.id));
     const appointments = chart
       ? await trx
           .selectFrom("appointments as a")
@@ -187,6 +189,7 @@ export async function getClientForStaff(context: PorticoLoadContext, request: Re
         visitDate: formatDate(d.visit_date, locale),
         patientName: d.patient_name,
         portalShared: d.portal_shared,
+        files: documentFiles.get(d.id) ?? [],
         // What the client sees right now, by the portal's own rule.
         visibleToClient: isRecordVisibleTo(clientAccess, { patientStatus: d.patient_status, category: d.category, status: d.status, portalShared: d.portal_shared }, sharing),
       })),
