@@ -9,7 +9,7 @@ import type { RecordActor } from "./record-fields";
 /**
  * A document's attached files (PDF, JPEG, PNG), by the name the practice system gave each: attached, replaced and
  * withdrawn here, in the caller's transaction. The bytes live in the file store (docs/decisions/014-file-store.md);
- * `document_files` says which file is the document's current one by that name. docs/decisions/018-document-files.md.
+ * `document_files` says which file is the document's current one by that name. docs/decisions/020-document-files.md.
  */
 
 /** What the client's computer saves it as: no path, no control characters, not hidden, with its type's extension. */

@@ -12,7 +12,7 @@ import { keyActor } from "./common.server";
  * A document's attached files: `PUT /documents/{externalId}/files/{fileName}` with the raw bytes (PDF, JPEG, PNG,
  * up to 25 MB; the type is read from the bytes), `GET /documents/{externalId}/files` and `DELETE …/{fileName}`
  * (withdraws). The document record itself never lists them (ADR 017), so re-sending it keeps its files.
- * docs/decisions/018-document-files.md.
+ * docs/decisions/020-document-files.md.
  */
 
 const documentParams = z.strictObject({ externalId: externalIdSchema });
