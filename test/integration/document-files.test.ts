@@ -183,6 +183,32 @@ describe("attaching files over the API", () => {
     expect((await putFile("D-1", "x-ray.png", "image/png", png)).status).toBe(200);
   });
 
+  it("attaches a JPEG, re-encoded as a JPEG without its EXIF", async () => {
+    const jpeg = await sharp({ create: { width: 40, height: 30, channels: 3, background: "#cc6633" } }).jpeg().withExif({ IFD0: { ImageDescription: MARKER } }).toBuffer();
+    expect(jpeg.includes(MARKER)).toBe(true);
+    const res = await putFile("D-2", "wound.jpeg", "image/jpeg", jpeg);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({ content_type: "image/jpeg", received_sha256: sha256(jpeg) });
+    const stored = await withPractice(db.owner.db, fixture.practice, async (trx) => {
+      const row = await trx.selectFrom("document_files").select("file_id").where("name", "=", "wound.jpeg").executeTakeFirstOrThrow();
+      const file = await server.files.openFile(trx, fixture.practice, row.file_id!);
+      return file!.read();
+    });
+    const chunks: Buffer[] = [];
+    for await (const chunk of stored) chunks.push(chunk as Buffer);
+    const bytes = Buffer.concat(chunks);
+    expect(bytes.includes(MARKER)).toBe(false);
+    expect(await sharp(bytes).metadata()).toMatchObject({ format: "jpeg", width: 40, height: 30 });
+  });
+
+  it("takes two uploads of one name at once in turn: one current file, the other withdrawn", async () => {
+    const answers = await Promise.all([putFile("D-2", "race.pdf", "application/pdf", pdf("first")), putFile("D-2", "race.pdf", "application/pdf", pdf("second"))]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 201]);
+    const rows = await withPractice(db.owner.db, fixture.practice, (trx) => trx.selectFrom("document_files").select(["withdrawn_at"]).where("name", "=", "race.pdf").execute());
+    expect(rows.filter((r) => r.withdrawn_at === null)).toHaveLength(1);
+    expect(rows).toHaveLength(2);
+  });
+
   it("refuses bytes that are not what they claim, with a clear reason, storing nothing", async () => {
     const before = await counts();
     const text = await putFile("D-1", "notes.pdf", "application/pdf", Buffer.from("just some text, not a PDF at all\n"));
