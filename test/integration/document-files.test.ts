@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import http from "node:http";
 import sharp from "sharp";
+import yauzl from "yauzl";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withPractice } from "../../db/with-practice.server";
 import { hashPassword } from "../../server/auth/passwords.server";
@@ -313,6 +314,40 @@ describe("the client's download from the portal", () => {
     expect((await raw(HOST, `/records/${documentId}/files/not-a-uuid`, { headers: { cookie } })).status).toBe(404);
   });
 });
+
+describe("Download my data", () => {
+  it("holds the shared record's attached files beside its PDF, and nothing of records the client may not see", async () => {
+    const res = await raw(HOST, "/settings/my-data.zip", { headers: { cookie } });
+    expect(res.status).toBe(200);
+    const entries = await unzip(res.bytes);
+    const files = [...entries.keys()].filter((n) => /^records\/[^/]+\/[^/]+$/.test(n));
+    expect(files.map((n) => n.split("/")[2]).sort()).toEqual(["Résultat final; x=1 (copie).pdf", "blood-panel.pdf", "x-ray.png"].sort());
+    expect(entries.get(files.find((n) => n.endsWith("/blood-panel.pdf"))!)!.equals(pdf("corrected lab results"))).toBe(true);
+  });
+});
+
+function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(zip, { lazyEntries: true }, (error, file) => {
+      if (error || !file) return reject(error ?? new Error("no zip"));
+      const entries = new Map<string, Buffer>();
+      file.on("entry", (entry: yauzl.Entry) => {
+        file.openReadStream(entry, (err, stream) => {
+          if (err || !stream) return reject(err ?? new Error("no stream"));
+          const chunks: Buffer[] = [];
+          stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+          stream.on("end", () => {
+            entries.set(entry.fileName, Buffer.concat(chunks));
+            file.readEntry();
+          });
+        });
+      });
+      file.on("end", () => resolve(entries));
+      file.on("error", reject);
+      file.readEntry();
+    });
+  });
+}
 
 describe("staff downloads", () => {
   it("are for staff with chart_access, whether or not the document is shared", async () => {

@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+import { finished } from "node:stream/promises";
 import { ZipFile } from "yazl";
 import { recordAudit } from "../../../server/audit.server";
 import type { PorticoLoadContext } from "../../load-context";
@@ -6,7 +7,7 @@ import { withSignedInClient } from "../client-session.server";
 import { listAppointments } from "./appointments.server";
 import { getPets } from "./get-pets.server";
 import { listPrescriptions } from "./prescriptions.server";
-import { getRecord, listRecords, recordPdf } from "./records.server";
+import { getRecord, getRecordFile, listRecords, recordPdf } from "./records.server";
 import { listReminders } from "./reminders.server";
 import { getAccountSettings } from "./settings.server";
 
@@ -61,7 +62,7 @@ export async function downloadMyData(context: PorticoLoadContext, request: Reque
         "",
         "account.json        your details as the practice keeps them",
         `patients.json       your ${shell.patientsLabel.toLowerCase()}`,
-        "records.json        the records shared with you; each record is also in records/ as a PDF",
+        "records.json        the records shared with you; each record is also in records/ as a PDF, its attached files beside it",
         "appointments.json   upcoming and past appointments",
         "prescriptions.json  current prescriptions",
         "reminders.json      reminders that are due",
@@ -92,6 +93,14 @@ export async function downloadMyData(context: PorticoLoadContext, request: Reque
         for (let n = 2; used.has(name); n++) name = pdf.filename.replace(/\.pdf$/, `-${n}.pdf`);
         used.add(name);
         add(`records/${name}`, pdf.content);
+        // Attached files, each through the download's own check, streamed one at a time (never held whole).
+        for (const file of record.page.files) {
+          const download = await ifAllowed(getRecordFile(context, request, id, file.id));
+          if (!download) continue;
+          const bytes = await download.read();
+          zip.addReadStream(bytes, `records/${name.replace(/\.pdf$/, "")}/${download.name}`, { mtime });
+          await finished(bytes);
+        }
       }
     } catch (error) {
       // The answer has started: the zip ends without the remaining PDFs rather than never ending.
