@@ -89,6 +89,7 @@ const ROUTES: Route[] = [
   { method: "POST", path: () => `/admin/patients/${ids.patient}/edit`, fields: () => [["name", ""]], allowed: (p) => p.includes("chart_access") },
   { method: "GET", path: () => `/admin/documents/${ids.document}`, allowed: (p) => p.includes("chart_access") },
   { method: "POST", path: () => `/admin/documents/${ids.document}`, fields: () => [["shared", "on"]], allowed: (p) => p.includes("chart_access") },
+  { method: "GET", path: () => `/admin/documents/${ids.document}/files/00000000-0000-4000-8000-000000000000`, allowed: (p) => p.includes("chart_access") },
   { method: "GET", path: () => `/admin/photos/${ids.patient}`, allowed: (p) => p.includes("chart_access") || p.includes("admin_view_pet_owner_portal") || p.includes("admin_manage_pet_owner_portal") },
   { method: "GET", path: () => "/admin/staff", allowed: (p) => p.includes("manage_staff") },
   { method: "POST", path: () => "/admin/staff", fields: () => [["intent", "resend"], ["staffId", "00000000-0000-4000-8000-000000000000"]], allowed: (p) => p.includes("manage_staff") },
