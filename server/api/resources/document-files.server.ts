@@ -87,7 +87,11 @@ export const documentFiles: { routes: ApiRoute[]; schemas: Record<string, { sche
           const { fileName } = params as { fileName: string };
           const checked = await checkDocumentFile(received, fileName);
           if (!checked.ok) throw new ApiProblem(422, "invalid_body", checked.problem, [{ path: ["body"], message: checked.problem }]);
-          const bytes = await documentFileBytes(received, checked.type, (stream) => spool(stream, received.dir, DOCUMENT_FILE_MAX_BYTES));
+          const bytes = await documentFileBytes(received, checked.type, (stream) => spool(stream, received.dir, DOCUMENT_FILE_MAX_BYTES)).catch((error: unknown) => {
+            // The image queue is full (work-queue.server.ts answers a 503 Response): say so, not "the data is unavailable".
+            if (error instanceof Response && error.status === 503) throw new ApiProblem(503, "unavailable", "Busy processing other images: try again shortly.", undefined, { "Retry-After": error.headers.get("Retry-After") ?? "5" });
+            throw error;
+          });
           if ("problem" in bytes) throw new ApiProblem(422, "invalid_body", bytes.problem, [{ path: ["body"], message: bytes.problem }]);
           const file: NewDocumentFile = { type: checked.type, receivedSha256: received.sha256, open: () => bytes.open() };
           return { body: file, discard: () => bytes.discard() };
