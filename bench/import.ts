@@ -1,6 +1,7 @@
 /**
- * Bulk import through the real path: a generated practice (5,000 clients, 10,000 patients; BENCH_IMPORT_SCALE
- * multiplies both) as one NDJSON file, streamed to `POST /api/v1/imports` of the real server (`server/main.ts`,
+ * Bulk import through the real path: a generated practice (5,000 clients, 10,000 patients, 100,000 documents and
+ * 20,000 appointments; BENCH_IMPORT_SCALE multiplies them all, BENCH_IMPORT_RECORDS=0 leaves out documents and
+ * appointments) as one NDJSON file, streamed to `POST /api/v1/imports` of the real server (`server/main.ts`,
  * NODE_ENV=production, the production image's 512 MB heap ceiling, in its own process), then polled on
  * `GET /api/v1/imports/{id}` until done; the same file a second time (every line unchanged). Prints the duration,
  * rows/s and the server's RSS sampled every 100 ms during each run, and writes bench/results/<date>-import.json.
@@ -26,6 +27,9 @@ import { freePort, startScript, stopScript } from "../test/support/processes";
 const SCALE = Number(process.env.BENCH_IMPORT_SCALE ?? 1);
 const CLIENTS = Math.round(5_000 * SCALE);
 const PATIENTS_PER_CLIENT = 2;
+const DOCUMENTS_PER_PATIENT = 10;
+const APPOINTMENTS_PER_PATIENT = 2;
+const RECORDS = process.env.BENCH_IMPORT_RECORDS !== "0";
 const PASSWORDS = { owner: "bench-owner-password", app: "bench-runtime-password" };
 const BENCH_DATA = path.join(ROOT, "bench", ".data", "import");
 const SPECIES = ["Dog", "Cat", "Rabbit", "Bird"];
@@ -52,6 +56,26 @@ async function generate(file: string): Promise<{ lines: number; bytes: number }>
   for (let i = 0; i < CLIENTS; i++) {
     for (let j = 0; j < PATIENTS_PER_CLIENT; j++) {
       await write({ type: "patient", external_id: `P-${i}-${j}`, client_external_id: `C-${i}`, name: `Pet${i}-${j}`, species: SPECIES[(i + j) % SPECIES.length], date_of_birth: `20${String(10 + (i % 15))}-0${1 + (j % 9)}-1${j % 9}` });
+    }
+  }
+  if (RECORDS) {
+    // What documents and appointments name comes first: a location, a practitioner, an appointment type, a template.
+    await write({ type: "location", external_id: "L-1", name: "Main clinic", address: "1 Main Street, Springfield", time_zone: "America/Chicago" });
+    await write({ type: "practitioner", external_id: "PR-1", name: "Dr. Bench", title: "Veterinarian" });
+    await write({ type: "appointment_type", external_id: "AT-1", name: "Wellness exam", duration_minutes: 30 });
+    await write({ type: "document_template", external_id: "T-1", name: "Visit notes", category: "visit_notes" });
+    const day = Date.UTC(2027, 0, 4, 15);
+    for (let i = 0; i < CLIENTS; i++) {
+      for (let j = 0; j < PATIENTS_PER_CLIENT; j++) {
+        const patient = `P-${i}-${j}`;
+        for (let d = 0; d < DOCUMENTS_PER_PATIENT; d++) {
+          await write({ type: "document", external_id: `D-${i}-${j}-${d}`, patient_external_id: patient, template_external_id: "T-1", title: `Visit ${d + 1}`, category: "visit_notes", status: "completed", portal_shared: true, visit_date: `20${String(15 + (d % 10))}-0${1 + (d % 9)}-15`, author_external_id: "PR-1", content: `Weight ${(3 + ((i + d) % 40)) / 2} kg. Healthy. Next visit in a year.` });
+        }
+        for (let a = 0; a < APPOINTMENTS_PER_PATIENT; a++) {
+          const starts = new Date(day + ((i * PATIENTS_PER_CLIENT + j) * APPOINTMENTS_PER_PATIENT + a) * 30 * 60_000);
+          await write({ type: "appointment", external_id: `A-${i}-${j}-${a}`, patient_external_id: patient, practitioner_external_id: "PR-1", location_external_id: "L-1", appointment_type_external_id: "AT-1", reason: "Wellness exam", starts_at: starts.toISOString(), ends_at: new Date(starts.getTime() + 30 * 60_000).toISOString() });
+        }
+      }
     }
   }
   out.end();
@@ -97,7 +121,9 @@ async function main(): Promise<void> {
 
     const file = path.join(BENCH_DATA, "practice.ndjson");
     const generated = await generate(file);
-    process.stdout.write(`generated ${generated.lines} lines (${CLIENTS} clients, ${CLIENTS * PATIENTS_PER_CLIENT} patients), ${(generated.bytes / 1e6).toFixed(1)} MB\n`);
+    const patients = CLIENTS * PATIENTS_PER_CLIENT;
+    const records = RECORDS ? `, ${patients * DOCUMENTS_PER_PATIENT} documents, ${patients * APPOINTMENTS_PER_PATIENT} appointments` : "";
+    process.stdout.write(`generated ${generated.lines} lines (${CLIENTS} clients, ${patients} patients${records}), ${(generated.bytes / 1e6).toFixed(1)} MB\n`);
 
     const port = await freePort();
     const serverDataDir = path.join(BENCH_DATA, "server");
@@ -139,7 +165,8 @@ async function main(): Promise<void> {
       }
       const seconds = (performance.now() - started) / 1000;
       clearInterval(sampler);
-      const { rejections: _rejections, ...counts } = report;
+      const { rejections, ...counts } = report;
+      if (Array.isArray(rejections) && rejections.length) process.stdout.write(`  first rejected line: ${JSON.stringify(rejections[0])}\n`);
       return { name, seconds: +seconds.toFixed(1), rowsPerSecond: Math.round(generated.lines / seconds), rss: { before, max: Math.max(...samples), after: await rssMb(pid), samples }, report: counts };
     };
 
