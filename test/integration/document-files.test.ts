@@ -260,6 +260,17 @@ describe("attaching files over the API", () => {
     expect(rows).toEqual([{ file_id: null, withdrawn_at: expect.any(Date) }]);
   });
 
+  it("never reaches another practice's document: its key is a 401 here, and at its own host D-1 names nothing", async () => {
+    const otherKey = await apiKeyFor(db, other.practice);
+    const here = await raw(HOST, "/api/v1/documents/D-1/files/blood-panel.pdf", { method: "PUT", headers: { authorization: `Bearer ${otherKey}`, "content-type": "application/pdf", "content-length": String(pdf("x").length) }, body: pdf("x") });
+    expect(here.status).toBe(401);
+    const there = await raw(OTHER_HOST, "/api/v1/documents/D-1/files/blood-panel.pdf", { method: "PUT", headers: { authorization: `Bearer ${otherKey}`, "content-type": "application/pdf", "content-length": String(pdf("x").length) }, body: pdf("x") });
+    expect(there.status).toBe(404);
+    expect((await raw(OTHER_HOST, "/api/v1/documents/D-1/files", { headers: { authorization: `Bearer ${otherKey}` } })).status).toBe(404);
+    const readOnly = await raw(HOST, "/api/v1/documents/D-1/files/blood-panel.pdf", { method: "PUT", headers: { authorization: `Bearer ${await apiKeyFor(db, fixture.practice, ["read"])}`, "content-type": "application/pdf", "content-length": String(pdf("x").length) }, body: pdf("x") });
+    expect(readOnly.status).toBe(403);
+  });
+
   it("re-sending the document record keeps its files", async () => {
     const res = await api("PUT", "/documents/D-1", { title: "Blood panel (amended)", category: "visit_notes", status: "completed", portal_shared: true, visit_date: "2026-11-01", patient_external_id: "P-1" });
     expect(res.status).toBe(200);
