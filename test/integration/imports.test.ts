@@ -7,8 +7,10 @@ import { issueApiKey } from "../../server/api/keys.server";
 import { ImportRunner } from "../../server/imports/import-runner.server";
 import { createImport } from "../../server/imports/run-import.server";
 import { createLogger } from "../../server/logger.server";
-import { createTestDatabase, type TestDatabase } from "../support/database";
-import { startTestServer, type TestResponse, type TestServer } from "../support/http";
+import { connect } from "../../db/connection.server";
+import { provisionDedicatedDatabase, serverOf } from "../../tenants/dedicated-databases.server";
+import { createEmptyDatabase, createTestDatabase, type TestDatabase } from "../support/database";
+import { startTestServer, testKeys, type TestResponse, type TestServer } from "../support/http";
 import { createPracticeFixture, type PracticeFixture } from "../support/practices";
 import { TEST_PASSWORDS } from "../support/global-setup";
 import { runScript, waitFor } from "../support/processes";
@@ -275,5 +277,28 @@ describe("npm run practice -- export", () => {
     const again = await cli("export", "--subdomain", "import-a", "--out", zip);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/exists: choose a new file name/);
+  });
+});
+
+describe("an import into a practice on a dedicated database", () => {
+  it("lands in that database only, through the same API", async () => {
+    const empty = await createEmptyDatabase();
+    const appPassword = decodeURIComponent(new URL(db.appUrl).password);
+    const placement = await provisionDedicatedDatabase(db.owner.db, testKeys(), { ownerUrl: empty.ownerUrl, mainServer: serverOf(db.ownerUrl), mainAppPassword: appPassword, runtimePassword: appPassword });
+    const owner = connect(empty.ownerUrl, { max: 2 });
+    try {
+      const dedicated = await createPracticeFixture(db.owner.db, "import-dedicated", "veterinary", { id: placement.id, db: owner.db });
+      const secret = await withPractice(owner.db, dedicated.practice, (trx) => issueApiKey(trx, { practiceId: dedicated.practice.id, name: "EMR", scopes: ["read", "write"], createdBy: null, now: new Date() }));
+      const host = "import-dedicated.localhost:3000";
+      const res = await post(host, secret.secret, FILE);
+      expect(res.status).toBe(202);
+      expect(await finished(host, secret.secret, res.headers.location!)).toMatchObject({ status: "done", created: 4, rejected: 4 });
+      const there = await withPractice(owner.db, dedicated.practice, (trx) => trx.selectFrom("clients").select("external_id").where("external_id", "in", ["C-1", "C-2"]).orderBy("external_id").execute());
+      expect(there).toEqual([{ external_id: "C-1" }, { external_id: "C-2" }]);
+      const inShared = await withPractice(db.owner.db, dedicated.practice, (trx) => trx.selectFrom("imports").select("id").execute());
+      expect(inShared).toEqual([]);
+    } finally {
+      await owner.close();
+    }
   });
 });
