@@ -39,6 +39,20 @@ export default function StaffDocumentPage() {
           <SharingToggle documentId={page.id} shared={page.portalShared} returnTo={`/admin/documents/${page.id}`} />
         </div>
         <DocumentContent blocks={parseContent(page.content)} />
+        {page.files.length ? (
+          <section aria-labelledby="doc-files">
+            <h2 id="doc-files">Attached files</h2>
+            <ul className="record-files">
+              {page.files.map((f) => (
+                <li key={f.id}>
+                  <a href={`/admin/documents/${page.id}/files/${f.id}`} download={f.name}>
+                    {f.name}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
       </article>
     </AdminLayout>
   );

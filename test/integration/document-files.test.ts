@@ -376,5 +376,8 @@ describe("staff downloads", () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain(`/admin/documents/${await documentIdOf("D-UNSHARED")}/files/${await fileIdOf("D-UNSHARED", "private.pdf")}`);
     expect(page.body).toContain("blood-panel.pdf");
+    const documentPage = await server.request(HOST, `/admin/documents/${await documentIdOf("D-1")}`, { headers: { cookie: chartStaff } });
+    expect(documentPage.status).toBe(200);
+    expect(documentPage.body).toContain(`/admin/documents/${await documentIdOf("D-1")}/files/${await fileIdOf("D-1", "x-ray.png")}`);
   });
 });

@@ -310,6 +310,7 @@ export async function getDocumentForStaff(context: PorticoLoadContext, request: 
       author: row.author_name,
       patientName: row.patient_name,
       client: { id: row.client_id, name: `${row.first_name} ${row.last_name}` },
+      files: (await documentFileLinksFor(trx, [row.id])).get(row.id) ?? [],
     };
   });
 }
