@@ -66,6 +66,37 @@ async function spool(req: Request, file: string): Promise<{ bytes: number; lines
 
 type ImportView = NonNullable<Awaited<ReturnType<typeof readImport>>>;
 
+const instant = z.iso.datetime();
+
+/** The import as the API answers it, for the OpenAPI document and the contract test; `importRepresentation` builds it. */
+export const importSchema = z.strictObject({
+  id: z.uuid(),
+  url: z.string().meta({ description: "Where to follow its progress (GET)." }),
+  status: z.enum(["queued", "running", "done", "failed"]),
+  source: z.string().meta({ description: "`api`, `csv` or `cli`." }),
+  created_at: instant,
+  started_at: instant.nullable(),
+  finished_at: instant.nullable(),
+  bytes: z.number().int(),
+  lines_total: z.number().int(),
+  lines_done: z.number().int(),
+  progress: z.number().min(0).max(1),
+  accepted: z.number().int(),
+  created: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int().meta({ description: "Lines equal to the stored record: nothing was written." }),
+  rejected: z.number().int(),
+  failure: z.string().nullable(),
+  rejections: z.array(z.strictObject({ line: z.number().int(), type: z.string().nullable(), external_id: z.string().nullable(), reason: z.string() })).meta({ description: "The first 1,000 rejected lines, with their reasons." }),
+  rejections_truncated: z.boolean(),
+});
+
+/** The two operations, for the API's route list (the fuzz test walks it) and its OpenAPI document. */
+export const IMPORT_ROUTES = [
+  { method: "POST", path: "/imports", scope: "write" as const, operationId: "createImport", summary: "Import records as NDJSON (one PUT body a line, with `type` and `external_id`), processed in the background", status: 202, maxBytes: IMPORT_BODY_BYTES },
+  { method: "GET", path: "/imports/{id}", scope: "read" as const, operationId: "getImport", summary: "An import's progress and its per-line report", status: 200 },
+];
+
 /** An import as the API answers it: its state, counts and the first rejected lines with their reasons. */
 export function importRepresentation(origin: string, { row, rejections, moreRejections }: ImportView) {
   return {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { API_BODY_BYTES, API_REQUESTS_PER_MINUTE } from "./limits.server";
 import { problemSchema, problemTypes } from "./problem.server";
+import { IMPORT_ROUTES, importSchema } from "./imports.server";
 import { RESOURCES } from "./resources.server";
 
 type JsonSchema = Record<string, unknown>;
@@ -78,6 +79,25 @@ function buildDocument(): OpenApiDocument {
       },
     };
   }
+  schemas.Import = jsonSchema(importSchema, "output");
+  for (const route of IMPORT_ROUTES) {
+    const statuses = route.method === "POST" ? [400, 401, 403, 405, 413, 415, 422, 429] : [401, 403, 404, 405, 429];
+    paths[route.path] ??= {};
+    paths[route.path]![route.method.toLowerCase()] = {
+      operationId: route.operationId,
+      summary: route.summary,
+      tags: ["imports"],
+      "x-scope": route.scope,
+      ...(route.method === "GET" ? { parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }] } : {}),
+      ...(route.method === "POST"
+        ? { requestBody: { required: true, description: `NDJSON, at most ${route.maxBytes} bytes: each line a resource's PUT body with \`type\` and \`external_id\`.`, content: { "application/x-ndjson": {} } } }
+        : {}),
+      responses: {
+        [String(route.status)]: { description: route.method === "POST" ? "Accepted: the import runs in the background (follow `url`)." : "The import.", content: { "application/json": { schema: ref("Import") } } },
+        ...Object.fromEntries(statuses.map((status) => [String(status), { description: route.method === "POST" && status === 415 ? "The body is not `application/x-ndjson`." : route.method === "POST" && status === 413 ? `The body is larger than ${route.maxBytes} bytes.` : PROBLEM_RESPONSES[status], ...problem }])),
+      },
+    };
+  }
   return {
     openapi: "3.1.0",
     info: {
@@ -92,7 +112,7 @@ function buildDocument(): OpenApiDocument {
       ].join("\n\n"),
     },
     security: [{ apiKey: [] }],
-    tags: [{ name: "About" }, ...RESOURCES.map((r) => ({ name: r.routes[0]!.tag }))],
+    tags: [{ name: "About" }, ...RESOURCES.map((r) => ({ name: r.routes[0]!.tag })), { name: "imports" }],
     paths,
     components: {
       schemas,

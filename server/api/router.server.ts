@@ -7,7 +7,7 @@ import { isRequestBodyTooLarge, limitedBody } from "../http/request-body.server"
 import { type ApiKey, bearerKey, checkApiKey } from "./keys.server";
 import { API_BODY_BYTES, API_REQUESTS_PER_MINUTE } from "./limits.server";
 import { openApiDocument, renderApiReference } from "./openapi.server";
-import { importsApi } from "./imports.server";
+import { IMPORT_ROUTES, importsApi } from "./imports.server";
 import { ApiProblem, fieldErrors } from "./problem.server";
 import { RESOURCES } from "./resources.server";
 import type { ImportRunner } from "../imports/import-runner.server";
@@ -27,7 +27,11 @@ const PUBLIC_ROUTES = [
 
 /** Every operation (method and OpenAPI path pattern, relative to /api/v1): what the fuzz test walks. */
 export function apiRouteList(): { method: string; path: string; scope: "read" | "write" | "public" }[] {
-  return [...PUBLIC_ROUTES.map((r) => ({ ...r, scope: "public" as const })), ...API_ROUTES.map((r) => ({ method: r.method, path: r.path, scope: r.scope }))];
+  return [
+    ...PUBLIC_ROUTES.map((r) => ({ ...r, scope: "public" as const })),
+    ...API_ROUTES.map((r) => ({ method: r.method, path: r.path, scope: r.scope })),
+    ...IMPORT_ROUTES.map((r) => ({ method: r.method, path: r.path, scope: r.scope })),
+  ];
 }
 
 const JSON_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;

@@ -10,6 +10,7 @@ import { createLogger } from "../../server/logger.server";
 import { connect } from "../../db/connection.server";
 import { provisionDedicatedDatabase, serverOf } from "../../tenants/dedicated-databases.server";
 import { createEmptyDatabase, createTestDatabase, type TestDatabase } from "../support/database";
+import { apiClient } from "../support/api-contract";
 import { startTestServer, testKeys, type TestResponse, type TestServer } from "../support/http";
 import { createPracticeFixture, type PracticeFixture } from "../support/practices";
 import { TEST_PASSWORDS } from "../support/global-setup";
@@ -300,5 +301,20 @@ describe("an import into a practice on a dedicated database", () => {
     } finally {
       await owner.close();
     }
+  });
+});
+
+describe("the imports' contract", () => {
+  it("answers as the OpenAPI document says, for an accepted import, its report and its errors", async () => {
+    const api = await apiClient(server, HOST_A);
+    const accepted = await api("POST", "/imports", { key: keys.a!, rawBody: FILE, headers: { "content-type": "application/x-ndjson" } });
+    expect(accepted.status).toBe(202);
+    const location = accepted.headers.location!.replace("/api/v1", "");
+    await finished(HOST_A, keys.a!, accepted.headers.location!);
+    expect((await api("GET", location, { key: keys.a! })).status).toBe(200);
+    expect((await api("GET", "/imports/00000000-0000-4000-8000-000000000000", { key: keys.a! })).status).toBe(404);
+    expect((await api("POST", "/imports", { key: keys.a!, body: { type: "client" } })).status).toBe(415);
+    expect((await api("POST", "/imports", { key: keys.aRead!, rawBody: FILE, headers: { "content-type": "application/x-ndjson" } })).status).toBe(403);
+    expect(api.checked()).toBe(5);
   });
 });
