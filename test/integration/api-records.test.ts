@@ -252,7 +252,9 @@ describe.each(CASES)("$resource", ({ resource, body, change, bad, missing, remov
     expect(JSON.stringify((unknown.body as { errors: unknown[] }).errors)).toContain("surprise");
   });
 
-  it.runIf(missing.length > 0)("a reference that names nothing at this practice is a 422 naming the field", async () => {
+  // Only resources that reference others, or that can be removed, get these tests (rather than skipped ones).
+  if (missing.length > 0)
+    it("a reference that names nothing at this practice is a 422 naming the field", async () => {
     for (const [fields, path] of missing) {
       const res = await api("PUT", `/${resource}/REF-1`, { ...body("REF-1"), ...fields });
       expect(res.status, path).toBe(422);
@@ -262,7 +264,8 @@ describe.each(CASES)("$resource", ({ resource, body, change, bad, missing, remov
     expect(await rowsWithExternalId(table, "REF-1")).toBe(0);
   });
 
-  it.runIf(removal !== null)("is removed by status, never deleted: still one row, readable, listed", async () => {
+  if (removal !== null)
+    it("is removed by status, never deleted: still one row, readable, listed", async () => {
     await api("PUT", `/${resource}/R-1`, body("R-1"));
     const removed = await api("PUT", `/${resource}/R-1`, { ...body("R-1"), ...removal });
     expect(removed.status).toBe(200);
