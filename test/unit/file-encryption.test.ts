@@ -36,7 +36,8 @@ describe("file encryption", () => {
     const plaintext = randomBytes(size);
     const ciphertext = await encrypt(plaintext);
     expect(ciphertext.length).toBe(encryptedSize(size));
-    expect(ciphertext.includes(plaintext.subarray(0, Math.min(size, 64)))).toBe(size === 0);
+    // A few plaintext bytes may turn up in random ciphertext by chance; 16 or more never do.
+    if (size >= 16) expect(ciphertext.includes(plaintext.subarray(0, Math.min(size, 64)))).toBe(false);
     expect((await decrypt(ciphertext)).equals(plaintext)).toBe(true);
     // However the ciphertext is cut into chunks on its way back.
     expect((await decrypt(ciphertext, practiceKey, BINDING, 7)).equals(plaintext)).toBe(true);
