@@ -4,6 +4,7 @@ import { recordAudit } from "../../../server/audit.server";
 import { auditDetailsInWords } from "../../admin/audit-details";
 import type { PorticoLoadContext } from "../../load-context";
 import { formatDateTime, localeFor } from "../../time";
+import { calendarDateSchema } from "../record-fields";
 import { adminPage, type StaffScope } from "./admin-page.server";
 
 const PAGE_SIZE = 100;
@@ -12,9 +13,10 @@ const EXPORT_LIMIT = 50_000;
 const filtersSchema = z.object({
   actor: z.uuid().optional().catch(undefined),
   action: z.string().regex(/^[a-z_.]+$/).max(80).optional().catch(undefined),
-  from: z.iso.date().optional().catch(undefined),
-  to: z.iso.date().optional().catch(undefined),
-  before: z.string().regex(/^\d+$/).optional().catch(undefined),
+  from: calendarDateSchema.optional().catch(undefined),
+  to: calendarDateSchema.optional().catch(undefined),
+  // At most 18 digits: every such number fits the bigint sequence, so a longer one is ignored rather than sent to Postgres.
+  before: z.string().regex(/^\d{1,18}$/).optional().catch(undefined),
 });
 
 export type AuditFilters = z.infer<typeof filtersSchema>;
