@@ -2,11 +2,12 @@ import type { Transaction } from "kysely";
 import { z } from "zod";
 import type { Database } from "../../db/schema";
 import type { PracticeTransaction } from "../../db/with-practice.server";
-import { recordAudit } from "../../server/audit.server";
+import { type AuditEvent, recordAudits } from "../../server/audit.server";
 import { type FieldProblem, type RecordActor, sameJson, type UpsertResult } from "./record-fields";
+import { ReferenceLoader } from "./record-references.server";
 
-/** The tables whose rows the practice system upserts by external id, beyond clients and patients. */
-export type ExternalRecordTable = "practitioners" | "locations" | "appointment_types" | "appointments" | "document_templates" | "documents" | "prescriptions" | "reminders";
+/** The tables whose rows the practice system upserts by external id, beyond clients (whose emails and contacts are rows of their own). */
+export type ExternalRecordTable = "patients" | "practitioners" | "locations" | "appointment_types" | "appointments" | "document_templates" | "documents" | "prescriptions" | "reminders";
 
 type Row = Record<string, unknown>;
 
@@ -21,80 +22,110 @@ function comparable(value: unknown): unknown {
   return value instanceof Date ? value.toISOString() : value;
 }
 
-/**
- * The Portico ids of the records named by external id in one table, one query however many: what the references
- * between resources go through (an appointment names its patient, practitioner and location by external id).
- */
-export async function idsByExternalId(trx: PracticeTransaction, table: ExternalRecordTable | "clients" | "patients", externalIds: (string | null)[]): Promise<Map<string, string>> {
-  const wanted = [...new Set(externalIds.filter((id): id is string => id !== null))];
-  if (!wanted.length) return new Map();
-  const rows = await trx.selectFrom(table).select(["id", "external_id"]).where("external_id", "in", wanted).execute();
-  return new Map(rows.map((r) => [r.external_id!, r.id]));
-}
-
 /** A reference by external id that names nothing: the field's problem, in the words every resource uses. */
 export function missingReference(field: string, singular: string): FieldProblem {
   return { path: [field], message: `names no ${singular} of this practice` };
 }
 
+/** Whose record is written, and with what: the context every resource's plan is made in. */
+export type RecordContext = { trx: PracticeTransaction; refs: ReferenceLoader; now: Date };
+
+/** What a resource makes of one input: the row's columns (and a check against the stored row), or field problems. */
+export type RecordPlan = { ok: true; values: Row; check?: (current: Row) => FieldProblem[] | Promise<FieldProblem[]> } | { ok: false; errors: FieldProblem[] };
+
 /**
- * The upsert every resource shares: one row per external id (the unique index settles two first PUTs at once),
- * nothing written — not even `updated_at` — when the row already holds `values`, and an audit entry
- * `<subject>.created` or `<subject>.updated` (naming the changed columns) in the caller's transaction.
- * `check` sees the current row before an update and may refuse it (a voided prescription stays voided).
+ * A resource the practice system upserts by external id: its table, the subject its audit entries name, and how an
+ * input becomes columns. Everything else (finding, creating, comparing, updating, auditing) is `upsertRecords`'.
  */
-export async function upsertExternalRecord(
+export type RecordKind<I> = {
+  table: ExternalRecordTable;
+  subject: string;
+  plan(input: I, context: RecordContext): Promise<RecordPlan>;
+  /** A column the audit's list of changed fields names as the API does (`client_id` is `client_external_id`). */
+  fieldNames?: Record<string, string>;
+  /** After a row was updated, in the same transaction: copies of its values kept elsewhere follow it. */
+  afterUpdate?(trx: PracticeTransaction, id: string, values: Row): Promise<void>;
+};
+
+export type RecordItem<I> = { externalId: string; input: I };
+
+/**
+ * Creates or replaces the records the practice system knows by these external ids (distinct), in a few statements
+ * however many there are: one lookup per referenced table, one read of the stored rows, one insert of the new ones,
+ * one update per changed row and one insert of the audit entries. A row that already holds its values is not
+ * written, not even `updated_at`. Audited `<subject>.created` or `<subject>.updated` (naming the changed fields) in
+ * the caller's transaction. An API call is the same path with one item, so an import and a PUT cannot disagree.
+ */
+export async function upsertRecords<I>(
   trx: PracticeTransaction,
-  options: {
-    table: ExternalRecordTable;
-    subject: string;
-    practiceId: string;
-    externalId: string;
-    values: Row;
-    actor: RecordActor;
-    now: Date;
-    check?: (current: Row) => FieldProblem[] | Promise<FieldProblem[]>;
-  },
-): Promise<UpsertResult> {
-  const { table, subject, practiceId, externalId, values, actor, now } = options;
+  kind: RecordKind<I>,
+  options: { practiceId: string; items: RecordItem<I>[]; actor: RecordActor; now: Date },
+): Promise<UpsertResult[]> {
+  const { practiceId, items, actor, now } = options;
+  if (new Set(items.map((i) => i.externalId)).size !== items.length) throw new Error(`${kind.table}: an external id is listed twice in one write`);
+  const context: RecordContext = { trx, refs: new ReferenceLoader(trx), now };
+  const plans = await Promise.all(items.map((item) => kind.plan(item.input, context)));
   // One table chosen at run time: Kysely cannot type a column set shared by a union of tables, so the row is loose.
   const db = trx as unknown as Transaction<Record<ExternalRecordTable, Row>>;
-  const audit = (action: string, id: string, details: Record<string, unknown>) =>
-    recordAudit(trx as Transaction<Database>, practiceId, {
-      actorType: actor.actorType,
-      actorId: actor.actorId,
-      action,
-      subjectType: subject,
-      subjectId: id,
-      ip: actor.ip,
-      userAgent: actor.userAgent,
-      details: { ...actor.details, externalId, ...details },
-      at: now,
-    });
-  const find = () => db.selectFrom(table).selectAll().where("external_id", "=", externalId).forUpdate().executeTakeFirst();
+  const results = new Map<string, UpsertResult>();
+  const audits: AuditEvent[] = [];
+  const audit = (action: string, externalId: string, id: string, details: Record<string, unknown>) =>
+    audits.push({ actorType: actor.actorType, actorId: actor.actorId, action, subjectType: kind.subject, subjectId: id, ip: actor.ip, userAgent: actor.userAgent, details: { ...actor.details, externalId, ...details }, at: now });
+  const find = async (externalIds: string[]) =>
+    externalIds.length ? new Map((await db.selectFrom(kind.table).selectAll().where("external_id", "in", externalIds).forUpdate().execute()).map((row) => [row.external_id as string, row])) : new Map<string, Row>();
 
-  let existing = await find();
-  if (!existing) {
+  const writable = items.flatMap((item, i) => {
+    const plan = plans[i]!;
+    if (!plan.ok) results.set(item.externalId, plan);
+    return plan.ok ? [{ ...item, plan }] : [];
+  });
+  const stored = await find(writable.map((w) => w.externalId));
+  const fresh = writable.filter((w) => !stored.has(w.externalId));
+  if (fresh.length) {
     const created = await db
-      .insertInto(table)
-      .values({ practice_id: practiceId, external_id: externalId, ...values, created_at: now, updated_at: now })
+      .insertInto(kind.table)
+      .values(fresh.map((w) => ({ practice_id: practiceId, external_id: w.externalId, ...w.plan.values, created_at: now, updated_at: now })))
       .onConflict((oc) => oc.columns(["practice_id", "external_id"]).doNothing())
-      .returning("id")
-      .executeTakeFirst();
-    if (created) {
-      await audit(`${subject}.created`, created.id as string, {});
-      return { ok: true, id: created.id as string, outcome: "created" };
+      .returning(["id", "external_id"])
+      .execute();
+    for (const row of created) {
+      results.set(row.external_id as string, { ok: true, id: row.id as string, outcome: "created" });
+      audit(`${kind.subject}.created`, row.external_id as string, row.id as string, {});
     }
-    existing = await find();
-    if (!existing) throw new Error(`${table} ${externalId}: the conflicting row is not visible`);
+    // Another writer created some of them first (the unique index let one insert win): those are updates now.
+    const raced = await find(fresh.filter((w) => !results.has(w.externalId)).map((w) => w.externalId));
+    for (const [externalId, row] of raced) stored.set(externalId, row);
   }
-  const current = existing;
-  const id = current.id as string;
-  const refused = (await options.check?.(current)) ?? [];
-  if (refused.length) return { ok: false, errors: refused };
-  const changed = Object.keys(values).filter((column) => !sameJson(comparable(current[column]), comparable(values[column])));
-  if (!changed.length) return { ok: true, id, outcome: "unchanged" };
-  await db.updateTable(table).set({ ...values, updated_at: now }).where("id", "=", id).execute();
-  await audit(`${subject}.updated`, id, { changed });
-  return { ok: true, id, outcome: "updated" };
+  for (const { externalId, plan } of writable) {
+    if (results.has(externalId)) continue;
+    const current = stored.get(externalId);
+    if (!current) throw new Error(`${kind.table} ${externalId}: the conflicting row is not visible`);
+    const id = current.id as string;
+    const refused = (await plan.check?.(current)) ?? [];
+    if (refused.length) {
+      results.set(externalId, { ok: false, errors: refused });
+      continue;
+    }
+    const changed = Object.keys(plan.values).filter((column) => !sameJson(comparable(current[column]), comparable(plan.values[column])));
+    if (!changed.length) {
+      results.set(externalId, { ok: true, id, outcome: "unchanged" });
+      continue;
+    }
+    await db.updateTable(kind.table).set({ ...plan.values, updated_at: now }).where("id", "=", id).execute();
+    await kind.afterUpdate?.(trx, id, plan.values);
+    audit(`${kind.subject}.updated`, externalId, id, { changed: changed.map((column) => kind.fieldNames?.[column] ?? column) });
+    results.set(externalId, { ok: true, id, outcome: "updated" });
+  }
+  await recordAudits(trx as Transaction<Database>, practiceId, audits);
+  return items.map((item) => results.get(item.externalId)!);
+}
+
+/** One record: `upsertRecords` with one item, the path of `PUT /api/v1/<resource>/{externalId}`. */
+export async function upsertRecord<I>(
+  trx: PracticeTransaction,
+  kind: RecordKind<I>,
+  options: { practiceId: string; externalId: string; input: I; actor: RecordActor; now: Date },
+): Promise<UpsertResult> {
+  const [result] = await upsertRecords(trx, kind, { practiceId: options.practiceId, items: [{ externalId: options.externalId, input: options.input }], actor: options.actor, now: options.now });
+  return result!;
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { PracticeTransaction } from "../../db/with-practice.server";
-import { upsertExternalRecord } from "./external-record.server";
+import { type RecordKind, upsertRecord } from "./external-record.server";
 import { type RecordActor, text, type UpsertResult } from "./record-fields";
 
 /** A kind of appointment the practice system books (a wellness exam, a dental cleaning). */
@@ -12,19 +12,13 @@ export const appointmentTypeInputSchema = z.strictObject({
 
 export type AppointmentTypeInput = z.output<typeof appointmentTypeInputSchema>;
 
+export const appointmentTypeRecord: RecordKind<AppointmentTypeInput> = {
+  table: "appointment_types",
+  subject: "appointment_type",
+  plan: async (input) => ({ ok: true, values: { name: input.name, duration_minutes: input.duration_minutes, active: input.active } }),
+};
+
 /** Creates or replaces the appointment type the practice system knows as `externalId`. */
-export async function upsertAppointmentType(
-  trx: PracticeTransaction,
-  options: { practiceId: string; externalId: string; input: AppointmentTypeInput; actor: RecordActor; now: Date },
-): Promise<UpsertResult> {
-  const { input } = options;
-  return upsertExternalRecord(trx, {
-    table: "appointment_types",
-    subject: "appointment_type",
-    practiceId: options.practiceId,
-    externalId: options.externalId,
-    values: { name: input.name, duration_minutes: input.duration_minutes, active: input.active },
-    actor: options.actor,
-    now: options.now,
-  });
+export function upsertAppointmentType(trx: PracticeTransaction, options: { practiceId: string; externalId: string; input: AppointmentTypeInput; actor: RecordActor; now: Date }): Promise<UpsertResult> {
+  return upsertRecord(trx, appointmentTypeRecord, options);
 }

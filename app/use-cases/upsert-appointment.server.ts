@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { AppointmentStatus } from "../../db/schema";
 import type { PracticeTransaction } from "../../db/with-practice.server";
-import { idsByExternalId, instantSchema, missingReference, upsertExternalRecord } from "./external-record.server";
+import { instantSchema, missingReference, type RecordKind, upsertRecord } from "./external-record.server";
 import { externalIdSchema, type FieldProblem, type RecordActor, text, type UpsertResult } from "./record-fields";
 
 export const APPOINTMENT_STATUSES = ["scheduled", "confirmed", "cancelled", "completed", "no_show"] as const satisfies readonly AppointmentStatus[];
@@ -32,45 +32,43 @@ export const appointmentInputSchema = z
 export type AppointmentInput = z.output<typeof appointmentInputSchema>;
 
 /**
- * Creates or replaces the appointment the practice system knows as `externalId`. The practitioner's name is copied
- * to the appointment (what the portal shows); a reference that names nothing is a field problem, nothing written.
+ * The appointment as a row: who, where and what found by external id; the practitioner's name is copied (what the
+ * portal shows).
  */
-export async function upsertAppointment(
-  trx: PracticeTransaction,
-  options: { practiceId: string; externalId: string; input: AppointmentInput; actor: RecordActor; now: Date },
-): Promise<UpsertResult> {
-  const { input } = options;
-  const patients = await idsByExternalId(trx, "patients", [input.patient_external_id]);
-  const locations = await idsByExternalId(trx, "locations", [input.location_external_id]);
-  const types = await idsByExternalId(trx, "appointment_types", [input.appointment_type_external_id]);
-  const practitioner = await trx.selectFrom("practitioners").select(["id", "name"]).where("external_id", "=", input.practitioner_external_id).executeTakeFirst();
-  const patientId = patients.get(input.patient_external_id);
-  const locationId = locations.get(input.location_external_id);
-  const typeId = input.appointment_type_external_id === null ? null : types.get(input.appointment_type_external_id);
-  const problems: FieldProblem[] = [];
-  if (!patientId) problems.push(missingReference("patient_external_id", "patient"));
-  if (!practitioner) problems.push(missingReference("practitioner_external_id", "practitioner"));
-  if (!locationId) problems.push(missingReference("location_external_id", "location"));
-  if (typeId === undefined) problems.push(missingReference("appointment_type_external_id", "appointment type"));
-  if (problems.length || !patientId || !practitioner || !locationId || typeId === undefined) return { ok: false, errors: problems };
+export const appointmentRecord: RecordKind<AppointmentInput> = {
+  table: "appointments",
+  subject: "appointment",
+  async plan(input, { refs }) {
+    const [patient, practitioner, location, type] = await Promise.all([
+      refs.find("patients", input.patient_external_id),
+      refs.find("practitioners", input.practitioner_external_id),
+      refs.find("locations", input.location_external_id),
+      refs.find("appointment_types", input.appointment_type_external_id),
+    ]);
+    const problems: FieldProblem[] = [];
+    if (!patient) problems.push(missingReference("patient_external_id", "patient"));
+    if (!practitioner) problems.push(missingReference("practitioner_external_id", "practitioner"));
+    if (!location) problems.push(missingReference("location_external_id", "location"));
+    if (type === undefined) problems.push(missingReference("appointment_type_external_id", "appointment type"));
+    if (problems.length || !patient || !practitioner || !location || type === undefined) return { ok: false, errors: problems };
+    return {
+      ok: true,
+      values: {
+        patient_id: patient.id,
+        practitioner_id: practitioner.id,
+        practitioner_name: practitioner.name,
+        location_id: location.id,
+        appointment_type_id: type?.id ?? null,
+        reason: input.reason,
+        starts_at: new Date(input.starts_at),
+        ends_at: new Date(input.ends_at),
+        status: input.status,
+      },
+    };
+  },
+};
 
-  return upsertExternalRecord(trx, {
-    table: "appointments",
-    subject: "appointment",
-    practiceId: options.practiceId,
-    externalId: options.externalId,
-    values: {
-      patient_id: patientId,
-      practitioner_id: practitioner.id,
-      practitioner_name: practitioner.name,
-      location_id: locationId,
-      appointment_type_id: typeId,
-      reason: input.reason,
-      starts_at: new Date(input.starts_at),
-      ends_at: new Date(input.ends_at),
-      status: input.status,
-    },
-    actor: options.actor,
-    now: options.now,
-  });
+/** Creates or replaces the appointment the practice system knows as `externalId`; a reference that names nothing is a field problem, nothing written. */
+export function upsertAppointment(trx: PracticeTransaction, options: { practiceId: string; externalId: string; input: AppointmentInput; actor: RecordActor; now: Date }): Promise<UpsertResult> {
+  return upsertRecord(trx, appointmentRecord, options);
 }

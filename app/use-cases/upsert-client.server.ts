@@ -1,7 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { PostalAddress } from "../../db/schema";
 import type { PracticeTransaction } from "../../db/with-practice.server";
-import { recordAudit } from "../../server/audit.server";
+import { type AuditEvent, recordAudits } from "../../server/audit.server";
 import { emailSchema, phoneSchema, type RecordActor, sameJson, text, type UpsertResult } from "./record-fields";
 
 const addressSchema = z
@@ -115,14 +116,16 @@ async function writeEmails(trx: PracticeTransaction, practiceId: string, clientI
 
 async function writeContacts(trx: PracticeTransaction, practiceId: string, clientId: string, contacts: AlternativeContact[], now: Date): Promise<void> {
   await trx.deleteFrom("alternative_contacts").where("client_id", "=", clientId).execute();
-  for (const contact of contacts) {
-    const row = await trx
-      .insertInto("alternative_contacts")
-      .values({ practice_id: practiceId, client_id: clientId, name: contact.name, relationship: contact.relationship, phone: contact.phone, created_at: now })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    if (contact.emails.length) await trx.insertInto("alternative_contact_emails").values(contact.emails.map((email) => ({ practice_id: practiceId, contact_id: row.id, email }))).execute();
-  }
+  await insertContacts(trx, practiceId, contacts.map((contact) => ({ clientId, contact })), now);
+}
+
+/** Alternative contacts of any number of clients in two statements; ids are made here so each contact's emails can name it. */
+async function insertContacts(trx: PracticeTransaction, practiceId: string, contacts: { clientId: string; contact: AlternativeContact }[], now: Date): Promise<void> {
+  if (!contacts.length) return;
+  const rows = contacts.map(({ clientId, contact }) => ({ id: randomUUID(), practice_id: practiceId, client_id: clientId, name: contact.name, relationship: contact.relationship, phone: contact.phone, created_at: now, emails: contact.emails }));
+  await trx.insertInto("alternative_contacts").values(rows.map(({ emails: _emails, ...row }) => row)).execute();
+  const emails = rows.flatMap((row) => row.emails.map((email) => ({ practice_id: practiceId, contact_id: row.id, email })));
+  if (emails.length) await trx.insertInto("alternative_contact_emails").values(emails).execute();
 }
 
 function clientColumns(input: ClientInput) {
@@ -135,48 +138,99 @@ function clientColumns(input: ClientInput) {
  * it is sent, and nothing written (not even `updated_at`) when the record is already as sent. Audited in the
  * caller's transaction as `client.created` or `client.updated` (with the fields that changed).
  */
+type ClientAudit = (action: string, id: string, externalId: string | null, details: Record<string, unknown>) => void;
+
+function auditInto(events: AuditEvent[], actor: RecordActor, now: Date): ClientAudit {
+  return (action, id, externalId, details) =>
+    events.push({ actorType: actor.actorType, actorId: actor.actorId, action, subjectType: "client", subjectId: id, ip: actor.ip, userAgent: actor.userAgent, details: { ...actor.details, externalId, ...details }, at: now });
+}
+
+/**
+ * New clients, with their emails and alternative contacts, in a few statements however many. Ids are made here, so a
+ * client without an external id (created by staff) is told apart like any other; a client whose external id another
+ * writer inserted first is left out of the answer (the unique index let one insert win).
+ */
+async function insertClients(trx: PracticeTransaction, practiceId: string, items: { externalId: string | null; input: ClientInput }[], now: Date): Promise<Map<ClientInput, string>> {
+  const rows = items.map((item) => ({ id: randomUUID(), practice_id: practiceId, external_id: item.externalId, ...clientColumns(item.input), created_at: now, updated_at: now }));
+  const inserted = new Set(
+    (
+      await trx
+        .insertInto("clients")
+        .values(rows)
+        .onConflict((oc) => oc.columns(["practice_id", "external_id"]).doNothing())
+        .returning("id")
+        .execute()
+    ).map((row) => row.id),
+  );
+  const created = new Map(items.flatMap((item, i) => (inserted.has(rows[i]!.id) ? [[item.input, rows[i]!.id] as const] : [])));
+  const emails = [...created].flatMap(([input, clientId]) => input.emails.map((email, i) => ({ practice_id: practiceId, client_id: clientId, email, is_primary: i === 0, created_at: now })));
+  if (emails.length) await trx.insertInto("client_emails").values(emails).execute();
+  await insertContacts(trx, practiceId, [...created].flatMap(([input, clientId]) => input.alternative_contacts.map((contact) => ({ clientId, contact }))), now);
+  return created;
+}
+
+/**
+ * Creates or replaces the clients the practice system knows by these external ids (distinct), emails and
+ * alternative contacts included, in a few statements for the whole set plus a few for each client that changed.
+ * Nothing is written for a client already stored as sent. Audited `client.created` / `client.updated` (naming the
+ * changed fields). An API call is the same path with one item.
+ */
+export async function upsertClients(
+  trx: PracticeTransaction,
+  options: { practiceId: string; items: { externalId: string; input: ClientInput }[]; actor: RecordActor; now: Date },
+): Promise<UpsertResult[]> {
+  const { practiceId, now } = options;
+  const items = options.items.map((item) => ({ externalId: item.externalId, input: normalizeClient(item.input) }));
+  if (new Set(items.map((i) => i.externalId)).size !== items.length) throw new Error("clients: an external id is listed twice in one write");
+  const events: AuditEvent[] = [];
+  const audit = auditInto(events, options.actor, now);
+  const find = async (externalIds: string[]) =>
+    new Map(externalIds.length ? (await trx.selectFrom("clients").select(["id", "external_id"]).where("external_id", "in", externalIds).forUpdate().execute()).map((r) => [r.external_id!, r.id]) : []);
+
+  const results = new Map<string, UpsertResult>();
+  const stored = await find(items.map((i) => i.externalId));
+  const fresh = items.filter((i) => !stored.has(i.externalId));
+  if (fresh.length) {
+    const created = await insertClients(trx, practiceId, fresh, now);
+    for (const item of fresh) {
+      const id = created.get(item.input);
+      if (!id) continue;
+      results.set(item.externalId, { ok: true, id, outcome: "created" });
+      audit("client.created", id, item.externalId, {});
+    }
+    for (const [externalId, id] of await find(fresh.filter((i) => !results.has(i.externalId)).map((i) => i.externalId))) stored.set(externalId, id);
+  }
+  const current = await readClientRecords(trx, items.filter((i) => !results.has(i.externalId)).map((i) => stored.get(i.externalId)!));
+  for (const item of items) {
+    if (results.has(item.externalId)) continue;
+    const id = stored.get(item.externalId)!;
+    results.set(item.externalId, await replaceClient(trx, { practiceId, id, externalId: item.externalId, current: current.get(id)!, input: item.input, now, audit }));
+  }
+  await recordAudits(trx, practiceId, events);
+  return items.map((item) => results.get(item.externalId)!);
+}
+
+/** One client by external id: `upsertClients` with one item, the path of `PUT /api/v1/clients/{externalId}`. */
 export async function upsertClient(
   trx: PracticeTransaction,
   options: { practiceId: string; externalId: string; input: ClientInput; actor: RecordActor; now: Date },
 ): Promise<UpsertResult> {
-  const { practiceId, externalId, now, actor } = options;
-  const input = normalizeClient(options.input);
-  const audit = (action: string, id: string, details: Record<string, unknown>) =>
-    recordAudit(trx, practiceId, { actorType: actor.actorType, actorId: actor.actorId, action, subjectType: "client", subjectId: id, ip: actor.ip, userAgent: actor.userAgent, details: { ...actor.details, externalId, ...details }, at: now });
-
-  let existing = await trx.selectFrom("clients").select("id").where("external_id", "=", externalId).forUpdate().executeTakeFirst();
-  if (!existing) {
-    // Two first PUTs of one id at once: the unique index lets one insert; the other finds its row and updates it.
-    const created = await trx
-      .insertInto("clients")
-      .values({ practice_id: practiceId, external_id: externalId, ...clientColumns(input), created_at: now, updated_at: now })
-      .onConflict((oc) => oc.columns(["practice_id", "external_id"]).doNothing())
-      .returning("id")
-      .executeTakeFirst();
-    if (created) {
-      await writeEmails(trx, practiceId, created.id, input.emails, now);
-      await writeContacts(trx, practiceId, created.id, input.alternative_contacts, now);
-      await audit("client.created", created.id, {});
-      return { ok: true, id: created.id, outcome: "created" };
-    }
-    existing = await trx.selectFrom("clients").select("id").where("external_id", "=", externalId).forUpdate().executeTakeFirstOrThrow();
-  }
-  return replaceClient(trx, { practiceId, id: existing.id, input, now, audit });
+  const [result] = await upsertClients(trx, { practiceId: options.practiceId, items: [{ externalId: options.externalId, input: options.input }], actor: options.actor, now: options.now });
+  return result!;
 }
 
-/** The update half of both paths: the locked row rewritten to `input`, or nothing written when it already reads so. */
+/** The update half of every path: the client (locked by the caller) rewritten to `input`, or nothing written when it already holds it. */
 async function replaceClient(
   trx: PracticeTransaction,
-  options: { practiceId: string; id: string; input: ClientInput; now: Date; audit: (action: string, id: string, details: Record<string, unknown>) => Promise<void> },
+  options: { practiceId: string; id: string; externalId: string | null; current: ClientInput; input: ClientInput; now: Date; audit: ClientAudit },
 ): Promise<UpsertResult> {
-  const { practiceId, id, input, now, audit } = options;
-  const current = (await readClientRecords(trx, [id])).get(id)!;
+  const { practiceId, id, current, input, now } = options;
   if (sameJson(current, input)) return { ok: true, id, outcome: "unchanged" };
   const changed = (Object.keys(input) as (keyof ClientInput)[]).filter((k) => !sameJson(current[k], input[k]));
   await trx.updateTable("clients").set({ ...clientColumns(input), updated_at: now }).where("id", "=", id).execute();
   if (changed.includes("emails")) await writeEmails(trx, practiceId, id, input.emails, now);
   if (changed.includes("alternative_contacts")) await writeContacts(trx, practiceId, id, input.alternative_contacts, now);
-  await audit("client.updated", id, { changed });
+  options.audit("client.updated", id, options.externalId, { changed });
   return { ok: true, id, outcome: "updated" };
 }
 
@@ -190,17 +244,20 @@ export async function saveClient(
   trx: PracticeTransaction,
   options: { practiceId: string; clientId: string | null; input: ClientInput; actor: RecordActor; now: Date },
 ): Promise<UpsertResult> {
-  const { practiceId, now, actor } = options;
+  const { practiceId, now } = options;
   const input = normalizeClient(options.input);
-  const audit = (externalId: string | null) => (action: string, id: string, details: Record<string, unknown>) =>
-    recordAudit(trx, practiceId, { actorType: actor.actorType, actorId: actor.actorId, action, subjectType: "client", subjectId: id, ip: actor.ip, userAgent: actor.userAgent, details: { ...actor.details, externalId, ...details }, at: now });
+  const events: AuditEvent[] = [];
+  const audit = auditInto(events, options.actor, now);
+  let result: UpsertResult;
   if (options.clientId === null) {
-    const created = await trx.insertInto("clients").values({ practice_id: practiceId, external_id: null, ...clientColumns(input), created_at: now, updated_at: now }).returning("id").executeTakeFirstOrThrow();
-    await writeEmails(trx, practiceId, created.id, input.emails, now);
-    await writeContacts(trx, practiceId, created.id, input.alternative_contacts, now);
-    await audit(null)("client.created", created.id, {});
-    return { ok: true, id: created.id, outcome: "created" };
+    const id = (await insertClients(trx, practiceId, [{ externalId: null, input }], now)).get(input)!;
+    audit("client.created", id, null, {});
+    result = { ok: true, id, outcome: "created" };
+  } else {
+    const row = await trx.selectFrom("clients").select(["id", "external_id"]).where("id", "=", options.clientId).forUpdate().executeTakeFirstOrThrow();
+    const current = (await readClientRecords(trx, [row.id])).get(row.id)!;
+    result = await replaceClient(trx, { practiceId, id: row.id, externalId: row.external_id, current, input, now, audit });
   }
-  const row = await trx.selectFrom("clients").select(["id", "external_id"]).where("id", "=", options.clientId).forUpdate().executeTakeFirstOrThrow();
-  return replaceClient(trx, { practiceId, id: row.id, input, now, audit: audit(row.external_id) });
+  await recordAudits(trx, practiceId, events);
+  return result;
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DOCUMENT_CATEGORIES } from "../../db/schema";
 import type { PracticeTransaction } from "../../db/with-practice.server";
-import { upsertExternalRecord } from "./external-record.server";
+import { type RecordKind, upsertRecord } from "./external-record.server";
 import { type RecordActor, text, type UpsertResult } from "./record-fields";
 
 /**
@@ -18,26 +18,24 @@ export const documentTemplateInputSchema = z.strictObject({
 export type DocumentTemplateInput = z.output<typeof documentTemplateInputSchema>;
 
 /**
- * Creates or replaces the document template the practice system knows as `externalId`. A template's category is
- * fixed once documents use it: documents carry their own category, and the two must not tell different stories.
+ * The document template as a row. A template's category is fixed once documents use it: documents carry their own
+ * category, and the two must not tell different stories.
  */
-export async function upsertDocumentTemplate(
-  trx: PracticeTransaction,
-  options: { practiceId: string; externalId: string; input: DocumentTemplateInput; actor: RecordActor; now: Date },
-): Promise<UpsertResult> {
-  const { input } = options;
-  return upsertExternalRecord(trx, {
-    table: "document_templates",
-    subject: "document_template",
-    practiceId: options.practiceId,
-    externalId: options.externalId,
+export const documentTemplateRecord: RecordKind<DocumentTemplateInput> = {
+  table: "document_templates",
+  subject: "document_template",
+  plan: async (input, { trx }) => ({
+    ok: true,
     values: { name: input.name, category: input.category, active: input.active },
-    actor: options.actor,
-    now: options.now,
     check: async (current) => {
       if (current.category === input.category) return [];
       const used = await trx.selectFrom("documents").select("id").where("template_id", "=", current.id as string).limit(1).executeTakeFirst();
       return used ? [{ path: ["category"], message: `must stay ${String(current.category)}: documents of this template exist` }] : [];
     },
-  });
+  }),
+};
+
+/** Creates or replaces the document template the practice system knows as `externalId`. */
+export function upsertDocumentTemplate(trx: PracticeTransaction, options: { practiceId: string; externalId: string; input: DocumentTemplateInput; actor: RecordActor; now: Date }): Promise<UpsertResult> {
+  return upsertRecord(trx, documentTemplateRecord, options);
 }

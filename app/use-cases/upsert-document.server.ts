@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DOCUMENT_CATEGORIES } from "../../db/schema";
 import type { PracticeTransaction } from "../../db/with-practice.server";
-import { idsByExternalId, missingReference, upsertExternalRecord } from "./external-record.server";
+import { missingReference, type RecordKind, upsertRecord } from "./external-record.server";
 import { calendarDateSchema, externalIdSchema, type FieldProblem, type RecordActor, text, type UpsertResult } from "./record-fields";
 
 /** Structured text a person reads (visit notes, instructions): line breaks and tabs kept, other control characters refused. */
@@ -34,39 +34,37 @@ export const documentInputSchema = z.strictObject({
 
 export type DocumentInput = z.output<typeof documentInputSchema>;
 
-/** Creates or replaces the document the practice system knows as `externalId`; the author's name is copied. */
-export async function upsertDocument(
-  trx: PracticeTransaction,
-  options: { practiceId: string; externalId: string; input: DocumentInput; actor: RecordActor; now: Date },
-): Promise<UpsertResult> {
-  const { input } = options;
-  const patientId = (await idsByExternalId(trx, "patients", [input.patient_external_id])).get(input.patient_external_id);
-  const template = input.template_external_id === null ? null : await trx.selectFrom("document_templates").select(["id", "category"]).where("external_id", "=", input.template_external_id).executeTakeFirst();
-  const author = input.author_external_id === null ? null : await trx.selectFrom("practitioners").select(["id", "name"]).where("external_id", "=", input.author_external_id).executeTakeFirst();
-  const problems: FieldProblem[] = [];
-  if (!patientId) problems.push(missingReference("patient_external_id", "patient"));
-  if (template === undefined) problems.push(missingReference("template_external_id", "document template"));
-  else if (template && template.category !== input.category) problems.push({ path: ["category"], message: `must be ${template.category}, the template's category` });
-  if (author === undefined) problems.push(missingReference("author_external_id", "practitioner"));
-  if (problems.length || !patientId || template === undefined || author === undefined) return { ok: false, errors: problems };
-  return upsertExternalRecord(trx, {
-    table: "documents",
-    subject: "document",
-    practiceId: options.practiceId,
-    externalId: options.externalId,
-    values: {
-      patient_id: patientId,
-      template_id: template?.id ?? null,
-      title: input.title,
-      category: input.category,
-      status: input.status,
-      portal_shared: input.portal_shared,
-      visit_date: input.visit_date,
-      author_id: author?.id ?? null,
-      author_name: author?.name ?? null,
-      content: input.content,
-    },
-    actor: options.actor,
-    now: options.now,
-  });
+/** The document as a row: its patient, template and author found by external id, the author's name copied. */
+export const documentRecord: RecordKind<DocumentInput> = {
+  table: "documents",
+  subject: "document",
+  async plan(input, { refs }) {
+    const [patient, template, author] = await Promise.all([refs.find("patients", input.patient_external_id), refs.find("document_templates", input.template_external_id), refs.find("practitioners", input.author_external_id)]);
+    const problems: FieldProblem[] = [];
+    if (!patient) problems.push(missingReference("patient_external_id", "patient"));
+    if (template === undefined) problems.push(missingReference("template_external_id", "document template"));
+    else if (template && template.category !== input.category) problems.push({ path: ["category"], message: `must be ${template.category}, the template's category` });
+    if (author === undefined) problems.push(missingReference("author_external_id", "practitioner"));
+    if (problems.length || !patient || template === undefined || author === undefined) return { ok: false, errors: problems };
+    return {
+      ok: true,
+      values: {
+        patient_id: patient.id,
+        template_id: template?.id ?? null,
+        title: input.title,
+        category: input.category,
+        status: input.status,
+        portal_shared: input.portal_shared,
+        visit_date: input.visit_date,
+        author_id: author?.id ?? null,
+        author_name: author?.name ?? null,
+        content: input.content,
+      },
+    };
+  },
+};
+
+/** Creates or replaces the document the practice system knows as `externalId`. */
+export function upsertDocument(trx: PracticeTransaction, options: { practiceId: string; externalId: string; input: DocumentInput; actor: RecordActor; now: Date }): Promise<UpsertResult> {
+  return upsertRecord(trx, documentRecord, options);
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { PracticeTransaction } from "../../db/with-practice.server";
-import { upsertExternalRecord } from "./external-record.server";
+import { type RecordKind, upsertRecord } from "./external-record.server";
 import { emailSchema, phoneSchema, type RecordActor, text, type UpsertResult } from "./record-fields";
 
 function isTimeZone(name: string): boolean {
@@ -28,19 +28,13 @@ export const locationInputSchema = z.strictObject({
 
 export type LocationInput = z.output<typeof locationInputSchema>;
 
+export const locationRecord: RecordKind<LocationInput> = {
+  table: "locations",
+  subject: "location",
+  plan: async (input) => ({ ok: true, values: { name: input.name, address: input.address, phone: input.phone, email: input.email, time_zone: input.time_zone, opening_hours: input.opening_hours, active: input.active } }),
+};
+
 /** Creates or replaces the location the practice system knows as `externalId`. */
-export async function upsertLocation(
-  trx: PracticeTransaction,
-  options: { practiceId: string; externalId: string; input: LocationInput; actor: RecordActor; now: Date },
-): Promise<UpsertResult> {
-  const { input } = options;
-  return upsertExternalRecord(trx, {
-    table: "locations",
-    subject: "location",
-    practiceId: options.practiceId,
-    externalId: options.externalId,
-    values: { name: input.name, address: input.address, phone: input.phone, email: input.email, time_zone: input.time_zone, opening_hours: input.opening_hours, active: input.active },
-    actor: options.actor,
-    now: options.now,
-  });
+export function upsertLocation(trx: PracticeTransaction, options: { practiceId: string; externalId: string; input: LocationInput; actor: RecordActor; now: Date }): Promise<UpsertResult> {
+  return upsertRecord(trx, locationRecord, options);
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { PracticeKind } from "../../db/schema";
 import type { PracticeTransaction } from "../../db/with-practice.server";
 import { recordAudit } from "../../server/audit.server";
+import { type RecordKind, upsertRecord } from "./external-record.server";
 import { calendarDateSchema, externalIdSchema, type FieldProblem, type RecordActor, sameJson, text, type UpsertResult } from "./record-fields";
 
 /**
@@ -42,45 +43,37 @@ function kindProblems(kind: PracticeKind, input: PatientFields, now: Date): Fiel
 
 const COLUMNS = ["name", "species", "breed", "sex", "date_of_birth", "status"] as const;
 
+/** The patient as a row, under the client it names by external id; the practice's kind decides species and breed. */
+export function patientRecord(practiceKind: PracticeKind): RecordKind<PatientInput> {
+  return {
+    table: "patients",
+    subject: "patient",
+    fieldNames: { client_id: "client_external_id" },
+    async plan(input, { refs, now }) {
+      const problems = kindProblems(practiceKind, input, now);
+      const client = await refs.find("clients", input.client_external_id);
+      if (!client) problems.push({ path: ["client_external_id"], message: "names no client of this practice" });
+      if (problems.length || !client) return { ok: false, errors: problems };
+      return { ok: true, values: { client_id: client.id, name: input.name, species: input.species, breed: input.breed, sex: input.sex, date_of_birth: input.date_of_birth, status: input.status } };
+    },
+  };
+}
+
 /**
  * Creates or replaces the patient the practice system knows as `externalId`, under the client it names: one row
  * per external id, nothing written when nothing changed, audited as `patient.created` / `patient.updated`.
  */
-export async function upsertPatient(
+export function upsertPatient(
   trx: PracticeTransaction,
   options: { practiceId: string; practiceKind: PracticeKind; externalId: string; input: PatientInput; actor: RecordActor; now: Date },
 ): Promise<UpsertResult> {
-  const { practiceId, externalId, input, now, actor } = options;
-  const problems = kindProblems(options.practiceKind, input, now);
-  const client = await trx.selectFrom("clients").select("id").where("external_id", "=", input.client_external_id).executeTakeFirst();
-  if (!client) problems.push({ path: ["client_external_id"], message: "names no client of this practice" });
-  if (problems.length || !client) return { ok: false, errors: problems };
-
-  const audit = (action: string, id: string, details: Record<string, unknown>) =>
-    recordAudit(trx, practiceId, { actorType: actor.actorType, actorId: actor.actorId, action, subjectType: "patient", subjectId: id, ip: actor.ip, userAgent: actor.userAgent, details: { ...actor.details, externalId, ...details }, at: now });
-  const values = { client_id: client.id, name: input.name, species: input.species, breed: input.breed, sex: input.sex, date_of_birth: input.date_of_birth, status: input.status };
-
-  let existing = await trx.selectFrom("patients").select(["id", "client_id", ...COLUMNS]).where("external_id", "=", externalId).forUpdate().executeTakeFirst();
-  if (!existing) {
-    const created = await trx
-      .insertInto("patients")
-      .values({ practice_id: practiceId, external_id: externalId, ...values, created_at: now, updated_at: now })
-      .onConflict((oc) => oc.columns(["practice_id", "external_id"]).doNothing())
-      .returning("id")
-      .executeTakeFirst();
-    if (created) {
-      await audit("patient.created", created.id, {});
-      return { ok: true, id: created.id, outcome: "created" };
-    }
-    existing = await trx.selectFrom("patients").select(["id", "client_id", ...COLUMNS]).where("external_id", "=", externalId).forUpdate().executeTakeFirstOrThrow();
-  }
-  return replacePatient(trx, { existing, values, now, audit });
+  return upsertRecord(trx, patientRecord(options.practiceKind), options);
 }
 
 type PatientValues = { client_id: string } & Pick<PatientInput, (typeof COLUMNS)[number]>;
 type PatientRow = { id: string } & PatientValues;
 
-/** The update half of both paths: the locked row rewritten to `values`, or nothing written when it already holds them. */
+/** Staff's update by Portico id: the locked row rewritten to `values`, or nothing written when it already holds them. */
 async function replacePatient(
   trx: PracticeTransaction,
   options: { existing: PatientRow; values: PatientValues; now: Date; audit: (action: string, id: string, details: Record<string, unknown>) => Promise<void> },

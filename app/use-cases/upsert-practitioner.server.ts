@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { PracticeTransaction } from "../../db/with-practice.server";
-import { upsertExternalRecord } from "./external-record.server";
+import { type RecordKind, upsertRecord } from "./external-record.server";
 import { type RecordActor, text, type UpsertResult } from "./record-fields";
 
 /**
@@ -16,28 +16,23 @@ export const practitionerInputSchema = z.strictObject({
 export type PractitionerInput = z.output<typeof practitionerInputSchema>;
 
 /**
- * Creates or replaces the practitioner the practice system knows as `externalId`. A new name is carried to the
- * appointments, documents and prescriptions that name this practitioner (their copies are what the portal shows);
- * those rows' own `updated_at` stays, since what the API says of them (the practitioner's external id) did not change.
+ * The practitioner as a row. A new name is carried to the appointments, documents and prescriptions that name this
+ * practitioner (their copies are what the portal shows); those rows' own `updated_at` stays, since what the API says
+ * of them (the practitioner's external id) did not change.
  */
-export async function upsertPractitioner(
-  trx: PracticeTransaction,
-  options: { practiceId: string; externalId: string; input: PractitionerInput; actor: RecordActor; now: Date },
-): Promise<UpsertResult> {
-  const { input } = options;
-  const result = await upsertExternalRecord(trx, {
-    table: "practitioners",
-    subject: "practitioner",
-    practiceId: options.practiceId,
-    externalId: options.externalId,
-    values: { name: input.name, title: input.title, active: input.active },
-    actor: options.actor,
-    now: options.now,
-  });
-  if (result.ok && result.outcome === "updated") {
-    await trx.updateTable("appointments").set({ practitioner_name: input.name }).where("practitioner_id", "=", result.id).where("practitioner_name", "!=", input.name).execute();
-    await trx.updateTable("prescriptions").set({ prescriber_name: input.name }).where("prescriber_id", "=", result.id).where("prescriber_name", "!=", input.name).execute();
-    await trx.updateTable("documents").set({ author_name: input.name }).where("author_id", "=", result.id).where("author_name", "!=", input.name).execute();
-  }
-  return result;
+export const practitionerRecord: RecordKind<PractitionerInput> = {
+  table: "practitioners",
+  subject: "practitioner",
+  plan: async (input) => ({ ok: true, values: { name: input.name, title: input.title, active: input.active } }),
+  async afterUpdate(trx, id, values) {
+    const name = values.name as string;
+    await trx.updateTable("appointments").set({ practitioner_name: name }).where("practitioner_id", "=", id).where("practitioner_name", "!=", name).execute();
+    await trx.updateTable("prescriptions").set({ prescriber_name: name }).where("prescriber_id", "=", id).where("prescriber_name", "!=", name).execute();
+    await trx.updateTable("documents").set({ author_name: name }).where("author_id", "=", id).where("author_name", "!=", name).execute();
+  },
+};
+
+/** Creates or replaces the practitioner the practice system knows as `externalId`. */
+export function upsertPractitioner(trx: PracticeTransaction, options: { practiceId: string; externalId: string; input: PractitionerInput; actor: RecordActor; now: Date }): Promise<UpsertResult> {
+  return upsertRecord(trx, practitionerRecord, options);
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { PracticeTransaction } from "../../db/with-practice.server";
-import { idsByExternalId, missingReference, upsertExternalRecord } from "./external-record.server";
+import { missingReference, type RecordKind, upsertRecord } from "./external-record.server";
 import { calendarDateSchema, externalIdSchema, type FieldProblem, type RecordActor, text, type UpsertResult } from "./record-fields";
 
 /**
@@ -23,38 +23,37 @@ export const prescriptionInputSchema = z.strictObject({
 
 export type PrescriptionInput = z.output<typeof prescriptionInputSchema>;
 
-/** Creates or replaces the prescription the practice system knows as `externalId`; the prescriber's name is copied. */
-export async function upsertPrescription(
-  trx: PracticeTransaction,
-  options: { practiceId: string; externalId: string; input: PrescriptionInput; actor: RecordActor; now: Date },
-): Promise<UpsertResult> {
-  const { input } = options;
-  const patientId = (await idsByExternalId(trx, "patients", [input.patient_external_id])).get(input.patient_external_id);
-  const prescriber = await trx.selectFrom("practitioners").select(["id", "name"]).where("external_id", "=", input.prescriber_external_id).executeTakeFirst();
-  const problems: FieldProblem[] = [];
-  if (!patientId) problems.push(missingReference("patient_external_id", "patient"));
-  if (!prescriber) problems.push(missingReference("prescriber_external_id", "practitioner"));
-  if (!patientId || !prescriber) return { ok: false, errors: problems };
-  return upsertExternalRecord(trx, {
-    table: "prescriptions",
-    subject: "prescription",
-    practiceId: options.practiceId,
-    externalId: options.externalId,
-    values: {
-      patient_id: patientId,
-      prescriber_id: prescriber.id,
-      prescriber_name: prescriber.name,
-      medication: input.medication,
-      strength: input.strength,
-      directions: input.directions,
-      quantity: input.quantity,
-      refills_remaining: input.refills_remaining,
-      prescribed_on: input.prescribed_on,
-      status: input.status,
-    },
-    actor: options.actor,
-    now: options.now,
-    // A voided prescription was withdrawn on the record: bringing it back would be a new prescription, with its own id.
-    check: (current) => (current.status === "voided" && input.status !== "voided" ? [{ path: ["status"], message: "must stay voided: a voided prescription cannot be reinstated (send a new one)" }] : []),
-  });
+/** The prescription as a row: its patient and prescriber found by external id, the prescriber's name copied. */
+export const prescriptionRecord: RecordKind<PrescriptionInput> = {
+  table: "prescriptions",
+  subject: "prescription",
+  async plan(input, { refs }) {
+    const [patient, prescriber] = await Promise.all([refs.find("patients", input.patient_external_id), refs.find("practitioners", input.prescriber_external_id)]);
+    const problems: FieldProblem[] = [];
+    if (!patient) problems.push(missingReference("patient_external_id", "patient"));
+    if (!prescriber) problems.push(missingReference("prescriber_external_id", "practitioner"));
+    if (!patient || !prescriber) return { ok: false, errors: problems };
+    return {
+      ok: true,
+      values: {
+        patient_id: patient.id,
+        prescriber_id: prescriber.id,
+        prescriber_name: prescriber.name,
+        medication: input.medication,
+        strength: input.strength,
+        directions: input.directions,
+        quantity: input.quantity,
+        refills_remaining: input.refills_remaining,
+        prescribed_on: input.prescribed_on,
+        status: input.status,
+      },
+      // A voided prescription was withdrawn on the record: bringing it back would be a new prescription, with its own id.
+      check: (current) => (current.status === "voided" && input.status !== "voided" ? [{ path: ["status"], message: "must stay voided: a voided prescription cannot be reinstated (send a new one)" }] : []),
+    };
+  },
+};
+
+/** Creates or replaces the prescription the practice system knows as `externalId`. */
+export function upsertPrescription(trx: PracticeTransaction, options: { practiceId: string; externalId: string; input: PrescriptionInput; actor: RecordActor; now: Date }): Promise<UpsertResult> {
+  return upsertRecord(trx, prescriptionRecord, options);
 }

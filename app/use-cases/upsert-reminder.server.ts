@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { PracticeTransaction } from "../../db/with-practice.server";
-import { idsByExternalId, missingReference, upsertExternalRecord } from "./external-record.server";
+import { missingReference, type RecordKind, upsertRecord } from "./external-record.server";
 import { calendarDateSchema, externalIdSchema, type RecordActor, text, type UpsertResult } from "./record-fields";
 
 /** Something that falls due for a patient (a booster, a check-up), as the practice system sends it. */
@@ -16,21 +16,18 @@ export const reminderInputSchema = z.strictObject({
 
 export type ReminderInput = z.output<typeof reminderInputSchema>;
 
+/** The reminder as a row: its patient found by external id. */
+export const reminderRecord: RecordKind<ReminderInput> = {
+  table: "reminders",
+  subject: "reminder",
+  async plan(input, { refs }) {
+    const patient = await refs.find("patients", input.patient_external_id);
+    if (!patient) return { ok: false, errors: [missingReference("patient_external_id", "patient")] };
+    return { ok: true, values: { patient_id: patient.id, description: input.description, due_on: input.due_on, status: input.status } };
+  },
+};
+
 /** Creates or replaces the reminder the practice system knows as `externalId`. */
-export async function upsertReminder(
-  trx: PracticeTransaction,
-  options: { practiceId: string; externalId: string; input: ReminderInput; actor: RecordActor; now: Date },
-): Promise<UpsertResult> {
-  const { input } = options;
-  const patientId = (await idsByExternalId(trx, "patients", [input.patient_external_id])).get(input.patient_external_id);
-  if (!patientId) return { ok: false, errors: [missingReference("patient_external_id", "patient")] };
-  return upsertExternalRecord(trx, {
-    table: "reminders",
-    subject: "reminder",
-    practiceId: options.practiceId,
-    externalId: options.externalId,
-    values: { patient_id: patientId, description: input.description, due_on: input.due_on, status: input.status },
-    actor: options.actor,
-    now: options.now,
-  });
+export function upsertReminder(trx: PracticeTransaction, options: { practiceId: string; externalId: string; input: ReminderInput; actor: RecordActor; now: Date }): Promise<UpsertResult> {
+  return upsertRecord(trx, reminderRecord, options);
 }

@@ -73,22 +73,27 @@ class ImportNotRunning extends Error {}
 type Counts = { created: number; updated: number; unchanged: number; rejected: number };
 type Rejection = { line: number; type: string | null; external_id: string | null; reason: string };
 
+type GoodLine = Extract<ParsedLine, { ok: true }>;
+
 /**
- * The lines of a batch whose records are already stored exactly as sent, per type in a few queries. A line whose
- * external id appears twice in the batch always goes through its use case (the earlier line may change it).
+ * The lines a type's write takes at once: consecutive lines of one type, each external id once. A repeated id
+ * starts a new run, so the later line is written after the earlier one, as the file orders them.
  */
-async function unchangedLines(trx: PracticeTransaction, lines: ParsedLine[]): Promise<Set<ParsedLine>> {
-  const found = new Set<ParsedLine>();
-  const seen = new Map<string, number>();
-  for (const line of lines) if (line.ok) seen.set(`${line.type}:${line.externalId}`, (seen.get(`${line.type}:${line.externalId}`) ?? 0) + 1);
-  for (const [name, type] of Object.entries(IMPORT_TYPES)) {
-    if (!type.unchanged) continue;
-    const candidates = lines.filter((l): l is Extract<ParsedLine, { ok: true }> => l.ok && l.type === name && seen.get(`${name}:${l.externalId}`) === 1);
-    if (!candidates.length) continue;
-    const same = await type.unchanged(trx, candidates);
-    for (const line of candidates) if (same.has(line.externalId)) found.add(line);
+function runsOf(lines: GoodLine[]): GoodLine[][] {
+  const runs: GoodLine[][] = [];
+  let run: GoodLine[] = [];
+  let ids = new Set<string>();
+  for (const line of lines) {
+    if (run.length && (line.type !== run[0]!.type || ids.has(line.externalId))) {
+      runs.push(run);
+      run = [];
+      ids = new Set();
+    }
+    run.push(line);
+    ids.add(line.externalId);
   }
-  return found;
+  if (run.length) runs.push(run);
+  return runs;
 }
 
 async function applyBatch(
@@ -103,30 +108,30 @@ async function applyBatch(
     counts.rejected++;
     rejections.push({ line: line.line, type: line.type, external_id: line.externalId, reason: reason.slice(0, 2000) });
   };
-  const unchanged = await unchangedLines(trx, options.lines);
+  const good: GoodLine[] = [];
   for (const line of options.lines) {
-    if (!line.ok) {
-      reject(line, line.reason);
-      continue;
-    }
-    if (unchanged.has(line)) {
-      counts.unchanged++;
-      continue;
-    }
-    const type = IMPORT_TYPES[line.type]!;
-    // Savepoints only on the second pass of a batch a line broke: a clean batch costs no extra round trips.
+    if (line.ok) good.push(line);
+    else reject(line, line.reason);
+  }
+  // Savepoints only on the second pass of a batch a line broke, one line at a time: a clean batch costs no extra round trips.
+  for (const run of options.savepoints ? good.map((line) => [line]) : runsOf(good)) {
+    const type = IMPORT_TYPES[run[0]!.type]!;
     if (options.savepoints) await sql`savepoint import_line`.execute(trx);
     try {
-      const result = await type.upsert(trx, { practice, externalId: line.externalId, input: line.input, actor, now });
+      const results = await type.upsert(trx, { practice, items: run.map((line) => ({ externalId: line.externalId, input: line.input })), actor, now });
       if (options.savepoints) await sql`release savepoint import_line`.execute(trx);
-      if (result.ok) counts[result.outcome]++;
-      else reject(line, result.errors.map((e) => `${e.path.join(".")} ${e.message}`).join("; "));
+      run.forEach((line, i) => {
+        const result = results[i]!;
+        if (result.ok) counts[result.outcome]++;
+        else reject(line, result.errors.map((e) => `${e.path.join(".")} ${e.message}`).join("; "));
+      });
     } catch (error) {
       if (!options.savepoints || !isDataError(error)) throw error;
       await sql`rollback to savepoint import_line`.execute(trx);
-      reject(line, "a value was refused by the practice's data rules");
+      reject(run[0]!, "a value was refused by the practice's data rules");
     }
   }
+  rejections.sort((a, b) => a.line - b.line);
   const room = Math.max(0, MAX_REPORTED_REJECTIONS - options.reported);
   const kept = rejections.slice(0, room);
   if (kept.length) await trx.insertInto("import_rejections").values(kept.map((r) => ({ practice_id: practice.id, import_id: row.id, ...r }))).execute();
