@@ -76,23 +76,29 @@ type Rejection = { line: number; type: string | null; external_id: string | null
 type GoodLine = Extract<ParsedLine, { ok: true }>;
 
 /**
- * The lines a type's write takes at once: consecutive lines of one type, each external id once. A repeated id
- * starts a new run, so the later line is written after the earlier one, as the file orders them.
+ * The lines a type's write takes at once. A batch's lines are taken type by type in the order of `IMPORT_TYPES`,
+ * which is the order references go (clients before their patients, patients before their documents), so a file
+ * that interleaves types (each patient's documents and appointments after it) still writes a few statements per
+ * type and batch, and a line may name a record from anywhere in its batch. Within a type the file's order holds: a
+ * repeated external id starts a new run, so the later line is written after the earlier one.
  */
 function runsOf(lines: GoodLine[]): GoodLine[][] {
   const runs: GoodLine[][] = [];
-  let run: GoodLine[] = [];
-  let ids = new Set<string>();
-  for (const line of lines) {
-    if (run.length && (line.type !== run[0]!.type || ids.has(line.externalId))) {
-      runs.push(run);
-      run = [];
-      ids = new Set();
+  for (const type of Object.keys(IMPORT_TYPES)) {
+    let run: GoodLine[] = [];
+    let ids = new Set<string>();
+    for (const line of lines) {
+      if (line.type !== type) continue;
+      if (ids.has(line.externalId)) {
+        runs.push(run);
+        run = [];
+        ids = new Set();
+      }
+      run.push(line);
+      ids.add(line.externalId);
     }
-    run.push(line);
-    ids.add(line.externalId);
+    if (run.length) runs.push(run);
   }
-  if (run.length) runs.push(run);
   return runs;
 }
 
