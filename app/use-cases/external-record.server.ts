@@ -4,7 +4,7 @@ import type { Database } from "../../db/schema";
 import type { PracticeTransaction } from "../../db/with-practice.server";
 import { type AuditEvent, recordAudits } from "../../server/audit.server";
 import { type FieldProblem, type RecordActor, sameJson, type UpsertResult } from "./record-fields";
-import { ReferenceLoader } from "./record-references.server";
+import { plannedForTheirValues, ReferenceLoader, rowsByExternalId } from "./record-references.server";
 
 /** The tables whose rows the practice system upserts by external id, beyond clients (whose emails and contacts are rows of their own). */
 export type ExternalRecordTable = "patients" | "practitioners" | "locations" | "appointment_types" | "appointments" | "document_templates" | "documents" | "prescriptions" | "reminders";
@@ -64,22 +64,24 @@ export async function upsertRecords<I>(
   const { practiceId, items, actor, now } = options;
   if (new Set(items.map((i) => i.externalId)).size !== items.length) throw new Error(`${kind.table}: an external id is listed twice in one write`);
   const context: RecordContext = { trx, refs: new ReferenceLoader(trx), now };
-  const plans = await Promise.all(items.map((item) => kind.plan(item.input, context)));
+  const find = async (externalIds: string[]) => new Map((await rowsByExternalId(trx, kind.table, externalIds, { forUpdate: true })).map((row) => [row.external_id as string, row]));
+  const { plans, stored } = await plannedForTheirValues(trx, async () => {
+    const plans = await Promise.all(items.map((item) => kind.plan(item.input, context)));
+    const writable = items.filter((_, i) => plans[i]!.ok).map((item) => item.externalId);
+    return { plans, stored: await find(writable) };
+  });
   // One table chosen at run time: Kysely cannot type a column set shared by a union of tables, so the row is loose.
   const db = trx as unknown as Transaction<Record<ExternalRecordTable, Row>>;
   const results = new Map<string, UpsertResult>();
   const audits: AuditEvent[] = [];
   const audit = (action: string, externalId: string, id: string, details: Record<string, unknown>) =>
     audits.push({ actorType: actor.actorType, actorId: actor.actorId, action, subjectType: kind.subject, subjectId: id, ip: actor.ip, userAgent: actor.userAgent, details: { ...actor.details, externalId, ...details }, at: now });
-  const find = async (externalIds: string[]) =>
-    externalIds.length ? new Map((await db.selectFrom(kind.table).selectAll().where("external_id", "in", externalIds).forUpdate().execute()).map((row) => [row.external_id as string, row])) : new Map<string, Row>();
 
   const writable = items.flatMap((item, i) => {
     const plan = plans[i]!;
     if (!plan.ok) results.set(item.externalId, plan);
     return plan.ok ? [{ ...item, plan }] : [];
   });
-  const stored = await find(writable.map((w) => w.externalId));
   const fresh = writable.filter((w) => !stored.has(w.externalId));
   if (fresh.length) {
     const created = await db

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { PracticeTransaction } from "../../db/with-practice.server";
 
 /** What one record may name by external id, and what of the named row the naming record copies or checks. */
@@ -12,6 +13,42 @@ const REFERENCE_COLUMNS = {
 
 export type ReferenceTable = keyof typeof REFERENCE_COLUMNS;
 export type Reference<T extends ReferenceTable> = { id: string } & { [C in (typeof REFERENCE_COLUMNS)[T][number]]: string };
+
+/**
+ * Runs `work` (lookups by external id) with each statement planned for its own values. A table that grows from
+ * nothing (a practice's first import) would otherwise keep the generic plan a connection cached while the table was
+ * empty (a sequential scan) for every later batch. Planning costs a fraction of a millisecond a lookup; the writes
+ * after `work` keep their cached plans (the foreign-key checks of 500 inserted rows are planned once, not 500 times).
+ */
+export async function plannedForTheirValues<T>(trx: PracticeTransaction, work: () => Promise<T>): Promise<T> {
+  await sql`set local plan_cache_mode = force_custom_plan`.execute(trx);
+  const result = await work();
+  await sql`set local plan_cache_mode = auto`.execute(trx);
+  return result;
+}
+
+/**
+ * The rows of `table` with these external ids, one probe of the `(practice_id, external_id)` unique index each.
+ * Not `external_id in (…)`: statistics that do not know a practice's rows yet (its first import, or any new
+ * practice) make the practice look like a handful of rows, and an `in` list is then answered by reading every row of
+ * the practice, batch after batch. One id at a time, the unique index is the cheapest plan whatever the statistics
+ * say (`offset 0` keeps each lookup its own plan rather than a join the planner may reorder). Call it inside
+ * `plannedForTheirValues`.
+ */
+export async function rowsByExternalId(
+  trx: PracticeTransaction,
+  table: string,
+  externalIds: string[],
+  options: { columns?: readonly string[]; forUpdate?: boolean } = {},
+): Promise<Record<string, unknown>[]> {
+  if (!externalIds.length) return [];
+  const columns = options.columns ? sql.join(options.columns.map((c) => sql.ref(`t.${c}`))) : sql`t.*`;
+  const lock = options.forUpdate ? sql`for update` : sql``;
+  const result = await sql<Record<string, unknown>>`
+    select found.* from unnest(${externalIds}::text[]) as wanted(external_id)
+    cross join lateral (select ${columns} from ${sql.table(table)} t where t.external_id = wanted.external_id offset 0 ${lock}) found`.execute(trx);
+  return result.rows;
+}
 
 type Waiting = { resolve: (row: Record<string, unknown> | undefined) => void; reject: (error: unknown) => void };
 
@@ -58,12 +95,8 @@ export class ReferenceLoader {
     this.#scheduled = false;
     for (const [table, byId] of waiting) {
       try {
-        const rows = await this.#trx
-          .selectFrom(table)
-          .select(["id", "external_id", ...REFERENCE_COLUMNS[table]] as never[])
-          .where("external_id", "in", [...byId.keys()])
-          .execute();
-        const byExternalId = new Map((rows as Record<string, unknown>[]).map((row) => [row.external_id as string, row]));
+        const rows = await rowsByExternalId(this.#trx, table, [...byId.keys()], { columns: ["id", "external_id", ...REFERENCE_COLUMNS[table]] });
+        const byExternalId = new Map(rows.map((row) => [row.external_id as string, row]));
         for (const [externalId, waiters] of byId) for (const waiter of waiters) waiter.resolve(byExternalId.get(externalId));
       } catch (error) {
         for (const waiters of byId.values()) for (const waiter of waiters) waiter.reject(error);

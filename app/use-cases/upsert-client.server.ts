@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { PostalAddress } from "../../db/schema";
 import type { PracticeTransaction } from "../../db/with-practice.server";
 import { type AuditEvent, recordAudits } from "../../server/audit.server";
+import { plannedForTheirValues, rowsByExternalId } from "./record-references.server";
 import { emailSchema, phoneSchema, type RecordActor, sameJson, text, type UpsertResult } from "./record-fields";
 
 const addressSchema = z
@@ -185,10 +186,10 @@ export async function upsertClients(
   const events: AuditEvent[] = [];
   const audit = auditInto(events, options.actor, now);
   const find = async (externalIds: string[]) =>
-    new Map(externalIds.length ? (await trx.selectFrom("clients").select(["id", "external_id"]).where("external_id", "in", externalIds).forUpdate().execute()).map((r) => [r.external_id!, r.id]) : []);
+    new Map((await rowsByExternalId(trx, "clients", externalIds, { columns: ["id", "external_id"], forUpdate: true })).map((r) => [r.external_id as string, r.id as string]));
 
   const results = new Map<string, UpsertResult>();
-  const stored = await find(items.map((i) => i.externalId));
+  const stored = await plannedForTheirValues(trx, () => find(items.map((i) => i.externalId)));
   const fresh = items.filter((i) => !stored.has(i.externalId));
   if (fresh.length) {
     const created = await insertClients(trx, practiceId, fresh, now);

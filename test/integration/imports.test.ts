@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withPractice } from "../../db/with-practice.server";
 import { issueApiKey } from "../../server/api/keys.server";
@@ -139,6 +140,28 @@ describe("POST /api/v1/imports", () => {
     expect((first.rejections as { line: number; reason: string }[])[0]).toMatchObject({ line: 3, reason: expect.stringMatching(/^patient_external_id /) });
     const again = await finished(HOST_A, keys.a!, (await post(HOST_A, keys.a!, body)).headers.location!);
     expect(again).toMatchObject({ status: "done", created: 0, updated: 0, unchanged: 2, rejected: 1 });
+  });
+
+  it("writes a batch type by type in reference order, and a repeated external id in the file's order", async () => {
+    const body = [
+      // Each record before what it names, and types interleaved: the batch still resolves them.
+      JSON.stringify({ type: "reminder", external_id: "R-10", patient_external_id: "P-10", description: "Dental check", due_on: "2027-05-01" }),
+      JSON.stringify({ type: "patient", external_id: "P-10", client_external_id: "C-10", name: "Biscuit", species: "Dog" }),
+      JSON.stringify({ type: "client", external_id: "C-10", first_name: "Cleo", last_name: "Marsh", emails: ["cleo@example.com"] }),
+      JSON.stringify({ type: "reminder", external_id: "R-11", patient_external_id: "P-10", description: "Nail trim", due_on: "2027-06-01" }),
+      // The same client again, later in the file: it is what stays.
+      JSON.stringify({ type: "client", external_id: "C-10", first_name: "Cleopatra", last_name: "Marsh", emails: ["cleo@example.com", "cm@example.com"] }),
+      JSON.stringify({ type: "reminder", external_id: "R-10", patient_external_id: "P-10", description: "Dental check and scale", due_on: "2027-05-01" }),
+    ].join("\n");
+    const report = await finished(HOST_A, keys.a!, (await post(HOST_A, keys.a!, body)).headers.location!);
+    expect(report).toMatchObject({ status: "done", created: 4, updated: 2, unchanged: 0, rejected: 0 });
+    const stored = await withPractice(db.owner.db, a.practice, async (trx) => ({
+      client: await trx.selectFrom("clients").select(["first_name"]).where("external_id", "=", "C-10").executeTakeFirstOrThrow(),
+      emails: (await trx.selectFrom("client_emails as e").innerJoin("clients as c", "c.id", "e.client_id").select("e.email").where("c.external_id", "=", "C-10").orderBy("e.email").execute()).map((r) => r.email),
+      reminder: await trx.selectFrom("reminders").select("description").where("external_id", "=", "R-10").executeTakeFirstOrThrow(),
+      audit: (await trx.selectFrom("audit_events").select("action").where(sql<string>`details ->> 'externalId'`, "=", "C-10").orderBy("seq").execute()).map((r) => r.action),
+    }));
+    expect(stored).toEqual({ client: { first_name: "Cleopatra" }, emails: ["cleo@example.com", "cm@example.com"], reminder: { description: "Dental check and scale" }, audit: ["client.created", "client.updated"] });
   });
 
   it("keeps one practice's import away from another: the key, the import's URL and the rows", async () => {
