@@ -111,12 +111,20 @@ export type DocumentCategory = (typeof DOCUMENT_CATEGORIES)[number];
 export type DocumentStatus = "draft" | "to_review" | "to_share" | "completed" | "voided";
 export type ShareThreshold = "to_review" | "to_share" | "completed";
 
+/** Off, or clients book free times themselves (requests that staff approve come with the schedule view). */
+export type BookingMode = "off" | "direct";
+
 export type PracticeSettingsTable = {
   practice_id: string;
   portal_enabled: Generated<boolean>;
   shared_categories: ColumnType<DocumentCategory[], DocumentCategory[] | undefined, DocumentCategory[]>;
   diagnostics_share_status: Generated<ShareThreshold>;
-  direct_booking_enabled: Generated<boolean>;
+  booking_mode: Generated<BookingMode>;
+  booking_min_notice_minutes: Generated<number>;
+  booking_max_advance_days: Generated<number>;
+  booking_slot_step_minutes: Generated<number>;
+  booking_cancel_window_hours: Generated<number>;
+  booking_new_patients: Generated<boolean>;
   staff_totp_required: Generated<boolean>;
   sign_in_methods: Generated<SignInMethods>;
   phone: string | null;
@@ -495,6 +503,8 @@ export type AppointmentsTable = {
   confirmed_at: Date | null;
   confirmed_by_client_id: string | null;
   booked_by: Generated<"practice" | "client">;
+  /** Why the visit, in the client's words when they booked it online. */
+  client_note: ColumnType<string | null, string | null | undefined, string | null>;
   /** The practitioner practitioner_name was copied from, and the appointment's type (integration API). */
   practitioner_id: ColumnType<string | null, string | null | undefined, string | null>;
   appointment_type_id: ColumnType<string | null, string | null | undefined, string | null>;
@@ -527,6 +537,10 @@ export type PractitionersTable = {
   name: string;
   title: string | null;
   active: Generated<boolean>;
+  /** The staff account of this practitioner, if any: what a client's available-practitioners list names. */
+  staff_member_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Offered for online booking (one of the practice's allowed practitioners). */
+  bookable: Generated<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
 };
@@ -538,8 +552,57 @@ export type AppointmentTypesTable = {
   name: string;
   duration_minutes: number | null;
   active: Generated<boolean>;
+  buffer_minutes: Generated<number>;
+  bookable_online: Generated<boolean>;
+  /** Veterinary practices: the species it is for (empty: any). */
+  species: ColumnType<string[], string[] | undefined, string[]>;
   created_at: Timestamp;
   updated_at: Timestamp;
+};
+
+export type AppointmentTypePractitionersTable = { practice_id: string; appointment_type_id: string; practitioner_id: string };
+export type AppointmentTypeLocationsTable = { practice_id: string; appointment_type_id: string; location_id: string };
+
+/** A practitioner's weekly hours at a location, on the practice's wall clock; ISO weekday (Monday = 1). */
+export type PractitionerHoursTable = {
+  practice_id: string;
+  id: Generated<string>;
+  practitioner_id: string;
+  location_id: string;
+  weekday: number;
+  /** "HH:MM:SS" as Postgres answers a time. */
+  starts: string;
+  ends: string;
+};
+
+export type ScheduleExceptionKind = "time_off" | "extra_hours" | "closure";
+
+export type ScheduleExceptionsTable = {
+  practice_id: string;
+  id: Generated<string>;
+  kind: ScheduleExceptionKind;
+  practitioner_id: string | null;
+  location_id: string | null;
+  starts_at: Date;
+  ends_at: Date;
+  note: string | null;
+  created_at: Generated<Date>;
+};
+
+/** A hold (expires) or an appointment booked in Portico: the time its practitioner cannot be booked twice. */
+export type BookedTimeTable = {
+  practice_id: string;
+  id: Generated<string>;
+  practitioner_id: string;
+  /** A tstzrange, written as `[start,end)`. */
+  during: string;
+  client_id: string;
+  patient_id: string | null;
+  location_id: string;
+  appointment_type_id: string;
+  appointment_id: string | null;
+  hold_expires_at: Date | null;
+  created_at: Generated<Date>;
 };
 
 export type PatientPhotosTable = {
@@ -717,6 +780,11 @@ export type Database = {
   reminders: RemindersTable;
   practitioners: PractitionersTable;
   appointment_types: AppointmentTypesTable;
+  appointment_type_practitioners: AppointmentTypePractitionersTable;
+  appointment_type_locations: AppointmentTypeLocationsTable;
+  practitioner_hours: PractitionerHoursTable;
+  schedule_exceptions: ScheduleExceptionsTable;
+  booked_time: BookedTimeTable;
   patient_photos: PatientPhotosTable;
   file_keys: FileKeysTable;
   files: FilesTable;

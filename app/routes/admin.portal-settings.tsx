@@ -143,16 +143,6 @@ export default function PortalSettingsPage() {
           ))}
         </fieldset>
 
-        <fieldset className="card" disabled={disabled || !page.directBooking.available}>
-          <legend>Direct booking</legend>
-          <label className="checkbox">
-            <input type="checkbox" name="directBooking" defaultChecked={page.directBooking.enabled} /> Let clients book appointments online
-          </label>
-          {page.directBooking.available ? null : (
-            <p className="muted">{`Direct booking is available to single-location practices only; this practice has ${page.directBooking.locations} locations.`}</p>
-          )}
-        </fieldset>
-
         {disabled ? null : (
           <button type="submit" name="intent" value="save" className="button" disabled={busy}>
             Save settings

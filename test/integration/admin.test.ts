@@ -65,7 +65,6 @@ async function settingsForm(change: { portalEnabled?: boolean; threshold?: strin
   if (change.portalEnabled ?? settings.portal_enabled) fields.push(["portalEnabled", "on"]);
   for (const category of settings.shared_categories) fields.push(["sharedCategories", category]);
   for (const template of templates.filter((t) => t.shared_with_portal)) fields.push(["sharedTemplates", template.id]);
-  if (settings.direct_booking_enabled) fields.push(["directBooking", "on"]);
   return fields;
 }
 
@@ -253,16 +252,6 @@ describe("portal settings", () => {
     expect(res.status).toBe(400);
     const settings = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("practice_settings").select(["portal_enabled", "diagnostics_share_status"]).executeTakeFirstOrThrow());
     expect(settings).toEqual({ portal_enabled: true, diagnostics_share_status: "to_share" });
-  });
-
-  it("offers direct booking only to single-location practices", async () => {
-    const fields = await settingsForm();
-    fields.push(["directBooking", "on"]);
-    const res = await post(owner, "/admin/portal-settings", fields);
-    expect(res.status).toBe(200);
-    const riversideOwner = await staffCookieFor(db, (await server.registry.resolve("riverside-physio"))!, "owner@riversidephysio.example.com");
-    const page = await get(riversideOwner, "/admin/portal-settings", RIVERSIDE);
-    expect(page.body).toContain("available to single-location practices only; this practice has 2 locations");
   });
 
   it("changing the lab-results threshold changes what clients see", async () => {

@@ -65,7 +65,6 @@ async function portalSettingsForm(practice: Practice, portalEnabled: boolean): P
   fields.push(portalEnabled ? ["portalEnabled", "on"] : ["confirm", "yes"]);
   for (const category of settings.shared_categories) fields.push(["sharedCategories", category]);
   for (const template of templates.filter((t) => t.shared_with_portal)) fields.push(["sharedTemplates", template.id]);
-  if (settings.direct_booking_enabled) fields.push(["directBooking", "on"]);
   return fields;
 }
 

@@ -19,16 +19,14 @@ export type PortalSettingsView = {
   categories: { value: DocumentCategory; label: string }[];
   diagnosticsShareStatus: ShareThreshold;
   templates: { id: string; name: string; category: string; shared: boolean }[];
-  directBooking: { enabled: boolean; available: boolean; locations: number };
   signInMethods: SignInMethods;
   photos: { patientId: string; patientName: string; clientName: string }[] | null;
 };
 
 async function readSettings(scope: StaffScope): Promise<PortalSettingsView> {
   const { trx, site } = scope;
-  const settings = await trx.selectFrom("practice_settings").select(["portal_enabled", "shared_categories", "diagnostics_share_status", "direct_booking_enabled", "sign_in_methods"]).executeTakeFirstOrThrow();
+  const settings = await trx.selectFrom("practice_settings").select(["portal_enabled", "shared_categories", "diagnostics_share_status", "sign_in_methods"]).executeTakeFirstOrThrow();
   const templates = await trx.selectFrom("document_templates").select(["id", "name", "category", "shared_with_portal"]).orderBy("name").execute();
-  const { locations } = await trx.selectFrom("locations").select((eb) => eb.fn.countAll<string>().as("locations")).executeTakeFirstOrThrow();
   const photos =
     site.practice.kind === "veterinary"
       ? await trx
@@ -49,7 +47,6 @@ async function readSettings(scope: StaffScope): Promise<PortalSettingsView> {
     categories: DOCUMENT_CATEGORIES.map((value) => ({ value, label: CATEGORY_LABELS[value] })),
     diagnosticsShareStatus: settings.diagnostics_share_status,
     templates: templates.map((t) => ({ id: t.id, name: t.name, category: CATEGORY_LABELS[t.category], shared: t.shared_with_portal })),
-    directBooking: { enabled: settings.direct_booking_enabled, available: Number(locations) === 1, locations: Number(locations) },
     signInMethods: settings.sign_in_methods,
     photos: photos?.map((p) => ({ patientId: p.id, patientName: p.name, clientName: `${p.first_name} ${p.last_name}` })) ?? null,
   };
@@ -64,7 +61,6 @@ const settingsForm = z.object({
   sharedCategories: z.array(z.enum(DOCUMENT_CATEGORIES)),
   diagnosticsShareStatus: z.enum(["to_review", "to_share", "completed"], { error: "Choose when lab results and imaging become visible." }),
   sharedTemplates: z.array(z.uuid()),
-  directBooking: z.boolean(),
   signInMethods: z.enum(["magic_link", "password", "both"], { error: "Choose how clients sign in." }),
 });
 
@@ -81,16 +77,12 @@ export async function updatePortalSettings(context: PorticoLoadContext, request:
     sharedCategories: form.getAll("sharedCategories"),
     diagnosticsShareStatus: form.get("diagnosticsShareStatus"),
     sharedTemplates: form.getAll("sharedTemplates"),
-    directBooking: form.get("directBooking") === "on",
     signInMethods: form.get("signInMethods"),
   });
   const { page } = await adminPage(context, request, "admin_manage_pet_owner_portal", async (scope): Promise<SettingsUpdate> => {
     if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? "Some settings were not valid." };
     const input = parsed.data;
     const before = await readSettings(scope);
-    if (input.directBooking && !before.directBooking.available) {
-      return { ok: false, error: "Direct booking is only available to practices with a single location." };
-    }
     const unknownTemplate = input.sharedTemplates.find((id) => !before.templates.some((t) => t.id === id));
     if (unknownTemplate) return { ok: false, error: "One of the templates no longer exists. Please reload the page." };
 
@@ -98,7 +90,7 @@ export async function updatePortalSettings(context: PorticoLoadContext, request:
     const sharedCategories = DOCUMENT_CATEGORIES.filter((c) => input.sharedCategories.includes(c));
     await trx
       .updateTable("practice_settings")
-      .set({ portal_enabled: input.portalEnabled, shared_categories: sharedCategories, diagnostics_share_status: input.diagnosticsShareStatus, direct_booking_enabled: input.directBooking, sign_in_methods: input.signInMethods, updated_at: scope.now })
+      .set({ portal_enabled: input.portalEnabled, shared_categories: sharedCategories, diagnostics_share_status: input.diagnosticsShareStatus, sign_in_methods: input.signInMethods, updated_at: scope.now })
       .execute();
     if (!input.portalEnabled) await endEveryClientSession(trx, scope.practiceId);
     for (const template of before.templates) {
@@ -106,8 +98,8 @@ export async function updatePortalSettings(context: PorticoLoadContext, request:
       if (shared !== template.shared) await trx.updateTable("document_templates").set({ shared_with_portal: shared }).where("id", "=", template.id).execute();
     }
 
-    const beforeValues = { signInMethods: before.signInMethods, portalEnabled: before.portalEnabled, sharedCategories: before.sharedCategories, diagnosticsShareStatus: before.diagnosticsShareStatus, directBooking: before.directBooking.enabled, sharedTemplates: before.templates.filter((t) => t.shared).map((t) => t.name) };
-    const afterValues = { signInMethods: input.signInMethods, portalEnabled: input.portalEnabled, sharedCategories, diagnosticsShareStatus: input.diagnosticsShareStatus, directBooking: input.directBooking, sharedTemplates: before.templates.filter((t) => input.sharedTemplates.includes(t.id)).map((t) => t.name) };
+    const beforeValues = { signInMethods: before.signInMethods, portalEnabled: before.portalEnabled, sharedCategories: before.sharedCategories, diagnosticsShareStatus: before.diagnosticsShareStatus, sharedTemplates: before.templates.filter((t) => t.shared).map((t) => t.name) };
+    const afterValues = { signInMethods: input.signInMethods, portalEnabled: input.portalEnabled, sharedCategories, diagnosticsShareStatus: input.diagnosticsShareStatus, sharedTemplates: before.templates.filter((t) => input.sharedTemplates.includes(t.id)).map((t) => t.name) };
     const changed = (Object.keys(afterValues) as (keyof typeof afterValues)[]).filter((key) => JSON.stringify(beforeValues[key]) !== JSON.stringify(afterValues[key]));
     if (changed.length > 0) {
       await recordAudit(trx, scope.practiceId, {
