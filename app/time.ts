@@ -28,6 +28,11 @@ function offsetMs(instant: Date, timeZone: string): number {
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
 }
 
+/** How far the wall clock in `timeZone` is ahead of UTC at `instant`, in milliseconds (negative west of Greenwich). */
+export function utcOffsetMs(instant: Date, timeZone: string): number {
+  return offsetMs(instant, timeZone);
+}
+
 /** The instant at which the wall clock in `timeZone` shows `date` `time` (YYYY-MM-DD, HH:MM). */
 export function zonedToUtc(date: string, time: string, timeZone: string): Date {
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
