@@ -1,12 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { EmptyState, PortalLayout } from "~/components/portal-layout";
+import { ResultNotice } from "~/components/result-notice";
 import { type AppointmentItem, listAppointments } from "~/use-cases/portal/appointments.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Appointments · ${data?.shell.practiceName ?? "Portal"}` }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return listAppointments(context, request);
+  const loaded = await listAppointments(context, request);
+  return { ...loaded, bookedNotice: new URL(request.url).searchParams.has("booked") };
 }
 
 function Appointment({ appointment, upcoming }: { appointment: AppointmentItem; upcoming: boolean }) {
@@ -43,14 +45,22 @@ function Appointment({ appointment, upcoming }: { appointment: AppointmentItem; 
 }
 
 export default function AppointmentsPage() {
-  const { shell, page } = useLoaderData<typeof loader>();
+  const { shell, page, bookedNotice } = useLoaderData<typeof loader>();
   return (
     <PortalLayout shell={shell}>
       <h1>Appointments</h1>
+      <ResultNotice result={bookedNotice ? { ok: true, message: "Your appointment is booked. We have emailed you the details." } : undefined} />
+      {page.canBook ? (
+        <p>
+          <Link to="/appointments/book" className="button">
+            Book an appointment
+          </Link>
+        </p>
+      ) : null}
       <section aria-labelledby="upcoming-heading">
         <h2 id="upcoming-heading">Upcoming</h2>
         {page.upcoming.length === 0 ? (
-          <EmptyState>No upcoming appointments. To book one, please contact the practice.</EmptyState>
+          <EmptyState>{page.canBook ? "No upcoming appointments." : "No upcoming appointments. To book one, please contact the practice."}</EmptyState>
         ) : (
           <ul className="item-list">
             {page.upcoming.map((a) => (

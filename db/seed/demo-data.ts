@@ -77,6 +77,15 @@ export type DemoPractice = {
   templates: { name: string; category: DocumentCategory; sharedWithPortal: boolean }[];
   sharing: { categories: DocumentCategory[]; diagnosticsShareStatus: ShareThreshold };
   clients: DemoClient[];
+  /** Online booking: the practitioners clients may book (a staff account by email, or none) and what they may book. */
+  booking?: DemoBooking;
+};
+
+export type DemoBooking = {
+  minNoticeMinutes: number;
+  newPatients: boolean;
+  practitioners: { externalId: string; name: string; title: string; staffEmail?: string; hours: { weekday: number; starts: string; ends: string }[] }[];
+  types: { externalId: string; name: string; durationMinutes: number; bufferMinutes: number; species: string[]; practitioners: string[] }[];
 };
 
 const weekdays = (hours: string) => ({ days: "Monday to Friday", hours });
@@ -99,6 +108,19 @@ export const DEMO_PRACTICES: DemoPractice[] = [
         openingHours: [weekdays("8:00 am – 6:00 pm"), { days: "Saturday", hours: "9:00 am – 1:00 pm" }, { days: "Sunday", hours: "Closed" }],
       },
     ],
+    booking: {
+      minNoticeMinutes: 120,
+      newPatients: true,
+      practitioners: [
+        { externalId: "HP-VET-1", name: "Dr. Emily Carter", title: "Veterinarian", staffEmail: "emily.carter@happypaws.example.com", hours: [{ weekday: 1, starts: "09:00", ends: "12:00" }, { weekday: 2, starts: "09:00", ends: "12:00" }, { weekday: 3, starts: "09:00", ends: "12:00" }, { weekday: 4, starts: "09:00", ends: "12:00" }, { weekday: 5, starts: "09:00", ends: "12:00" }, { weekday: 1, starts: "13:00", ends: "17:00" }, { weekday: 2, starts: "13:00", ends: "17:00" }, { weekday: 3, starts: "13:00", ends: "17:00" }, { weekday: 4, starts: "13:00", ends: "17:00" }, { weekday: 5, starts: "13:00", ends: "17:00" }] },
+        { externalId: "HP-VET-2", name: "Dr. Marcus Webb", title: "Veterinarian", hours: [{ weekday: 2, starts: "10:00", ends: "18:00" }, { weekday: 4, starts: "10:00", ends: "18:00" }, { weekday: 6, starts: "09:00", ends: "13:00" }] },
+      ],
+      types: [
+        { externalId: "HP-T-WELL", name: "Wellness exam", durationMinutes: 30, bufferMinutes: 10, species: [], practitioners: ["HP-VET-1", "HP-VET-2"] },
+        { externalId: "HP-T-VAX", name: "Vaccination", durationMinutes: 20, bufferMinutes: 0, species: ["Dog", "Cat"], practitioners: ["HP-VET-1", "HP-VET-2"] },
+        { externalId: "HP-T-DENT", name: "Dental check", durationMinutes: 45, bufferMinutes: 15, species: ["Dog", "Cat"], practitioners: ["HP-VET-1"] },
+      ],
+    },
     staff: [
       { name: "Dana Whitfield", email: "owner@happypaws.example.com", jobTitle: "Owner", role: "Owner" },
       { name: "Dr. Emily Carter", email: "emily.carter@happypaws.example.com", jobTitle: "Veterinarian", role: "Veterinarian" },

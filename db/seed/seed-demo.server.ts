@@ -1,11 +1,11 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { addDays, zonedToUtc } from "../../app/time";
 import { todayIn } from "../../app/visibility/portal-rules";
 import { createPractice, type PracticePlacement } from "../../tenants/practices.server";
 import type { Database, DocumentCategory } from "../schema";
 import type { PracticeTransaction } from "../with-practice.server";
 import { hashPassword } from "../../server/auth/passwords.server";
-import { DEMO_CLIENT_PASSWORD, DEMO_PRACTICES, DEMO_STAFF_PASSWORD, type DemoPatient, type DemoPractice } from "./demo-data";
+import { DEMO_CLIENT_PASSWORD, DEMO_PRACTICES, DEMO_STAFF_PASSWORD, type DemoBooking, type DemoPatient, type DemoPractice } from "./demo-data";
 
 type PatientContext = {
   trx: PracticeTransaction;
@@ -92,6 +92,33 @@ async function loadPatientHistory(demo: DemoPatient, ctx: PatientContext): Promi
       .values(demo.reminders.map((reminder) => ({ practice_id, patient_id, description: reminder.description, due_on: addDays(today, reminder.dueInDays), status: reminder.status ?? "pending" })))
       .execute();
   }
+}
+
+/** Bookable practitioners with their weekly hours at the (single) location, bookable types, and direct booking on. */
+async function loadBooking(trx: PracticeTransaction, practice_id: string, booking: DemoBooking, locationId: string): Promise<void> {
+  const staff = new Map((await trx.selectFrom("staff_members").select(["id", "email"]).execute()).map((s) => [s.email, s.id]));
+  const practitioners = new Map<string, string>();
+  for (const p of booking.practitioners) {
+    const { id } = await trx
+      .insertInto("practitioners")
+      .values({ practice_id, external_id: p.externalId, name: p.name, title: p.title, bookable: true, staff_member_id: p.staffEmail ? (staff.get(p.staffEmail) ?? null) : null })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    practitioners.set(p.externalId, id);
+    await trx.insertInto("practitioner_hours").values(p.hours.map((h) => ({ practice_id, practitioner_id: id, location_id: locationId, ...h }))).execute();
+  }
+  for (const t of booking.types) {
+    const { id } = await trx
+      .insertInto("appointment_types")
+      .values({ practice_id, external_id: t.externalId, name: t.name, duration_minutes: t.durationMinutes, buffer_minutes: t.bufferMinutes, species: t.species, bookable_online: true })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await trx.insertInto("appointment_type_practitioners").values(t.practitioners.map((p) => ({ practice_id, appointment_type_id: id, practitioner_id: practitioners.get(p)! }))).execute();
+    await trx.insertInto("appointment_type_locations").values({ practice_id, appointment_type_id: id, location_id: locationId }).execute();
+  }
+  // The demo's appointments name their practitioner: they take that practitioner's time, as synced ones would.
+  await sql`update appointments a set practitioner_id = p.id from practitioners p where p.practice_id = a.practice_id and p.name = a.practitioner_name and a.practitioner_id is null`.execute(trx);
+  await trx.updateTable("practice_settings").set({ booking_mode: "direct", booking_min_notice_minutes: booking.minNoticeMinutes, booking_new_patients: booking.newPatients }).execute();
 }
 
 async function loadPractice(db: Kysely<Database>, demo: DemoPractice, staffPasswordHash: string, clientPasswordHash: string, placement?: PracticePlacement): Promise<void> {
@@ -210,6 +237,7 @@ async function loadPractice(db: Kysely<Database>, demo: DemoPractice, staffPassw
         });
       }
     }
+    if (demo.booking) await loadBooking(trx, practice_id, demo.booking, locations[0]!.id);
   }, placement);
   // The registry's copy of how to reach the practice, for the pages shown when its portal cannot answer.
   await db.updateTable("platform.practices").set({ contact_phone: demo.phone, contact_email: demo.email }).where("id", "=", created.id).execute();

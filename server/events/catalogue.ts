@@ -29,6 +29,21 @@ export const EVENT_CATALOGUE = {
     description: "A client confirmed an upcoming appointment in the portal.",
     data: z.object({ appointment: ref, patient: recordRef, client: recordRef, confirmedAt: z.iso.datetime() }).strict(),
   },
+  "appointment.booked": {
+    description: "A client booked an appointment in the portal (a free time they chose, held and confirmed). Its time is taken in Portico at once; the practice system should add it to its own schedule.",
+    data: z
+      .object({
+        appointment: ref,
+        patient: recordRef,
+        client: recordRef,
+        practitioner: ref,
+        appointmentType: ref,
+        startsAt: z.iso.datetime(),
+        endsAt: z.iso.datetime(),
+        bookedVia: z.enum(["portal"]),
+      })
+      .strict(),
+  },
   "client.signed_in": {
     description: "A client signed in to the portal (an email link or a password); the practice system may note portal use.",
     data: z.object({ client: recordRef, method: z.enum(["email_link", "password"]) }).strict(),

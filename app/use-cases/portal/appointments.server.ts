@@ -5,7 +5,7 @@ import { patientRefs } from "../../../server/events/refs.server";
 import type { PorticoLoadContext } from "../../load-context";
 import { formatDateTime, localeFor } from "../../time";
 import { appointmentAccessSql, patientVisibleSql } from "../../visibility/portal-queries.server";
-import { appointmentSection, canConfirmAppointment, PAGE_AREA } from "../../visibility/portal-rules";
+import { appointmentSection, canConfirmAppointment, PAGE_AREA, proxyAllows } from "../../visibility/portal-rules";
 import { type ClientScope, requireArea, withSignedInClient } from "../client-session.server";
 import { idParam, notFound, portalPage } from "./portal-page.server";
 
@@ -69,7 +69,9 @@ export async function listAppointments(context: PorticoLoadContext, request: Req
       if (section === "upcoming") upcoming.push(toItem(row, scope.now));
       else if (section === "past") past.unshift(toItem(row, scope.now));
     }
-    return { timeZone: scope.timeZone, upcoming, past };
+    // The link only: the booking page itself decides what may be booked.
+    const { booking_mode } = await scope.trx.selectFrom("practice_settings").select("booking_mode").executeTakeFirstOrThrow();
+    return { timeZone: scope.timeZone, upcoming, past, canBook: booking_mode !== "off" && proxyAllows(scope.client.viewing.permissions, "book") };
   });
 }
 

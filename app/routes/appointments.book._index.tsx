@@ -1,0 +1,117 @@
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { EmptyState, PortalLayout } from "~/components/portal-layout";
+import { ResultNotice } from "~/components/result-notice";
+import { bookingPage, holdSlot } from "~/use-cases/portal/booking.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [{ title: `Book an appointment · ${loaded?.shell.practiceName ?? "Portal"}` }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  return bookingPage(context, request);
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const outcome = await holdSlot(context, request, await request.formData());
+  if (!outcome.ok) return data({ ok: false as const, error: outcome.message }, { status: outcome.status });
+  throw redirect(`/appointments/book/${outcome.holdId}`);
+}
+
+export default function BookAppointmentPage() {
+  const { shell, page } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  if (!page.available) {
+    return (
+      <PortalLayout shell={shell}>
+        <h1>Book an appointment</h1>
+        <EmptyState>{`Online booking is not offered at the moment.${shell.contact.phone ? ` To book, please call ${shell.contact.phone}.` : " To book, please contact the practice."}`}</EmptyState>
+      </PortalLayout>
+    );
+  }
+  const choice = (next: Record<string, string | null>) => {
+    const query = new URLSearchParams(Object.entries({ patient: page.patientId, type: page.typeId, practitioner: page.practitionerId, date: page.date, ...next }).filter((e): e is [string, string] => Boolean(e[1])));
+    return `?${query}`;
+  };
+  return (
+    <PortalLayout shell={shell}>
+      <h1>Book an appointment</h1>
+      <p className="muted">{`At ${page.location.name}. Times are shown in the practice's time zone.`}</p>
+      <ResultNotice result={result} />
+      <Form method="get" className="card stack">
+        <label htmlFor="patient">{shell.practiceKind === "veterinary" ? "Which pet is it for?" : "Who is it for?"}</label>
+        <select id="patient" name="patient" defaultValue={page.patientId ?? ""} required>
+          <option value="" disabled>
+            Choose…
+          </option>
+          {page.patients.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+        {page.patientId ? (
+          <>
+            <label htmlFor="type">Kind of appointment</label>
+            <select id="type" name="type" defaultValue={page.typeId ?? ""} required>
+              <option value="" disabled>
+                Choose…
+              </option>
+              {page.types.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {`${t.name} (${t.durationMinutes} min)`}
+                </option>
+              ))}
+            </select>
+          </>
+        ) : null}
+        {page.typeId ? (
+          <>
+            <label htmlFor="practitioner">With</label>
+            <select id="practitioner" name="practitioner" defaultValue={page.practitionerId ?? ""}>
+              <option value="">Anyone available</option>
+              {page.practitioners.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.title ? `${p.name}, ${p.title}` : p.name}
+                </option>
+              ))}
+            </select>
+            <label htmlFor="date">From</label>
+            <input id="date" name="date" type="date" defaultValue={page.date} />
+          </>
+        ) : null}
+        <button type="submit" className="button button--secondary">
+          {page.typeId ? "Show free times" : "Next"}
+        </button>
+      </Form>
+      {page.patientId && page.types.length === 0 ? <EmptyState>No appointment can be booked online for this choice. Please contact the practice.</EmptyState> : null}
+      {page.typeId ? (
+        <section aria-labelledby="days-heading">
+          <h2 id="days-heading">Free times</h2>
+          <nav aria-label="Days" className="tabs">
+            {page.previousDate ? <Link to={choice({ date: page.previousDate })}>← Earlier</Link> : null}
+            {page.days.map((day) => (
+              <Link key={day.date} to={choice({ date: day.date })} aria-current={day.date === page.date ? "date" : undefined} className={day.date === page.date ? "button button--small" : "button button--small button--secondary"}>
+                {`${day.label} · ${day.free === 0 ? "full" : `${day.free} free`}`}
+              </Link>
+            ))}
+            {page.nextDate ? <Link to={choice({ date: page.nextDate })}>Later →</Link> : null}
+          </nav>
+          {page.slots.length === 0 ? (
+            <EmptyState>No free times on this day. Choose another day.</EmptyState>
+          ) : (
+            <Form method="post" className="button-row">
+              <input type="hidden" name="patient" value={page.patientId ?? ""} />
+              <input type="hidden" name="type" value={page.typeId} />
+              {page.slots.map((slot) => (
+                <button key={slot.value} type="submit" name="slot" value={slot.value} className="button button--secondary" disabled={busy} aria-label={`${slot.time} with ${slot.practitioner}`}>
+                  {slot.time}
+                  <span className="muted">{` ${slot.practitioner}`}</span>
+                </button>
+              ))}
+            </Form>
+          )}
+        </section>
+      ) : null}
+    </PortalLayout>
+  );
+}

@@ -1,0 +1,388 @@
+import { sql } from "kysely";
+import { z } from "zod";
+import { recordAudit } from "../../../server/audit.server";
+import { appointmentBookedEmail } from "../../../server/email/templates/appointment-booked";
+import { sendEmail } from "../../../server/email/send-email.server";
+import { recordEvent } from "../../../server/events/record-event.server";
+import { patientRefs } from "../../../server/events/refs.server";
+import type { Slot } from "../../booking/slots";
+import type { PorticoLoadContext } from "../../load-context";
+import { addDays, formatDateTime, formatTimeOfDay, localeFor, zonedToUtc } from "../../time";
+import { patientVisibleSql } from "../../visibility/portal-queries.server";
+import { todayIn } from "../../visibility/portal-rules";
+import { type BookingCatalogue, type BookingSettings, findFreeSlots, HOLD_MINUTES, readBookingCatalogue, readBookingSettings, typeFitsPatient } from "../booking/booking-schedule.server";
+import { requireArea } from "../client-session.server";
+import { calendarDateSchema } from "../record-fields";
+import { idParam, notFound, type PortalScope, portalPage } from "./portal-page.server";
+
+/** Days shown side by side, each with its number of free times, so a client sees where the week has room. */
+const DAYS_SHOWN = 7;
+
+type BookingPatient = { id: string; name: string; species: string | null };
+
+/** A free time as the page offers it: the value its button posts back, and how it reads. */
+export type OfferedSlot = { value: string; time: string; practitioner: string };
+
+export type BookingView =
+  | { available: false }
+  | {
+      available: true;
+      location: { name: string; address: string };
+      patients: BookingPatient[];
+      patientId: string | null;
+      types: { id: string; name: string; durationMinutes: number }[];
+      typeId: string | null;
+      practitioners: { id: string; name: string; title: string | null }[];
+      practitionerId: string | null;
+      date: string;
+      days: { date: string; label: string; free: number }[];
+      slots: OfferedSlot[];
+      previousDate: string | null;
+      nextDate: string | null;
+    };
+
+const choiceSchema = z.object({
+  patient: z.uuid().optional().catch(undefined),
+  type: z.uuid().optional().catch(undefined),
+  practitioner: z.uuid().optional().catch(undefined),
+  date: calendarDateSchema.optional().catch(undefined),
+});
+
+/** `<practitioner id>_<start as ms>`: what a time's button posts; anything else is not a time that was offered. */
+const slotValueSchema = z
+  .string()
+  .regex(/^[0-9a-f-]{36}_\d{13}$/, "Choose one of the times shown.")
+  .transform((value) => {
+    const [practitionerId, ms] = value.split("_") as [string, string];
+    return { practitionerId, startsAt: new Date(Number(ms)) };
+  })
+  .refine((slot) => z.uuid().safeParse(slot.practitionerId).success && !Number.isNaN(slot.startsAt.getTime()), "Choose one of the times shown.");
+
+function slotValue(slot: Slot): string {
+  return `${slot.practitionerId}_${slot.startsAt.getTime()}`;
+}
+
+async function bookablePatients(scope: PortalScope): Promise<BookingPatient[]> {
+  return scope.trx
+    .selectFrom("patients as p")
+    .select(["p.id", "p.name", "p.species"])
+    .where("p.client_id", "=", scope.client.viewing.clientId)
+    .where(patientVisibleSql)
+    .orderBy("p.name")
+    .execute();
+}
+
+type Booking = { settings: BookingSettings; catalogue: BookingCatalogue };
+
+/** The practice's booking offer for the client being viewed, or a 404 when the practice does not offer it. */
+async function bookingFor(scope: PortalScope): Promise<Booking | undefined> {
+  requireArea(scope.client, "book");
+  const settings = await readBookingSettings(scope.trx);
+  const catalogue = await readBookingCatalogue(scope.trx, settings, scope.client.viewing.clientId);
+  return catalogue ? { settings, catalogue } : undefined;
+}
+
+/** The practitioners a type may be booked with for this client: all of them, or the one chosen if it is allowed. */
+function practitionersFor(booking: Booking, typeId: string | undefined, practitionerId: string | undefined): string[] {
+  const type = booking.catalogue.types.find((t) => t.id === typeId);
+  if (!type) return [];
+  if (!practitionerId) return type.practitionerIds;
+  return type.practitionerIds.includes(practitionerId) ? [practitionerId] : [];
+}
+
+async function slotsOfDays(scope: PortalScope, booking: Booking, typeId: string, practitionerIds: string[], firstDay: string, days: number): Promise<Slot[]> {
+  const type = booking.catalogue.types.find((t) => t.id === typeId)!;
+  const { timeZone } = booking.settings;
+  return findFreeSlots(scope.trx, {
+    settings: booking.settings,
+    location: booking.catalogue.location,
+    type,
+    practitionerIds,
+    from: zonedToUtc(firstDay, "00:00", timeZone),
+    to: zonedToUtc(addDays(firstDay, days), "00:00", timeZone),
+    now: scope.now,
+    ownHoldsOf: scope.client.viewing.clientId,
+  });
+}
+
+/**
+ * `/appointments/book`: the choices made so far (pet or patient, type, optionally a practitioner, a day) come as the
+ * page's query; each choice narrows the next. A choice that is not on offer (a type not allowed, someone else's pet,
+ * a practitioner not on the client's list) is simply not chosen: the page shows what may be chosen instead.
+ */
+export async function bookingPage(context: PorticoLoadContext, request: Request) {
+  const query = Object.fromEntries(new URL(request.url).searchParams);
+  const choice = choiceSchema.parse({ patient: query.patient, type: query.type, practitioner: query.practitioner, date: query.date });
+  return portalPage(context, request, async (scope): Promise<BookingView> => {
+    const booking = await bookingFor(scope);
+    if (!booking) return { available: false };
+    const { settings, catalogue } = booking;
+    const patients = await bookablePatients(scope);
+    const patient = patients.find((p) => p.id === choice.patient) ?? (patients.length === 1 ? patients[0] : undefined);
+    const types = patient ? catalogue.types.filter((t) => typeFitsPatient(t, patient)) : [];
+    const type = types.find((t) => t.id === choice.type) ?? (types.length === 1 ? types[0] : undefined);
+    const practitioners = type ? catalogue.practitioners.filter((p) => type.practitionerIds.includes(p.id)) : [];
+    const practitioner = practitioners.find((p) => p.id === choice.practitioner);
+    const today = todayIn(settings.timeZone, scope.now);
+    const lastDay = addDays(today, settings.maxAdvanceDays);
+    const date = choice.date && choice.date >= today && choice.date <= lastDay ? choice.date : today;
+    const locale = localeFor(settings.timeZone);
+    let days: { date: string; label: string; free: number }[] = [];
+    let slots: OfferedSlot[] = [];
+    if (type) {
+      const found = await slotsOfDays(scope, booking, type.id, practitioner ? [practitioner.id] : type.practitionerIds, date, DAYS_SHOWN);
+      const names = new Map(catalogue.practitioners.map((p) => [p.id, p.name]));
+      const dayOf = (slot: Slot) => todayIn(settings.timeZone, slot.startsAt);
+      days = Array.from({ length: DAYS_SHOWN }, (_, i) => addDays(date, i))
+        .filter((d) => d <= lastDay)
+        .map((d) => ({ date: d, label: formatDay(d, locale), free: found.filter((s) => dayOf(s) === d).length }));
+      slots = found.filter((s) => dayOf(s) === date).map((s) => ({ value: slotValue(s), time: formatTimeOfDay(s.startsAt, settings.timeZone, locale), practitioner: names.get(s.practitionerId) ?? "" }));
+    }
+    return {
+      available: true,
+      location: { name: catalogue.location.name, address: catalogue.location.address },
+      patients,
+      patientId: patient?.id ?? null,
+      types: types.map((t) => ({ id: t.id, name: t.name, durationMinutes: t.durationMinutes })),
+      typeId: type?.id ?? null,
+      practitioners,
+      practitionerId: practitioner?.id ?? null,
+      date,
+      days,
+      slots,
+      previousDate: date > today ? (addDays(date, -DAYS_SHOWN) < today ? today : addDays(date, -DAYS_SHOWN)) : null,
+      nextDate: addDays(date, DAYS_SHOWN) <= lastDay ? addDays(date, DAYS_SHOWN) : null,
+    };
+  });
+}
+
+function formatDay(date: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { weekday: "short", month: "short", day: "numeric", timeZone: "UTC" }).format(new Date(`${date}T12:00:00Z`));
+}
+
+export type HoldOutcome = { ok: true; holdId: string } | { ok: false; status: 400 | 404 | 409; message: string };
+
+const holdForm = z.object({ patient: z.uuid({ error: "Choose who the appointment is for." }), type: z.uuid({ error: "Choose the kind of appointment." }), slot: slotValueSchema });
+
+/** The Postgres error of a broken exclusion constraint: another booking took the time first. */
+function isTimeTaken(error: unknown): boolean {
+  return typeof error === "object" && error !== null && "code" in error && error.code === "23P01";
+}
+
+/**
+ * Holds a free time for the client for 30 minutes: nobody else is offered it meanwhile. The time must be one the
+ * page would offer now (the client's own earlier hold is given up first). Two clients choosing the same time at once
+ * are settled by the exclusion constraint on `booked_time`: the second is told the time was just taken.
+ */
+export async function holdSlot(context: PorticoLoadContext, request: Request, form: FormData): Promise<HoldOutcome> {
+  const parsed = holdForm.safeParse({ patient: form.get("patient"), type: form.get("type"), slot: form.get("slot") });
+  const { page } = await portalPage(context, request, async (scope): Promise<HoldOutcome> => {
+    const booking = await bookingFor(scope);
+    if (!booking) return { ok: false, status: 404, message: "Online booking is not offered." };
+    if (!parsed.success) return { ok: false, status: 400, message: parsed.error.issues[0]?.message ?? "Choose one of the times shown." };
+    const { patient: patientId, type: typeId, slot } = parsed.data;
+    const patient = (await bookablePatients(scope)).find((p) => p.id === patientId);
+    const type = booking.catalogue.types.find((t) => t.id === typeId);
+    if (!patient || !type || !typeFitsPatient(type, patient)) return { ok: false, status: 400, message: "Choose one of the appointments offered." };
+    const practitionerIds = practitionersFor(booking, typeId, slot.practitionerId);
+    if (!practitionerIds.length) return { ok: false, status: 400, message: "Choose one of the times shown." };
+    const day = todayIn(booking.settings.timeZone, slot.startsAt);
+    const offered = (await slotsOfDays(scope, booking, typeId, practitionerIds, day, 1)).some((s) => s.startsAt.getTime() === slot.startsAt.getTime());
+    if (!offered) return { ok: false, status: 409, message: "That time is no longer available. Please choose another." };
+
+    const ends = new Date(slot.startsAt.getTime() + (type.durationMinutes + type.bufferMinutes) * 60_000);
+    const clientId = scope.client.viewing.clientId;
+    await sql`savepoint hold`.execute(scope.trx);
+    try {
+      // One hold per client at a time, and an expired hold gives its time back here: no job has to clear it first.
+      await scope.trx.deleteFrom("booked_time").where("client_id", "=", clientId).where("appointment_id", "is", null).execute();
+      await scope.trx
+        .deleteFrom("booked_time")
+        .where("practitioner_id", "=", slot.practitionerId)
+        .where("hold_expires_at", "<=", scope.now)
+        .where(sql<boolean>`during && tstzrange(${slot.startsAt}, ${ends})`)
+        .execute();
+      const hold = await scope.trx
+        .insertInto("booked_time")
+        .values({
+          practice_id: scope.practiceId,
+          practitioner_id: slot.practitionerId,
+          during: sql<string>`tstzrange(${slot.startsAt}, ${ends})` as never,
+          client_id: clientId,
+          patient_id: patient.id,
+          location_id: booking.catalogue.location.id,
+          appointment_type_id: type.id,
+          hold_expires_at: new Date(scope.now.getTime() + HOLD_MINUTES * 60_000),
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await sql`release savepoint hold`.execute(scope.trx);
+      return { ok: true, holdId: hold.id };
+    } catch (error) {
+      if (!isTimeTaken(error)) throw error;
+      await sql`rollback to savepoint hold`.execute(scope.trx);
+      return { ok: false, status: 409, message: "That time was just taken. Here are the times still free." };
+    }
+  });
+  return page;
+}
+
+export type HeldView = {
+  holdId: string;
+  patientName: string;
+  typeName: string;
+  practitioner: string;
+  when: string;
+  startsAt: string;
+  heldUntil: string;
+  location: { name: string; address: string };
+};
+
+async function readHold(scope: PortalScope, holdId: string, forUpdate: boolean) {
+  let query = scope.trx
+    .selectFrom("booked_time as b")
+    .innerJoin("appointment_types as t", (join) => join.onRef("t.practice_id", "=", "b.practice_id").onRef("t.id", "=", "b.appointment_type_id"))
+    .innerJoin("practitioners as pr", (join) => join.onRef("pr.practice_id", "=", "b.practice_id").onRef("pr.id", "=", "b.practitioner_id"))
+    .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "b.practice_id").onRef("p.id", "=", "b.patient_id"))
+    .innerJoin("locations as l", (join) => join.onRef("l.practice_id", "=", "b.practice_id").onRef("l.id", "=", "b.location_id"))
+    .select([
+      "b.id",
+      "b.patient_id",
+      "b.practitioner_id",
+      "b.location_id",
+      "b.appointment_type_id",
+      "b.hold_expires_at",
+      sql<Date>`lower(b.during)`.as("starts_at"),
+      "t.name as type_name",
+      "t.duration_minutes",
+      "pr.name as practitioner_name",
+      "p.name as patient_name",
+      "l.name as location_name",
+      "l.address",
+      "l.phone",
+    ])
+    .where("b.id", "=", holdId)
+    .where("b.client_id", "=", scope.client.viewing.clientId)
+    .where("b.appointment_id", "is", null)
+    .where("b.hold_expires_at", ">", scope.now)
+    .where(patientVisibleSql);
+  if (forUpdate) query = query.forUpdate("b");
+  return query.executeTakeFirst();
+}
+
+/** A hold of this client's that has not expired: anything else (someone else's, used, expired, garbage) is not there. */
+export async function heldSlot(context: PorticoLoadContext, request: Request, rawId: string | undefined) {
+  const holdId = idParam(rawId);
+  return portalPage(context, request, async (scope): Promise<HeldView> => {
+    if (!(await bookingFor(scope))) throw notFound();
+    const hold = await readHold(scope, holdId, false);
+    if (!hold) throw holdGone();
+    const locale = localeFor(scope.timeZone);
+    return {
+      holdId: hold.id,
+      patientName: hold.patient_name,
+      typeName: hold.type_name,
+      practitioner: hold.practitioner_name,
+      when: formatDateTime(hold.starts_at, scope.timeZone, locale),
+      startsAt: new Date(hold.starts_at).toISOString(),
+      heldUntil: formatTimeOfDay(hold.hold_expires_at!, scope.timeZone, locale),
+      location: { name: hold.location_name, address: hold.address },
+    };
+  });
+}
+
+function holdGone(): Response {
+  return new Response("This time is no longer held for you. Please choose a time again.", { status: 410 });
+}
+
+const confirmForm = z.object({
+  reason: z
+    .string({ error: "Tell the practice what the visit is for." })
+    .trim()
+    .min(1, "Tell the practice what the visit is for.")
+    .max(500, "Keep the reason under 500 characters.")
+    .regex(/^(?:[^\p{Cc}]|[\n\r\t])*$/u, "The reason contains characters that cannot be saved."),
+});
+
+export type ConfirmOutcome = { ok: true; appointmentId: string } | { ok: false; status: 400; message: string };
+
+/**
+ * Turns the client's hold into an appointment (direct booking): booked by the client, so a limited account sees it;
+ * its time stays taken in `booked_time`. Audited, an `appointment.booked` event for the practice system, and an
+ * email to the client with the details and a calendar file, all in the same transaction.
+ */
+export async function confirmHold(context: PorticoLoadContext, request: Request, rawId: string | undefined, form: FormData): Promise<ConfirmOutcome> {
+  const holdId = idParam(rawId);
+  const parsed = confirmForm.safeParse({ reason: form.get("reason") ?? undefined });
+  const { page } = await portalPage(context, request, async (scope): Promise<ConfirmOutcome> => {
+    const booking = await bookingFor(scope);
+    if (!booking) throw notFound();
+    const hold = await readHold(scope, holdId, true);
+    if (!hold) throw holdGone();
+    if (!parsed.success) return { ok: false, status: 400, message: parsed.error.issues[0]?.message ?? "Tell the practice what the visit is for." };
+    const startsAt = new Date(hold.starts_at);
+    const endsAt = new Date(startsAt.getTime() + hold.duration_minutes! * 60_000);
+    const now = scope.now;
+    const appointment = await scope.trx
+      .insertInto("appointments")
+      .values({
+        practice_id: scope.practiceId,
+        patient_id: hold.patient_id!,
+        location_id: hold.location_id,
+        practitioner_id: hold.practitioner_id,
+        practitioner_name: hold.practitioner_name,
+        appointment_type_id: hold.appointment_type_id,
+        reason: hold.type_name,
+        client_note: parsed.data.reason,
+        starts_at: startsAt,
+        ends_at: endsAt,
+        // The client chose this time themselves: there is nothing left for them to confirm.
+        status: "confirmed",
+        confirmed_at: now,
+        confirmed_by_client_id: scope.client.id,
+        booked_by: "client",
+        created_at: now,
+        updated_at: now,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await scope.trx.updateTable("booked_time").set({ appointment_id: appointment.id, hold_expires_at: null }).where("id", "=", hold.id).execute();
+    await recordAudit(scope.trx, scope.practiceId, {
+      actorType: "client",
+      actorId: scope.client.id,
+      action: "client.appointment_booked",
+      subjectType: "appointment",
+      subjectId: appointment.id,
+      ip: context.visitor.ip,
+      userAgent: context.visitor.userAgent,
+      details: { startsAt: startsAt.toISOString(), type: hold.type_name, practitioner: hold.practitioner_name, forClientId: scope.client.viewing.clientId },
+      at: now,
+    });
+    const refs = await patientRefs(scope.trx, hold.patient_id!);
+    await recordEvent(
+      scope.trx,
+      scope.practiceId,
+      { type: "appointment.booked", data: { appointment: { id: appointment.id }, ...refs, practitioner: { id: hold.practitioner_id }, appointmentType: { id: hold.appointment_type_id }, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), bookedVia: "portal" } },
+      now,
+    );
+    const practice = context.site.kind === "practice" ? context.site.practice : undefined;
+    const settings = await scope.trx.selectFrom("practice_settings").select(["email", "phone"]).executeTakeFirstOrThrow();
+    const locale = localeFor(scope.timeZone);
+    const message = appointmentBookedEmail({
+      practiceName: practice?.name ?? "",
+      clientName: scope.client.firstName,
+      patientName: hold.patient_name,
+      typeName: hold.type_name,
+      practitioner: hold.practitioner_name,
+      when: formatDateTime(startsAt, scope.timeZone, locale),
+      location: `${hold.location_name}, ${hold.address.replace(/\n/g, ", ")}`,
+      practicePhone: hold.phone ?? settings.phone,
+      cancelWindowHours: booking.settings.cancelWindowHours,
+      appointmentsLink: `${context.site.kind === "practice" ? context.site.origin : ""}/appointments`,
+      calendarLink: `${context.site.kind === "practice" ? context.site.origin : ""}/appointments/${appointment.id}.ics`,
+    });
+    await sendEmail(scope.trx, { kind: "client_appointment_booked", practiceId: scope.practiceId, fromName: practice?.name ?? "Portico", replyTo: settings.email, to: scope.client.email, ...message });
+    return { ok: true, appointmentId: appointment.id };
+  });
+  return page;
+}
