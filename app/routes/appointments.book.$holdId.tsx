@@ -34,11 +34,11 @@ export default function ConfirmBookingPage() {
           <dt>With</dt>
           <dd>{page.practitioner}</dd>
           <dt>Where</dt>
-          <dd>{`${page.location.name}, ${page.location.address}`}</dd>
+          <dd>{`${page.location.name}, ${page.location.address.replace(/\n/g, ", ")}`}</dd>
         </dl>
         <p className="muted">{`This time is held for you until ${page.heldUntil}.`}</p>
       </section>
-      <Form method="post" className="card stack">
+      <Form method="post" className="card stack booking-form">
         <label htmlFor="reason">What is the visit for?</label>
         <textarea id="reason" name="reason" required maxLength={500} rows={3} />
         <div className="button-row">

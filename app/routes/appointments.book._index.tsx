@@ -85,7 +85,7 @@ export default function BookAppointmentPage() {
       </Form>
       {page.patientId && page.types.length === 0 ? <EmptyState>No appointment can be booked online for this choice. Please contact the practice.</EmptyState> : null}
       {page.typeId ? (
-        <section aria-labelledby="days-heading">
+        <section aria-labelledby="days-heading" className="booking-times">
           <h2 id="days-heading">Free times</h2>
           <nav aria-label="Days" className="tabs">
             {page.previousDate ? <Link to={choice({ date: page.previousDate })}>← Earlier</Link> : null}
@@ -103,9 +103,9 @@ export default function BookAppointmentPage() {
               <input type="hidden" name="patient" value={page.patientId ?? ""} />
               <input type="hidden" name="type" value={page.typeId} />
               {page.slots.map((slot) => (
-                <button key={slot.value} type="submit" name="slot" value={slot.value} className="button button--secondary" disabled={busy} aria-label={`${slot.time} with ${slot.practitioner}`}>
+                <button key={slot.value} type="submit" name="slot" value={slot.value} className="button button--secondary" disabled={busy}>
                   {slot.time}
-                  <span className="muted">{` ${slot.practitioner}`}</span>
+                  <span className="muted">{` with ${slot.practitioner}`}</span>
                 </button>
               ))}
             </Form>
