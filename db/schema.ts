@@ -602,6 +602,8 @@ export type BookedTimeTable = {
   appointment_type_id: string;
   appointment_id: string | null;
   hold_expires_at: Date | null;
+  /** A hold for moving this appointment (booked online) to the held time. */
+  reschedule_of: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Generated<Date>;
 };
 

@@ -8,10 +8,12 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Appoin
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const loaded = await listAppointments(context, request);
-  return { ...loaded, bookedNotice: new URL(request.url).searchParams.has("booked") };
+  const query = new URL(request.url).searchParams;
+  const notice = query.has("booked") ? "Your appointment is booked. We have emailed you the details." : query.has("moved") ? "Your appointment has been moved. We have emailed you the new time." : query.has("cancelled") ? "Your appointment is cancelled." : null;
+  return { ...loaded, notice };
 }
 
-function Appointment({ appointment, upcoming }: { appointment: AppointmentItem; upcoming: boolean }) {
+function Appointment({ appointment, upcoming, cancelWindowHours }: { appointment: AppointmentItem; upcoming: boolean; cancelWindowHours: number }) {
   return (
     <li className="card appointment">
       <h3>
@@ -38,18 +40,31 @@ function Appointment({ appointment, upcoming }: { appointment: AppointmentItem; 
           <a className="button button--secondary" href={`/appointments/${appointment.id}.ics`} download>
             Add to calendar
           </a>
+          {appointment.change === "allowed" ? (
+            <>
+              <Link className="button button--secondary" to={`/appointments/book?reschedule=${appointment.id}`}>
+                Move
+              </Link>
+              <Form method="post" action={`/appointments/${appointment.id}/cancel`}>
+                <button type="submit" className="button button--secondary">
+                  Cancel appointment
+                </button>
+              </Form>
+            </>
+          ) : null}
         </div>
       ) : null}
+      {upcoming && appointment.change === "too_late" ? <p className="muted">{`It is less than ${cancelWindowHours} hours away: to cancel or move it, please call the practice.`}</p> : null}
     </li>
   );
 }
 
 export default function AppointmentsPage() {
-  const { shell, page, bookedNotice } = useLoaderData<typeof loader>();
+  const { shell, page, notice } = useLoaderData<typeof loader>();
   return (
     <PortalLayout shell={shell}>
       <h1>Appointments</h1>
-      <ResultNotice result={bookedNotice ? { ok: true, message: "Your appointment is booked. We have emailed you the details." } : undefined} />
+      <ResultNotice result={notice ? { ok: true, message: notice } : undefined} />
       {page.canBook ? (
         <p>
           <Link to="/appointments/book" className="button">
@@ -64,7 +79,7 @@ export default function AppointmentsPage() {
         ) : (
           <ul className="item-list">
             {page.upcoming.map((a) => (
-              <Appointment key={a.id} appointment={a} upcoming />
+              <Appointment key={a.id} appointment={a} upcoming cancelWindowHours={page.cancelWindowHours} />
             ))}
           </ul>
         )}
@@ -76,7 +91,7 @@ export default function AppointmentsPage() {
         ) : (
           <ul className="item-list">
             {page.past.map((a) => (
-              <Appointment key={a.id} appointment={a} upcoming={false} />
+              <Appointment key={a.id} appointment={a} upcoming={false} cancelWindowHours={page.cancelWindowHours} />
             ))}
           </ul>
         )}

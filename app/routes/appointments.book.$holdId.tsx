@@ -13,7 +13,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const outcome = await confirmHold(context, request, params.holdId, await request.formData());
   if (!outcome.ok) return data({ ok: false as const, error: outcome.message }, { status: outcome.status });
-  throw redirect("/appointments?booked=1");
+  throw redirect(outcome.moved ? "/appointments?moved=1" : "/appointments?booked=1");
 }
 
 export default function ConfirmBookingPage() {
@@ -22,12 +22,18 @@ export default function ConfirmBookingPage() {
   const busy = useNavigation().state !== "idle";
   return (
     <PortalLayout shell={shell}>
-      <h1>Confirm your booking</h1>
+      <h1>{page.movingFrom ? "Confirm the new time" : "Confirm your booking"}</h1>
       <ResultNotice result={result} />
       <section className="card" aria-labelledby="held-heading">
         <h2 id="held-heading">{`${page.typeName} for ${page.patientName}`}</h2>
         <dl className="facts">
-          <dt>When</dt>
+          {page.movingFrom ? (
+            <>
+              <dt>Now</dt>
+              <dd>{page.movingFrom}</dd>
+            </>
+          ) : null}
+          <dt>{page.movingFrom ? "New time" : "When"}</dt>
           <dd>
             <time dateTime={page.startsAt}>{page.when}</time>
           </dd>
@@ -39,11 +45,15 @@ export default function ConfirmBookingPage() {
         <p className="muted">{`This time is held for you until ${page.heldUntil}.`}</p>
       </section>
       <Form method="post" className="card stack booking-form">
-        <label htmlFor="reason">What is the visit for?</label>
-        <textarea id="reason" name="reason" required maxLength={500} rows={3} />
+        {page.movingFrom ? null : (
+          <>
+            <label htmlFor="reason">What is the visit for?</label>
+            <textarea id="reason" name="reason" required maxLength={500} rows={3} />
+          </>
+        )}
         <div className="button-row">
           <button type="submit" className="button" disabled={busy}>
-            Book this appointment
+            {page.movingFrom ? "Move my appointment" : "Book this appointment"}
           </button>
           <Link to="/appointments/book" className="button button--secondary">
             Choose another time

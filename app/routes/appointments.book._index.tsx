@@ -29,15 +29,17 @@ export default function BookAppointmentPage() {
     );
   }
   const choice = (next: Record<string, string | null>) => {
-    const query = new URLSearchParams(Object.entries({ patient: page.patientId, type: page.typeId, practitioner: page.practitionerId, date: page.date, ...next }).filter((e): e is [string, string] => Boolean(e[1])));
+    const query = new URLSearchParams(Object.entries({ reschedule: page.moving?.appointmentId ?? null, patient: page.patientId, type: page.typeId, practitioner: page.practitionerId, date: page.date, ...next }).filter((e): e is [string, string] => Boolean(e[1])));
     return `?${query}`;
   };
   return (
     <PortalLayout shell={shell}>
-      <h1>Book an appointment</h1>
+      <h1>{page.moving ? "Move your appointment" : "Book an appointment"}</h1>
+      {page.moving ? <p>{`Now: ${page.moving.when}. Choose a new time; your appointment keeps everything else.`}</p> : null}
       <p className="muted">{`At ${page.location.name}. Times are shown in the practice's time zone.`}</p>
       <ResultNotice result={result} />
       <Form method="get" className="card stack">
+        {page.moving ? <input type="hidden" name="reschedule" value={page.moving.appointmentId} /> : null}
         <label htmlFor="patient">{shell.practiceKind === "veterinary" ? "Which pet is it for?" : "Who is it for?"}</label>
         <select id="patient" name="patient" defaultValue={page.patientId ?? ""} required>
           <option value="" disabled>
@@ -101,6 +103,7 @@ export default function BookAppointmentPage() {
           ) : (
             <Form method="post" className="button-row">
               <input type="hidden" name="patient" value={page.patientId ?? ""} />
+              {page.moving ? <input type="hidden" name="reschedule" value={page.moving.appointmentId} /> : null}
               <input type="hidden" name="type" value={page.typeId} />
               {page.slots.map((slot) => (
                 <button key={slot.value} type="submit" name="slot" value={slot.value} className="button button--secondary" disabled={busy}>

@@ -44,6 +44,24 @@ export const EVENT_CATALOGUE = {
       })
       .strict(),
   },
+  "appointment.cancelled": {
+    description: "A client cancelled an appointment they had booked in the portal, before the practice's cancellation window. Its time is free again in Portico.",
+    data: z.object({ appointment: ref, patient: recordRef, client: recordRef, cancelledBy: z.enum(["client"]) }).strict(),
+  },
+  "appointment.rescheduled": {
+    description: "A client moved an appointment they had booked in the portal to another free time (same appointment id; the practitioner may change).",
+    data: z
+      .object({
+        appointment: ref,
+        patient: recordRef,
+        client: recordRef,
+        practitioner: ref,
+        previous: z.object({ startsAt: z.iso.datetime(), endsAt: z.iso.datetime(), practitioner: ref }).strict(),
+        startsAt: z.iso.datetime(),
+        endsAt: z.iso.datetime(),
+      })
+      .strict(),
+  },
   "client.signed_in": {
     description: "A client signed in to the portal (an email link or a password); the practice system may note portal use.",
     data: z.object({ client: recordRef, method: z.enum(["email_link", "password"]) }).strict(),

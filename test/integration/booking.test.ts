@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays } from "../../app/time";
 import { todayIn } from "../../app/visibility/portal-rules";
@@ -211,6 +212,75 @@ describe("online booking, client side", () => {
     expect((await post(maria, theirs.headers.location!, [["reason", "Mine now"]])).status).toBe(410);
     expect((await get(maria, "/appointments/book/not-a-hold")).status).toBe(404);
     expect(await bookedTimeRows()).toBe(before + 1);
+  });
+
+  it("moves an online booking to another free time, keeping the appointment; cancels one; inside the window says to call", async () => {
+    const racer = racers[5]!;
+    const day = addDays(quietMonday(), 7);
+    const book = async (date: string, pick: number) => {
+      const path = bookingPath(racer.patientId, date, `&practitioner=${ids.carter}`);
+      const slot = slotsOf((await get(racer.cookie, path)).body)[pick]!;
+      const held = await post(racer.cookie, `${path}&index`, [["patient", racer.patientId], ["type", ids.wellness], ["slot", slot]]);
+      expect(held.status).toBe(302);
+      expect((await post(racer.cookie, held.headers.location!, [["reason", "Check-up"]])).status).toBe(302);
+      return { slot, id: await withPractice(db.owner.db, happyPaws, async (trx) => (await trx.selectFrom("appointments").select("id").where("starts_at", "=", new Date(Number(slot.split("_")[1]))).where("practitioner_id", "=", ids.carter).executeTakeFirstOrThrow()).id) };
+    };
+    const first = await book(day, 0);
+    const list = await get(racer.cookie, "/appointments");
+    expect(list.body).toContain(`/appointments/book?reschedule=${first.id}`);
+    expect(list.body).toContain(`/appointments/${first.id}/cancel`);
+
+    const movePath = `/appointments/book?reschedule=${first.id}&patient=${racer.patientId}&type=${ids.wellness}&practitioner=${ids.carter}&date=${addDays(day, 1)}`;
+    const movePage = await get(racer.cookie, movePath);
+    expect(movePage.body).toContain("Move your appointment");
+    const target = slotsOf(movePage.body)[3]!;
+    expect((await post(racer.cookie, `${movePath}&index`, [["patient", ids.biscuit], ["type", ids.wellness], ["slot", target], ["reschedule", first.id]])).status).toBe(400);
+    const held = await post(racer.cookie, `${movePath}&index`, [["patient", racer.patientId], ["type", ids.wellness], ["slot", target], ["reschedule", first.id]]);
+    expect(held.status).toBe(302);
+    expect((await get(racer.cookie, held.headers.location!)).body).toContain("Confirm the new time");
+    const moved = await post(racer.cookie, held.headers.location!, []);
+    expect(moved.headers.location).toBe("/appointments?moved=1");
+    const after = await withPractice(db.owner.db, happyPaws, async (trx) => ({
+      appointment: await trx.selectFrom("appointments").select(["starts_at", "status", "client_note"]).where("id", "=", first.id).executeTakeFirstOrThrow(),
+      times: await trx.selectFrom("booked_time").select([sql<Date>`lower(during)`.as("starts")]).where("appointment_id", "=", first.id).execute(),
+      audit: (await trx.selectFrom("audit_events").select("action").where("subject_id", "=", first.id).orderBy("seq").execute()).map((r) => r.action),
+      event: await trx.selectFrom("domain_events").select("data").where("type", "=", "appointment.rescheduled").executeTakeFirst(),
+      email: await trx.selectFrom("mail.outbox").select("subject").where("kind", "=", "client_appointment_moved").executeTakeFirst(),
+    }));
+    expect(after.appointment).toMatchObject({ status: "confirmed", client_note: "Check-up" });
+    expect(after.appointment.starts_at.getTime()).toBe(Number(target.split("_")[1]));
+    expect(after.times.map((t) => new Date(t.starts).getTime())).toEqual([Number(target.split("_")[1])]);
+    expect(after.audit).toEqual(["client.appointment_booked", "client.appointment_rescheduled"]);
+    expect(after.event?.data).toMatchObject({ appointment: { id: first.id }, previous: { startsAt: new Date(Number(first.slot.split("_")[1])).toISOString() } });
+    expect(after.email?.subject).toMatch(/^Moved: Wellness exam/);
+    // The old time is free again for anyone.
+    expect(slotsOf((await get(maria, bookingPath(ids.biscuit, day, `&practitioner=${ids.carter}`))).body)).toContain(first.slot);
+
+    const cancelled = await post(racer.cookie, `/appointments/${first.id}/cancel`, []);
+    expect(cancelled.headers.location).toBe("/appointments?cancelled=1");
+    const gone = await withPractice(db.owner.db, happyPaws, async (trx) => ({
+      status: (await trx.selectFrom("appointments").select("status").where("id", "=", first.id).executeTakeFirstOrThrow()).status,
+      times: await trx.selectFrom("booked_time").select("id").where("appointment_id", "=", first.id).execute(),
+      event: await trx.selectFrom("domain_events").select("data").where("type", "=", "appointment.cancelled").executeTakeFirst(),
+    }));
+    expect(gone).toMatchObject({ status: "cancelled", times: [], event: { data: { appointment: { id: first.id }, cancelledBy: "client" } } });
+    expect((await post(racer.cookie, `/appointments/${first.id}/cancel`, [])).status).toBe(409);
+
+    // Inside the window (made 30 days long, so a booking a week away is in it): the page says to call, and the change is refused.
+    const second = await book(day, 5);
+    const setWindow = (hours: number) => withPractice(db.owner.db, happyPaws, (trx) => trx.updateTable("practice_settings").set({ booking_cancel_window_hours: hours }).execute());
+    await setWindow(720);
+    try {
+      expect((await get(racer.cookie, "/appointments")).body).toContain("to cancel or move it, please call the practice");
+      expect((await post(racer.cookie, `/appointments/${second.id}/cancel`, [])).status).toBe(409);
+      expect((await get(racer.cookie, `/appointments/book?reschedule=${second.id}`)).status).toBe(409);
+    } finally {
+      await setWindow(24);
+    }
+    // What the practice booked is changed by phone; someone else's appointment is not there.
+    const practiceBooked = await withPractice(db.owner.db, happyPaws, async (trx) => (await trx.selectFrom("appointments").select("id").where("patient_id", "=", ids.biscuit).where("booked_by", "=", "practice").where("status", "in", ["scheduled", "confirmed"]).where("starts_at", ">", new Date()).executeTakeFirstOrThrow()).id);
+    expect((await post(maria, `/appointments/${practiceBooked}/cancel`, [])).status).toBe(409);
+    expect((await post(maria, `/appointments/${second.id}/cancel`, [])).status).toBe(404);
   });
 
   it("is not offered when the practice turns booking off", async () => {

@@ -3,6 +3,7 @@ import { recordAudit } from "../../../server/audit.server";
 import { recordEvent } from "../../../server/events/record-event.server";
 import { patientRefs } from "../../../server/events/refs.server";
 import type { PorticoLoadContext } from "../../load-context";
+import { type OnlineChange, onlineChange } from "../../booking/change-rules";
 import { formatDateTime, localeFor } from "../../time";
 import { appointmentAccessSql, patientVisibleSql } from "../../visibility/portal-queries.server";
 import { appointmentSection, canConfirmAppointment, PAGE_AREA, proxyAllows } from "../../visibility/portal-rules";
@@ -20,6 +21,8 @@ export type AppointmentItem = {
   when: string;
   status: "scheduled" | "confirmed" | "completed";
   canConfirm: boolean;
+  /** Whether the client may cancel or move it here (booked online, before the cancellation window). */
+  change: OnlineChange;
   location: { name: string; address: string; phone: string | null };
 };
 
@@ -34,6 +37,7 @@ function appointmentsOf(scope: ClientScope, now: Date) {
     .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "a.practice_id").onRef("p.id", "=", "a.patient_id"))
     .innerJoin("locations as l", (join) => join.onRef("l.practice_id", "=", "a.practice_id").onRef("l.id", "=", "a.location_id"))
     .select(["a.id", "p.name as patient_name", "a.reason", "a.practitioner_name", "a.starts_at", "a.ends_at", "a.status", "l.name as location_name", "l.address", "l.phone", "l.time_zone"])
+    .select(sql<boolean>`exists (select 1 from booked_time b where b.appointment_id = a.id)`.as("booked_online"))
     .where("p.client_id", "=", scope.client.viewing.clientId)
     .where(patientVisibleSql)
     .where(appointmentAccessSql(scope.client.access))
@@ -42,7 +46,7 @@ function appointmentsOf(scope: ClientScope, now: Date) {
 
 type Row = Awaited<ReturnType<ReturnType<typeof appointmentsOf>["execute"]>>[number];
 
-function toItem(row: Row, now: Date): AppointmentItem {
+function toItem(row: Row, now: Date, cancelWindowHours: number): AppointmentItem {
   const locale = localeFor(row.time_zone);
   return {
     id: row.id,
@@ -54,6 +58,7 @@ function toItem(row: Row, now: Date): AppointmentItem {
     when: formatDateTime(row.starts_at, row.time_zone, locale),
     status: row.status as AppointmentItem["status"],
     canConfirm: canConfirmAppointment({ status: row.status, startsAt: row.starts_at }, now),
+    change: onlineChange({ status: row.status, startsAt: row.starts_at, bookedOnline: row.booked_online }, now, cancelWindowHours),
     location: { name: row.location_name, address: row.address, phone: row.phone },
   };
 }
@@ -62,16 +67,17 @@ export async function listAppointments(context: PorticoLoadContext, request: Req
   return portalPage(context, request, async (scope) => {
     requireArea(scope.client, PAGE_AREA.appointments);
     const rows = await appointmentsOf(scope, scope.now).orderBy("a.starts_at").execute();
+    const settings = await scope.trx.selectFrom("practice_settings").select(["booking_mode", "booking_cancel_window_hours"]).executeTakeFirstOrThrow();
     const upcoming: AppointmentItem[] = [];
     const past: AppointmentItem[] = [];
     for (const row of rows) {
       const section = appointmentSection({ status: row.status, startsAt: row.starts_at }, scope.now);
-      if (section === "upcoming") upcoming.push(toItem(row, scope.now));
-      else if (section === "past") past.unshift(toItem(row, scope.now));
+      if (section === "upcoming") upcoming.push(toItem(row, scope.now, settings.booking_cancel_window_hours));
+      else if (section === "past") past.unshift(toItem(row, scope.now, settings.booking_cancel_window_hours));
     }
     // The link only: the booking page itself decides what may be booked.
-    const { booking_mode } = await scope.trx.selectFrom("practice_settings").select("booking_mode").executeTakeFirstOrThrow();
-    return { timeZone: scope.timeZone, upcoming, past, canBook: booking_mode !== "off" && proxyAllows(scope.client.viewing.permissions, "book") };
+    const canBook = settings.booking_mode !== "off" && proxyAllows(scope.client.viewing.permissions, "book");
+    return { timeZone: scope.timeZone, upcoming, past, canBook, cancelWindowHours: settings.booking_cancel_window_hours };
   });
 }
 
@@ -140,7 +146,7 @@ export async function appointmentCalendarFile(context: PorticoLoadContext, reque
     requireArea(scope.client, PAGE_AREA.appointments);
     const row = await appointmentsOf(scope, scope.now).where("a.id", "=", id).executeTakeFirst();
     if (!row || appointmentSection({ status: row.status, startsAt: row.starts_at }, scope.now) !== "upcoming") throw notFound();
-    return toItem(row, scope.now);
+    return toItem(row, scope.now, 0);
   });
   const host = context.site.kind === "practice" ? new URL(context.site.origin).hostname : "portico";
   const lines = [

@@ -5,6 +5,7 @@ import { appointmentBookedEmail } from "../../../server/email/templates/appointm
 import { sendEmail } from "../../../server/email/send-email.server";
 import { recordEvent } from "../../../server/events/record-event.server";
 import { patientRefs } from "../../../server/events/refs.server";
+import { type OnlineChange, onlineChange } from "../../booking/change-rules";
 import type { Slot } from "../../booking/slots";
 import type { PorticoLoadContext } from "../../load-context";
 import { addDays, formatDateTime, formatTimeOfDay, localeFor, zonedToUtc } from "../../time";
@@ -39,9 +40,12 @@ export type BookingView =
       slots: OfferedSlot[];
       previousDate: string | null;
       nextDate: string | null;
+      /** Moving an appointment booked online: its id and current time (patient and type stay as they are). */
+      moving: { appointmentId: string; when: string } | null;
     };
 
 const choiceSchema = z.object({
+  reschedule: z.uuid().optional().catch(undefined),
   patient: z.uuid().optional().catch(undefined),
   type: z.uuid().optional().catch(undefined),
   practitioner: z.uuid().optional().catch(undefined),
@@ -63,13 +67,7 @@ function slotValue(slot: Slot): string {
 }
 
 async function bookablePatients(scope: PortalScope): Promise<BookingPatient[]> {
-  return scope.trx
-    .selectFrom("patients as p")
-    .select(["p.id", "p.name", "p.species"])
-    .where("p.client_id", "=", scope.client.viewing.clientId)
-    .where(patientVisibleSql)
-    .orderBy("p.name")
-    .execute();
+  return scope.trx.selectFrom("patients as p").select(["p.id", "p.name", "p.species"]).where("p.client_id", "=", scope.client.viewing.clientId).where(patientVisibleSql).orderBy("p.name").execute();
 }
 
 type Booking = { settings: BookingSettings; catalogue: BookingCatalogue };
@@ -112,14 +110,21 @@ async function slotsOfDays(scope: PortalScope, booking: Booking, typeId: string,
  */
 export async function bookingPage(context: PorticoLoadContext, request: Request) {
   const query = Object.fromEntries(new URL(request.url).searchParams);
-  const choice = choiceSchema.parse({ patient: query.patient, type: query.type, practitioner: query.practitioner, date: query.date });
+  const choice = choiceSchema.parse({
+    reschedule: query.reschedule,
+    patient: query.patient,
+    type: query.type,
+    practitioner: query.practitioner,
+    date: query.date,
+  });
   return portalPage(context, request, async (scope): Promise<BookingView> => {
     const booking = await bookingFor(scope);
     if (!booking) return { available: false };
     const { settings, catalogue } = booking;
-    const patients = await bookablePatients(scope);
+    const moving = choice.reschedule ? await changeableAppointment(scope, booking, choice.reschedule) : undefined;
+    const patients = (await bookablePatients(scope)).filter((p) => !moving || p.id === moving.patient_id);
     const patient = patients.find((p) => p.id === choice.patient) ?? (patients.length === 1 ? patients[0] : undefined);
-    const types = patient ? catalogue.types.filter((t) => typeFitsPatient(t, patient)) : [];
+    const types = patient ? catalogue.types.filter((t) => typeFitsPatient(t, patient) && (!moving || t.id === moving.appointment_type_id)) : [];
     const type = types.find((t) => t.id === choice.type) ?? (types.length === 1 ? types[0] : undefined);
     const practitioners = type ? catalogue.practitioners.filter((p) => type.practitionerIds.includes(p.id)) : [];
     const practitioner = practitioners.find((p) => p.id === choice.practitioner);
@@ -135,15 +140,32 @@ export async function bookingPage(context: PorticoLoadContext, request: Request)
       const dayOf = (slot: Slot) => todayIn(settings.timeZone, slot.startsAt);
       days = Array.from({ length: DAYS_SHOWN }, (_, i) => addDays(date, i))
         .filter((d) => d <= lastDay)
-        .map((d) => ({ date: d, label: formatDay(d, locale), free: found.filter((s) => dayOf(s) === d).length }));
-      slots = found.filter((s) => dayOf(s) === date).map((s) => ({ value: slotValue(s), time: formatTimeOfDay(s.startsAt, settings.timeZone, locale), practitioner: names.get(s.practitionerId) ?? "" }));
+        .map((d) => ({
+          date: d,
+          label: formatDay(d, locale),
+          free: found.filter((s) => dayOf(s) === d).length,
+        }));
+      slots = found
+        .filter((s) => dayOf(s) === date)
+        .map((s) => ({
+          value: slotValue(s),
+          time: formatTimeOfDay(s.startsAt, settings.timeZone, locale),
+          practitioner: names.get(s.practitionerId) ?? "",
+        }));
     }
     return {
       available: true,
-      location: { name: catalogue.location.name, address: catalogue.location.address },
+      location: {
+        name: catalogue.location.name,
+        address: catalogue.location.address,
+      },
       patients,
       patientId: patient?.id ?? null,
-      types: types.map((t) => ({ id: t.id, name: t.name, durationMinutes: t.durationMinutes })),
+      types: types.map((t) => ({
+        id: t.id,
+        name: t.name,
+        durationMinutes: t.durationMinutes,
+      })),
       typeId: type?.id ?? null,
       practitioners,
       practitionerId: practitioner?.id ?? null,
@@ -152,17 +174,68 @@ export async function bookingPage(context: PorticoLoadContext, request: Request)
       slots,
       previousDate: date > today ? (addDays(date, -DAYS_SHOWN) < today ? today : addDays(date, -DAYS_SHOWN)) : null,
       nextDate: addDays(date, DAYS_SHOWN) <= lastDay ? addDays(date, DAYS_SHOWN) : null,
+      moving: moving
+        ? {
+            appointmentId: moving.id,
+            when: formatDateTime(moving.starts_at, settings.timeZone, locale),
+          }
+        : null,
     };
   });
 }
 
 function formatDay(date: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { weekday: "short", month: "short", day: "numeric", timeZone: "UTC" }).format(new Date(`${date}T12:00:00Z`));
+  return new Intl.DateTimeFormat(locale, {
+    weekday: "short",
+    month: "short",
+    day: "numeric",
+    timeZone: "UTC",
+  }).format(new Date(`${date}T12:00:00Z`));
 }
 
 export type HoldOutcome = { ok: true; holdId: string } | { ok: false; status: 400 | 404 | 409; message: string };
 
-const holdForm = z.object({ patient: z.uuid({ error: "Choose who the appointment is for." }), type: z.uuid({ error: "Choose the kind of appointment." }), slot: slotValueSchema });
+const holdForm = z.object({
+  patient: z.uuid({ error: "Choose who the appointment is for." }),
+  type: z.uuid({ error: "Choose the kind of appointment." }),
+  slot: slotValueSchema,
+  reschedule: z.uuid({ error: "Choose one of your appointments to move." }).optional(),
+});
+
+/**
+ * An upcoming appointment of the client being viewed that they may cancel or move here (onlineChange): booked
+ * online, still scheduled or confirmed, before the cancellation window. Otherwise a 409 that says to call.
+ */
+async function changeableAppointment(scope: PortalScope, booking: Booking, appointmentId: string) {
+  const row = await scope.trx
+    .selectFrom("appointments as a")
+    .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "a.practice_id").onRef("p.id", "=", "a.patient_id"))
+    .select(["a.id", "a.patient_id", "a.appointment_type_id", "a.practitioner_id", "a.starts_at", "a.ends_at", "a.status"])
+    .select(sql<boolean>`exists (select 1 from booked_time b where b.appointment_id = a.id)`.as("booked_online"))
+    .where("a.id", "=", appointmentId)
+    .where("p.client_id", "=", scope.client.viewing.clientId)
+    .where(patientVisibleSql)
+    .forUpdate("a")
+    .executeTakeFirst();
+  if (!row) throw notFound();
+  const change = onlineChange(
+    {
+      status: row.status,
+      startsAt: row.starts_at,
+      bookedOnline: row.booked_online,
+    },
+    scope.now,
+    booking.settings.cancelWindowHours
+  );
+  if (change !== "allowed") throw changeRefused(change, booking.settings.cancelWindowHours);
+  return row;
+}
+
+function changeRefused(change: Exclude<OnlineChange, "allowed">, windowHours: number): Response {
+  const message =
+    change === "too_late" ? `This appointment is less than ${windowHours} hours away: to change it, please call the practice.` : "This appointment can be changed by calling the practice.";
+  return new Response(message, { status: 409 });
+}
 
 /** The Postgres error of a broken exclusion constraint: another booking took the time first. */
 function isTimeTaken(error: unknown): boolean {
@@ -175,20 +248,57 @@ function isTimeTaken(error: unknown): boolean {
  * are settled by the exclusion constraint on `booked_time`: the second is told the time was just taken.
  */
 export async function holdSlot(context: PorticoLoadContext, request: Request, form: FormData): Promise<HoldOutcome> {
-  const parsed = holdForm.safeParse({ patient: form.get("patient"), type: form.get("type"), slot: form.get("slot") });
+  const parsed = holdForm.safeParse({
+    patient: form.get("patient"),
+    type: form.get("type"),
+    slot: form.get("slot"),
+    reschedule: form.get("reschedule") ?? undefined,
+  });
   const { page } = await portalPage(context, request, async (scope): Promise<HoldOutcome> => {
     const booking = await bookingFor(scope);
-    if (!booking) return { ok: false, status: 404, message: "Online booking is not offered." };
-    if (!parsed.success) return { ok: false, status: 400, message: parsed.error.issues[0]?.message ?? "Choose one of the times shown." };
+    if (!booking)
+      return {
+        ok: false,
+        status: 404,
+        message: "Online booking is not offered.",
+      };
+    if (!parsed.success)
+      return {
+        ok: false,
+        status: 400,
+        message: parsed.error.issues[0]?.message ?? "Choose one of the times shown.",
+      };
     const { patient: patientId, type: typeId, slot } = parsed.data;
+    const moving = parsed.data.reschedule ? await changeableAppointment(scope, booking, parsed.data.reschedule) : undefined;
+    if (moving && (moving.patient_id !== patientId || moving.appointment_type_id !== typeId))
+      return {
+        ok: false,
+        status: 400,
+        message: "A moved appointment keeps its pet or patient and its kind.",
+      };
     const patient = (await bookablePatients(scope)).find((p) => p.id === patientId);
     const type = booking.catalogue.types.find((t) => t.id === typeId);
-    if (!patient || !type || !typeFitsPatient(type, patient)) return { ok: false, status: 400, message: "Choose one of the appointments offered." };
+    if (!patient || !type || !typeFitsPatient(type, patient))
+      return {
+        ok: false,
+        status: 400,
+        message: "Choose one of the appointments offered.",
+      };
     const practitionerIds = practitionersFor(booking, typeId, slot.practitionerId);
-    if (!practitionerIds.length) return { ok: false, status: 400, message: "Choose one of the times shown." };
+    if (!practitionerIds.length)
+      return {
+        ok: false,
+        status: 400,
+        message: "Choose one of the times shown.",
+      };
     const day = todayIn(booking.settings.timeZone, slot.startsAt);
     const offered = (await slotsOfDays(scope, booking, typeId, practitionerIds, day, 1)).some((s) => s.startsAt.getTime() === slot.startsAt.getTime());
-    if (!offered) return { ok: false, status: 409, message: "That time is no longer available. Please choose another." };
+    if (!offered)
+      return {
+        ok: false,
+        status: 409,
+        message: "That time is no longer available. Please choose another.",
+      };
 
     const ends = new Date(slot.startsAt.getTime() + (type.durationMinutes + type.bufferMinutes) * 60_000);
     const clientId = scope.client.viewing.clientId;
@@ -213,6 +323,7 @@ export async function holdSlot(context: PorticoLoadContext, request: Request, fo
           location_id: booking.catalogue.location.id,
           appointment_type_id: type.id,
           hold_expires_at: new Date(scope.now.getTime() + HOLD_MINUTES * 60_000),
+          reschedule_of: moving?.id ?? null,
         })
         .returning("id")
         .executeTakeFirstOrThrow();
@@ -221,7 +332,11 @@ export async function holdSlot(context: PorticoLoadContext, request: Request, fo
     } catch (error) {
       if (!isTimeTaken(error)) throw error;
       await sql`rollback to savepoint hold`.execute(scope.trx);
-      return { ok: false, status: 409, message: "That time was just taken. Here are the times still free." };
+      return {
+        ok: false,
+        status: 409,
+        message: "That time was just taken. Here are the times still free.",
+      };
     }
   });
   return page;
@@ -236,6 +351,8 @@ export type HeldView = {
   startsAt: string;
   heldUntil: string;
   location: { name: string; address: string };
+  /** When the hold moves an existing appointment: its current time. */
+  movingFrom: string | null;
 };
 
 async function readHold(scope: PortalScope, holdId: string, forUpdate: boolean) {
@@ -252,6 +369,7 @@ async function readHold(scope: PortalScope, holdId: string, forUpdate: boolean) 
       "b.location_id",
       "b.appointment_type_id",
       "b.hold_expires_at",
+      "b.reschedule_of",
       sql<Date>`lower(b.during)`.as("starts_at"),
       "t.name as type_name",
       "t.duration_minutes",
@@ -278,6 +396,7 @@ export async function heldSlot(context: PorticoLoadContext, request: Request, ra
     const hold = await readHold(scope, holdId, false);
     if (!hold) throw holdGone();
     const locale = localeFor(scope.timeZone);
+    const moving = hold.reschedule_of ? await scope.trx.selectFrom("appointments").select("starts_at").where("id", "=", hold.reschedule_of).executeTakeFirst() : undefined;
     return {
       holdId: hold.id,
       patientName: hold.patient_name,
@@ -287,6 +406,7 @@ export async function heldSlot(context: PorticoLoadContext, request: Request, ra
       startsAt: new Date(hold.starts_at).toISOString(),
       heldUntil: formatTimeOfDay(hold.hold_expires_at!, scope.timeZone, locale),
       location: { name: hold.location_name, address: hold.address },
+      movingFrom: moving ? formatDateTime(moving.starts_at, scope.timeZone, locale) : null,
     };
   });
 }
@@ -304,7 +424,7 @@ const confirmForm = z.object({
     .regex(/^(?:[^\p{Cc}]|[\n\r\t])*$/u, "The reason contains characters that cannot be saved."),
 });
 
-export type ConfirmOutcome = { ok: true; appointmentId: string } | { ok: false; status: 400; message: string };
+export type ConfirmOutcome = { ok: true; appointmentId: string; moved: boolean } | { ok: false; status: 400; message: string };
 
 /**
  * Turns the client's hold into an appointment (direct booking): booked by the client, so a limited account sees it;
@@ -313,16 +433,30 @@ export type ConfirmOutcome = { ok: true; appointmentId: string } | { ok: false; 
  */
 export async function confirmHold(context: PorticoLoadContext, request: Request, rawId: string | undefined, form: FormData): Promise<ConfirmOutcome> {
   const holdId = idParam(rawId);
-  const parsed = confirmForm.safeParse({ reason: form.get("reason") ?? undefined });
+  const parsed = confirmForm.safeParse({
+    reason: form.get("reason") ?? undefined,
+  });
   const { page } = await portalPage(context, request, async (scope): Promise<ConfirmOutcome> => {
     const booking = await bookingFor(scope);
     if (!booking) throw notFound();
     const hold = await readHold(scope, holdId, true);
     if (!hold) throw holdGone();
-    if (!parsed.success) return { ok: false, status: 400, message: parsed.error.issues[0]?.message ?? "Tell the practice what the visit is for." };
     const startsAt = new Date(hold.starts_at);
     const endsAt = new Date(startsAt.getTime() + hold.duration_minutes! * 60_000);
     const now = scope.now;
+    if (hold.reschedule_of)
+      return moveAppointment(context, scope, booking, {
+        ...hold,
+        reschedule_of: hold.reschedule_of,
+        startsAt,
+        endsAt,
+      });
+    if (!parsed.success)
+      return {
+        ok: false,
+        status: 400,
+        message: parsed.error.issues[0]?.message ?? "Tell the practice what the visit is for.",
+      };
     const appointment = await scope.trx
       .insertInto("appointments")
       .values({
@@ -355,34 +489,193 @@ export async function confirmHold(context: PorticoLoadContext, request: Request,
       subjectId: appointment.id,
       ip: context.visitor.ip,
       userAgent: context.visitor.userAgent,
-      details: { startsAt: startsAt.toISOString(), type: hold.type_name, practitioner: hold.practitioner_name, forClientId: scope.client.viewing.clientId },
+      details: {
+        startsAt: startsAt.toISOString(),
+        type: hold.type_name,
+        practitioner: hold.practitioner_name,
+        forClientId: scope.client.viewing.clientId,
+      },
       at: now,
     });
     const refs = await patientRefs(scope.trx, hold.patient_id!);
     await recordEvent(
       scope.trx,
       scope.practiceId,
-      { type: "appointment.booked", data: { appointment: { id: appointment.id }, ...refs, practitioner: { id: hold.practitioner_id }, appointmentType: { id: hold.appointment_type_id }, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), bookedVia: "portal" } },
-      now,
+      {
+        type: "appointment.booked",
+        data: {
+          appointment: { id: appointment.id },
+          ...refs,
+          practitioner: { id: hold.practitioner_id },
+          appointmentType: { id: hold.appointment_type_id },
+          startsAt: startsAt.toISOString(),
+          endsAt: endsAt.toISOString(),
+          bookedVia: "portal",
+        },
+      },
+      now
     );
-    const practice = context.site.kind === "practice" ? context.site.practice : undefined;
-    const settings = await scope.trx.selectFrom("practice_settings").select(["email", "phone"]).executeTakeFirstOrThrow();
-    const locale = localeFor(scope.timeZone);
-    const message = appointmentBookedEmail({
-      practiceName: practice?.name ?? "",
-      clientName: scope.client.firstName,
-      patientName: hold.patient_name,
-      typeName: hold.type_name,
-      practitioner: hold.practitioner_name,
-      when: formatDateTime(startsAt, scope.timeZone, locale),
-      location: `${hold.location_name}, ${hold.address.replace(/\n/g, ", ")}`,
-      practicePhone: hold.phone ?? settings.phone,
-      cancelWindowHours: booking.settings.cancelWindowHours,
-      appointmentsLink: `${context.site.kind === "practice" ? context.site.origin : ""}/appointments`,
-      calendarLink: `${context.site.kind === "practice" ? context.site.origin : ""}/appointments/${appointment.id}.ics`,
+    await emailClient(context, scope, booking, {
+      kind: "booked",
+      appointmentId: appointment.id,
+      hold,
+      startsAt,
     });
-    await sendEmail(scope.trx, { kind: "client_appointment_booked", practiceId: scope.practiceId, fromName: practice?.name ?? "Portico", replyTo: settings.email, to: scope.client.email, ...message });
-    return { ok: true, appointmentId: appointment.id };
+    return { ok: true, appointmentId: appointment.id, moved: false };
   });
   return page;
+}
+
+type HeldRow = NonNullable<Awaited<ReturnType<typeof readHold>>>;
+
+/** The booked or moved appointment's details, with its calendar file, to the client who signed in. */
+async function emailClient(
+  context: PorticoLoadContext,
+  scope: PortalScope,
+  booking: Booking,
+  input: {
+    kind: "booked" | "moved";
+    appointmentId: string;
+    hold: HeldRow;
+    startsAt: Date;
+  }
+): Promise<void> {
+  const { hold, startsAt } = input;
+  const practice = context.site.kind === "practice" ? context.site.practice : undefined;
+  const settings = await scope.trx.selectFrom("practice_settings").select(["email", "phone"]).executeTakeFirstOrThrow();
+  const locale = localeFor(scope.timeZone);
+  const origin = context.site.kind === "practice" ? context.site.origin : "";
+  const message = appointmentBookedEmail({
+    kind: input.kind,
+    practiceName: practice?.name ?? "",
+    clientName: scope.client.firstName,
+    patientName: hold.patient_name,
+    typeName: hold.type_name,
+    practitioner: hold.practitioner_name,
+    when: formatDateTime(startsAt, scope.timeZone, locale),
+    location: `${hold.location_name}, ${hold.address.replace(/\n/g, ", ")}`,
+    practicePhone: hold.phone ?? settings.phone,
+    cancelWindowHours: booking.settings.cancelWindowHours,
+    appointmentsLink: `${origin}/appointments`,
+    calendarLink: `${origin}/appointments/${input.appointmentId}.ics`,
+  });
+  await sendEmail(scope.trx, {
+    kind: `client_appointment_${input.kind}`,
+    practiceId: scope.practiceId,
+    fromName: practice?.name ?? "Portico",
+    replyTo: settings.email,
+    to: scope.client.email,
+    ...message,
+  });
+}
+
+/**
+ * Moves an appointment booked online to the time held for it: the same appointment (id, history, note), new times
+ * and perhaps a new practitioner; the old time is given back and the hold becomes the appointment's time.
+ */
+async function moveAppointment(context: PorticoLoadContext, scope: PortalScope, booking: Booking, hold: HeldRow & { reschedule_of: string; startsAt: Date; endsAt: Date }): Promise<ConfirmOutcome> {
+  const before = await changeableAppointment(scope, booking, hold.reschedule_of);
+  const now = scope.now;
+  await scope.trx.deleteFrom("booked_time").where("appointment_id", "=", before.id).execute();
+  await scope.trx
+    .updateTable("appointments")
+    .set({
+      starts_at: hold.startsAt,
+      ends_at: hold.endsAt,
+      practitioner_id: hold.practitioner_id,
+      practitioner_name: hold.practitioner_name,
+      updated_at: now,
+    })
+    .where("id", "=", before.id)
+    .execute();
+  await scope.trx
+    .updateTable("booked_time")
+    .set({
+      appointment_id: before.id,
+      hold_expires_at: null,
+      reschedule_of: null,
+    })
+    .where("id", "=", hold.id)
+    .execute();
+  await recordAudit(scope.trx, scope.practiceId, {
+    actorType: "client",
+    actorId: scope.client.id,
+    action: "client.appointment_rescheduled",
+    subjectType: "appointment",
+    subjectId: before.id,
+    ip: context.visitor.ip,
+    userAgent: context.visitor.userAgent,
+    details: {
+      from: before.starts_at.toISOString(),
+      to: hold.startsAt.toISOString(),
+      practitioner: hold.practitioner_name,
+    },
+    at: now,
+  });
+  const refs = await patientRefs(scope.trx, before.patient_id);
+  await recordEvent(
+    scope.trx,
+    scope.practiceId,
+    {
+      type: "appointment.rescheduled",
+      data: {
+        appointment: { id: before.id },
+        ...refs,
+        practitioner: { id: hold.practitioner_id },
+        previous: {
+          startsAt: before.starts_at.toISOString(),
+          endsAt: before.ends_at.toISOString(),
+          practitioner: { id: before.practitioner_id! },
+        },
+        startsAt: hold.startsAt.toISOString(),
+        endsAt: hold.endsAt.toISOString(),
+      },
+    },
+    now
+  );
+  await emailClient(context, scope, booking, {
+    kind: "moved",
+    appointmentId: before.id,
+    hold,
+    startsAt: hold.startsAt,
+  });
+  return { ok: true, appointmentId: before.id, moved: true };
+}
+
+/** Cancels an appointment the client booked online, before the cancellation window: its time is free again at once. */
+export async function cancelBooking(context: PorticoLoadContext, request: Request, rawId: string | undefined): Promise<void> {
+  const id = idParam(rawId);
+  await portalPage(context, request, async (scope) => {
+    const booking = await bookingFor(scope);
+    if (!booking) throw notFound();
+    const appointment = await changeableAppointment(scope, booking, id);
+    const now = scope.now;
+    await scope.trx.updateTable("appointments").set({ status: "cancelled", updated_at: now }).where("id", "=", appointment.id).execute();
+    await scope.trx.deleteFrom("booked_time").where("appointment_id", "=", appointment.id).execute();
+    await recordAudit(scope.trx, scope.practiceId, {
+      actorType: "client",
+      actorId: scope.client.id,
+      action: "client.appointment_cancelled",
+      subjectType: "appointment",
+      subjectId: appointment.id,
+      ip: context.visitor.ip,
+      userAgent: context.visitor.userAgent,
+      details: { startsAt: appointment.starts_at.toISOString() },
+      at: now,
+    });
+    const refs = await patientRefs(scope.trx, appointment.patient_id);
+    await recordEvent(
+      scope.trx,
+      scope.practiceId,
+      {
+        type: "appointment.cancelled",
+        data: {
+          appointment: { id: appointment.id },
+          ...refs,
+          cancelledBy: "client",
+        },
+      },
+      now
+    );
+  });
 }

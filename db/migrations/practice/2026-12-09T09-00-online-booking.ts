@@ -141,9 +141,13 @@ export async function up(db: Kysely<any>): Promise<void> {
       appointment_type_id uuid not null,
       appointment_id uuid,
       hold_expires_at timestamptz,
+      -- A hold for moving this (online-booked) appointment: confirmed, the appointment keeps its id and history.
+      reschedule_of uuid,
       created_at timestamptz not null default now(),
       primary key (practice_id, id),
       check ((appointment_id is null) = (hold_expires_at is not null)),
+      check (reschedule_of is null or appointment_id is null),
+      foreign key (practice_id, reschedule_of) references appointments (practice_id, id) on delete cascade,
       foreign key (practice_id, practitioner_id) references practitioners (practice_id, id),
       foreign key (practice_id, client_id) references clients (practice_id, id),
       foreign key (practice_id, patient_id) references patients (practice_id, id),

@@ -1,7 +1,8 @@
 import { escapeHtml } from "./escape";
 
-/** To the client who booked online: what was booked, where, how to add it to a calendar, and how to change it. */
+/** To the client who booked (or moved) online: what, when and where, how to add it to a calendar, how to change it. */
 export function appointmentBookedEmail(input: {
+  kind: "booked" | "moved";
   practiceName: string;
   clientName: string;
   patientName: string;
@@ -14,7 +15,8 @@ export function appointmentBookedEmail(input: {
   appointmentsLink: string;
   calendarLink: string;
 }): { subject: string; html: string; text: string } {
-  const subject = `Booked: ${input.typeName} for ${input.patientName}, ${input.when}`;
+  const subject = `${input.kind === "booked" ? "Booked" : "Moved"}: ${input.typeName} for ${input.patientName}, ${input.when}`;
+  const headline = input.kind === "booked" ? "Your appointment is booked:" : "Your appointment has been moved to a new time:";
   const change =
     input.cancelWindowHours > 0
       ? `To cancel or change it, use your appointments page up to ${input.cancelWindowHours} hours before${input.practicePhone ? `, or call ${input.practicePhone}` : ""}.`
@@ -22,7 +24,7 @@ export function appointmentBookedEmail(input: {
   const text = [
     `Hello ${input.clientName},`,
     "",
-    `Your appointment at ${input.practiceName} is booked:`,
+    `${headline.slice(0, -1)} at ${input.practiceName}:`,
     `${input.typeName} for ${input.patientName}`,
     `${input.when}, with ${input.practitioner}`,
     input.location,
@@ -39,9 +41,11 @@ export function appointmentBookedEmail(input: {
 <div style="max-width:560px;margin:0 auto;background:#ffffff;border:1px solid #d5dbe3;border-radius:10px;padding:32px;">
 <h1 style="margin:0 0 16px;font-size:22px;">${escapeHtml(input.practiceName)}</h1>
 ${p(`Hello ${escapeHtml(input.clientName)},`)}
-${p("Your appointment is booked:")}
+${p(escapeHtml(headline))}
 ${p(`<strong>${escapeHtml(input.typeName)}</strong> for ${escapeHtml(input.patientName)}<br>${escapeHtml(input.when)}, with ${escapeHtml(input.practitioner)}<br>${escapeHtml(input.location)}`)}
-<p><a href="${escapeHtml(input.calendarLink)}" style="display:inline-block;padding:12px 24px;background:#0b5cad;color:#ffffff;font-weight:bold;text-decoration:none;border-radius:6px;">Add to calendar</a></p>
+<p><a href="${escapeHtml(
+    input.calendarLink
+  )}" style="display:inline-block;padding:12px 24px;background:#0b5cad;color:#ffffff;font-weight:bold;text-decoration:none;border-radius:6px;">Add to calendar</a></p>
 ${p(`<a href="${escapeHtml(input.appointmentsLink)}">Your appointments</a>`)}
 ${p(escapeHtml(change))}
 </div>
