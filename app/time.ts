@@ -33,14 +33,29 @@ export function utcOffsetMs(instant: Date, timeZone: string): number {
   return offsetMs(instant, timeZone);
 }
 
-/** The instant at which the wall clock in `timeZone` shows `date` `time` (YYYY-MM-DD, HH:MM). */
+/**
+ * The first instant at which the wall clock in `timeZone` reaches `date` `time` (YYYY-MM-DD, HH:MM). A time the
+ * clock shows twice (the hour repeated when it goes back) is its first pass; a time it skips (the hour lost when it
+ * goes forward) is the moment of the change, when the clock jumps past it: the slot engine's rule too.
+ */
 export function zonedToUtc(date: string, time: string, timeZone: string): Date {
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
   const [hh, mm] = time.split(":").map(Number) as [number, number];
-  const guess = Date.UTC(y, m - 1, d, hh, mm);
-  const first = guess - offsetMs(new Date(guess), timeZone);
-  // A second pass settles instants near a daylight-saving change.
-  return new Date(guess - offsetMs(new Date(first), timeZone));
+  const wall = Date.UTC(y, m - 1, d, hh, mm);
+  const wallAt = (instant: number) => instant + offsetMs(new Date(instant), timeZone);
+  // Every offset in force within half a day of the wall time: a change near it is between these two.
+  const offsets = [offsetMs(new Date(wall - 43_200_000), timeZone), offsetMs(new Date(wall + 43_200_000), timeZone)];
+  const passes = offsets.map((offset) => wall - offset).filter((instant) => wallAt(instant) === wall);
+  if (passes.length) return new Date(Math.min(...passes));
+  // Skipped: the first minute whose wall clock is at or past `time`, between the two offsets' readings.
+  let lo = wall - Math.max(...offsets);
+  let hi = wall - Math.min(...offsets);
+  while (hi - lo > 60_000) {
+    const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
+    if (wallAt(mid) >= wall) hi = mid;
+    else lo = mid;
+  }
+  return new Date(hi);
 }
 
 export function addDays(date: string, days: number): string {
