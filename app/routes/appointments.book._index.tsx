@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { EmptyState, PortalLayout } from "~/components/portal-layout";
 import { ResultNotice } from "~/components/result-notice";
-import { bookingPage, holdSlot } from "~/use-cases/portal/booking.server";
+import { addPatientWhileBooking, bookingPage, holdSlot } from "~/use-cases/portal/booking.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [{ title: `Book an appointment · ${loaded?.shell.practiceName ?? "Portal"}` }];
 
@@ -11,7 +11,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const outcome = await holdSlot(context, request, await request.formData());
+  const form = await request.formData();
+  if (form.get("intent") === "add-patient") {
+    const added = await addPatientWhileBooking(context, request, form);
+    if (!added.ok) return data({ ok: false as const, error: added.message }, { status: added.status });
+    throw redirect(`/appointments/book?patient=${added.patientId}`);
+  }
+  const outcome = await holdSlot(context, request, form);
   if (!outcome.ok) return data({ ok: false as const, error: outcome.message }, { status: outcome.status });
   throw redirect(`/appointments/book/${outcome.holdId}`);
 }
@@ -85,6 +91,27 @@ export default function BookAppointmentPage() {
           {page.typeId ? "Show free times" : "Next"}
         </button>
       </Form>
+      {page.canAddPatient ? (
+        <details className="card">
+          <summary>{shell.practiceKind === "veterinary" ? "Booking for a new pet? Add it" : "Booking for someone new? Add them"}</summary>
+          <Form method="post" className="stack">
+            <input type="hidden" name="intent" value="add-patient" />
+            <label htmlFor="new-name">Name</label>
+            <input id="new-name" name="name" required maxLength={100} autoComplete="off" />
+            {shell.practiceKind === "veterinary" ? (
+              <>
+                <label htmlFor="new-species">Species (for example Dog or Cat)</label>
+                <input id="new-species" name="species" required maxLength={60} />
+                <label htmlFor="new-breed">Breed (optional)</label>
+                <input id="new-breed" name="breed" maxLength={100} />
+              </>
+            ) : null}
+            <button type="submit" className="button button--secondary" disabled={busy}>
+              Add and continue
+            </button>
+          </Form>
+        </details>
+      ) : null}
       {page.patientId && page.types.length === 0 ? <EmptyState>No appointment can be booked online for this choice. Please contact the practice.</EmptyState> : null}
       {page.typeId ? (
         <section aria-labelledby="days-heading" className="booking-times">

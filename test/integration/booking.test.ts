@@ -283,6 +283,31 @@ describe("online booking, client side", () => {
     expect((await post(maria, `/appointments/${second.id}/cancel`, [])).status).toBe(404);
   });
 
+  it("adds a new pet while booking when the practice allows it, and refuses it when not", async () => {
+    const racer = racers[0]!;
+    const bad = await post(racer.cookie, "/appointments/book?index", [["intent", "add-patient"], ["name", "Nova"], ["species", ""]]);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toContain("what kind of animal");
+    expect((await post(racer.cookie, "/appointments/book?index", [["intent", "add-patient"], ["name", "A".repeat(101)], ["species", "Dog"]])).status).toBe(400);
+    const added = await post(racer.cookie, "/appointments/book?index", [["intent", "add-patient"], ["name", "Nova"], ["species", "Cat"], ["breed", "Siamese"]]);
+    expect(added.status).toBe(302);
+    const patientId = new URL(added.headers.location!, "http://x").searchParams.get("patient")!;
+    const stored = await withPractice(db.owner.db, happyPaws, async (trx) => ({
+      patient: await trx.selectFrom("patients").select(["name", "species", "breed", "external_id"]).where("id", "=", patientId).executeTakeFirstOrThrow(),
+      event: await trx.selectFrom("domain_events").select("data").where("type", "=", "patient.added_by_client").executeTakeFirst(),
+    }));
+    expect(stored).toMatchObject({ patient: { name: "Nova", species: "Cat", breed: "Siamese", external_id: null }, event: { data: { patient: { id: patientId }, name: "Nova" } } });
+    // The new pet can be booked at once: the page continues with it chosen.
+    expect((await get(racer.cookie, added.headers.location!)).body).toContain("Nova");
+    await withPractice(db.owner.db, happyPaws, (trx) => trx.updateTable("practice_settings").set({ booking_new_patients: false }).execute());
+    try {
+      expect((await post(racer.cookie, "/appointments/book?index", [["intent", "add-patient"], ["name", "Ghost"], ["species", "Dog"]])).status).toBe(404);
+      expect((await get(racer.cookie, "/appointments/book")).body).not.toContain("Add and continue");
+    } finally {
+      await withPractice(db.owner.db, happyPaws, (trx) => trx.updateTable("practice_settings").set({ booking_new_patients: true }).execute());
+    }
+  });
+
   it("is not offered when the practice turns booking off", async () => {
     await withPractice(db.owner.db, happyPaws, (trx) => trx.updateTable("practice_settings").set({ booking_mode: "off" }).execute());
     try {

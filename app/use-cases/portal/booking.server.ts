@@ -13,7 +13,7 @@ import { patientVisibleSql } from "../../visibility/portal-queries.server";
 import { todayIn } from "../../visibility/portal-rules";
 import { type BookingCatalogue, type BookingSettings, findFreeSlots, HOLD_MINUTES, readBookingCatalogue, readBookingSettings, typeFitsPatient } from "../booking/booking-schedule.server";
 import { requireArea } from "../client-session.server";
-import { calendarDateSchema } from "../record-fields";
+import { calendarDateSchema, text } from "../record-fields";
 import { idParam, notFound, type PortalScope, portalPage } from "./portal-page.server";
 
 /** Days shown side by side, each with its number of free times, so a client sees where the week has room. */
@@ -40,6 +40,8 @@ export type BookingView =
       slots: OfferedSlot[];
       previousDate: string | null;
       nextDate: string | null;
+      /** Whether the client may add a pet or family member here (the practice's setting). */
+      canAddPatient: boolean;
       /** Moving an appointment booked online: its id and current time (patient and type stay as they are). */
       moving: { appointmentId: string; when: string } | null;
     };
@@ -174,6 +176,7 @@ export async function bookingPage(context: PorticoLoadContext, request: Request)
       slots,
       previousDate: date > today ? (addDays(date, -DAYS_SHOWN) < today ? today : addDays(date, -DAYS_SHOWN)) : null,
       nextDate: addDays(date, DAYS_SHOWN) <= lastDay ? addDays(date, DAYS_SHOWN) : null,
+      canAddPatient: settings.newPatients && !moving,
       moving: moving
         ? {
             appointmentId: moving.id,
@@ -678,4 +681,52 @@ export async function cancelBooking(context: PorticoLoadContext, request: Reques
       now
     );
   });
+}
+
+export type AddPatientOutcome = { ok: true; patientId: string } | { ok: false; status: 400 | 404; message: string };
+
+const newPatientForm = z.object({
+  name: text(100),
+  species: text(60).optional(),
+  breed: text(100).optional(),
+});
+
+/**
+ * Adds a pet (or family member) to the client being viewed, while booking, when the practice allows it: a patient
+ * without an external id, as staff would add by hand, audited and announced to the practice system, which makes its
+ * own record. A veterinary practice needs the species.
+ */
+export async function addPatientWhileBooking(context: PorticoLoadContext, request: Request, form: FormData): Promise<AddPatientOutcome> {
+  const blank = (value: FormDataEntryValue | null) => (typeof value === "string" && value.trim() === "" ? undefined : (value ?? undefined));
+  const parsed = newPatientForm.safeParse({ name: form.get("name"), species: blank(form.get("species")), breed: blank(form.get("breed")) });
+  const { page } = await portalPage(context, request, async (scope): Promise<AddPatientOutcome> => {
+    const booking = await bookingFor(scope);
+    if (!booking || !booking.settings.newPatients) return { ok: false, status: 404, message: "Adding a pet or family member online is not offered." };
+    const veterinary = scope.practiceKind === "veterinary";
+    if (!parsed.success) return { ok: false, status: 400, message: `Check the ${String(parsed.error.issues[0]?.path[0] ?? "details")}: it ${parsed.error.issues[0]?.message ?? "is not valid"}.` };
+    if (veterinary && !parsed.data.species) return { ok: false, status: 400, message: "Say what kind of animal it is (for example Dog or Cat)." };
+    const clientId = scope.client.viewing.clientId;
+    const now = scope.now;
+    const species = veterinary ? (parsed.data.species ?? null) : null;
+    const patient = await scope.trx
+      .insertInto("patients")
+      .values({ practice_id: scope.practiceId, client_id: clientId, name: parsed.data.name, species, breed: veterinary ? (parsed.data.breed ?? null) : null, created_at: now, updated_at: now })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await recordAudit(scope.trx, scope.practiceId, {
+      actorType: "client",
+      actorId: scope.client.id,
+      action: "client.patient_added",
+      subjectType: "patient",
+      subjectId: patient.id,
+      ip: context.visitor.ip,
+      userAgent: context.visitor.userAgent,
+      details: { name: parsed.data.name, forClientId: clientId },
+      at: now,
+    });
+    const refs = await patientRefs(scope.trx, patient.id);
+    await recordEvent(scope.trx, scope.practiceId, { type: "patient.added_by_client", data: { ...refs, name: parsed.data.name, species } }, now);
+    return { ok: true, patientId: patient.id };
+  });
+  return page;
 }
