@@ -63,8 +63,8 @@ export const EVENT_CATALOGUE = {
       .strict(),
   },
   "patient.added_by_client": {
-    description: "A client added a pet or family member in the portal (while booking). It has no external id yet: the practice system may create its own record and push it back with PUT /patients/{externalId}.",
-    data: z.object({ patient: recordRef, client: recordRef, name: z.string(), species: z.string().nullable() }).strict(),
+    description: "A client added a pet or family member in the portal (while booking). It has no external id: a record made in Portico, like those staff add by hand.",
+    data: z.object({ patient: recordRef, client: recordRef }).strict(),
   },
   "client.signed_in": {
     description: "A client signed in to the portal (an email link or a password); the practice system may note portal use.",

@@ -725,7 +725,7 @@ export async function addPatientWhileBooking(context: PorticoLoadContext, reques
       at: now,
     });
     const refs = await patientRefs(scope.trx, patient.id);
-    await recordEvent(scope.trx, scope.practiceId, { type: "patient.added_by_client", data: { ...refs, name: parsed.data.name, species } }, now);
+    await recordEvent(scope.trx, scope.practiceId, { type: "patient.added_by_client", data: refs }, now);
     return { ok: true, patientId: patient.id };
   });
   return page;
