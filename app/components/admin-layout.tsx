@@ -11,6 +11,7 @@ const ADMIN_SECTIONS: Section[] = [
   { to: "/admin/clients", label: "Clients", visible: (p) => p.includes("chart_access") || p.includes("manage_client_portal_access") },
   { to: "/admin/portal-settings", label: "Portal settings", visible: canViewPortalSettings },
   { to: "/admin/staff", label: "Staff", visible: (p) => p.includes("manage_staff") },
+  { to: "/admin/schedule", label: "Schedule", visible: (p) => p.includes("manage_booking") },
   { to: "/admin/booking", label: "Online booking", visible: (p) => p.includes("manage_booking") },
   { to: "/admin/webhooks", label: "Webhooks", visible: (p) => p.includes("manage_integrations") },
   { to: "/admin/audit", label: "Audit log", visible: (p) => p.includes("view_audit_log") },
