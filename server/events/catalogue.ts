@@ -45,8 +45,8 @@ export const EVENT_CATALOGUE = {
       .strict(),
   },
   "appointment.cancelled": {
-    description: "A client cancelled an appointment they had booked in the portal, before the practice's cancellation window. Its time is free again in Portico.",
-    data: z.object({ appointment: ref, patient: recordRef, client: recordRef, cancelledBy: z.enum(["client"]) }).strict(),
+    description: "An appointment booked in the portal was cancelled: by the client before the practice's cancellation window, or by staff on the schedule. Its time is free again in Portico.",
+    data: z.object({ appointment: ref, patient: recordRef, client: recordRef, cancelledBy: z.enum(["client", "staff"]) }).strict(),
   },
   "appointment.rescheduled": {
     description: "A client moved an appointment they had booked in the portal to another free time (same appointment id; the practitioner may change).",

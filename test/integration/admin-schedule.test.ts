@@ -238,10 +238,12 @@ describe("cancelling", () => {
       times: await trx.selectFrom("booked_time").select("id").where("appointment_id", "=", bookedId).execute(),
       audit: await trx.selectFrom("audit_events").select(["actor_type", "subject_id", "details"]).where("action", "=", "staff.appointment_cancelled").executeTakeFirstOrThrow(),
       events: (await trx.selectFrom("domain_events").select("id").execute()).length,
+      event: await trx.selectFrom("domain_events").select("data").where("type", "=", "appointment.cancelled").executeTakeFirst(),
     }));
     expect(after).toMatchObject({ status: "cancelled", times: [], audit: { actor_type: "staff", subject_id: bookedId, details: { reason: "Dr. Carter is at a conference", startsAt: new Date(Number(bookedSlot.split("_")[1])).toISOString() } } });
-    // No appointment.cancelled event yet: the catalogue has no cancelledBy "staff" (see the commit message).
-    expect(after.events).toBe(before.events);
+    // The practice system is told: one appointment.cancelled event, cancelled by staff.
+    expect(after.events).toBe(before.events + 1);
+    expect(after.event?.data).toMatchObject({ appointment: { id: bookedId }, cancelledBy: "staff" });
     // A second cancel is refused, writing nothing.
     const again = await snapshot();
     const second = await cancel([["intent", "cancel"], ["appointmentId", bookedId], ["reason", "Twice"]]);

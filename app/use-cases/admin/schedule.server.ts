@@ -2,6 +2,8 @@ import { sql } from "kysely";
 import { z } from "zod";
 import type { AppointmentStatus, ScheduleExceptionKind } from "../../../db/schema";
 import { recordAudit } from "../../../server/audit.server";
+import { recordEvent } from "../../../server/events/record-event.server";
+import { patientRefs } from "../../../server/events/refs.server";
 import type { PorticoLoadContext } from "../../load-context";
 import { addDays, dateTimeFormat, formatDateTime, localeFor, zonedToUtc } from "../../time";
 import { todayIn } from "../../visibility/portal-rules";
@@ -312,7 +314,7 @@ async function cancelAppointment(context: PorticoLoadContext, request: Request, 
     const appointment = await trx
       .selectFrom("appointments as a")
       .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "a.practice_id").onRef("p.id", "=", "a.patient_id"))
-      .select(["a.id", "a.status", "a.starts_at", "a.reason", "a.practitioner_name", "p.name as patient_name"])
+      .select(["a.id", "a.patient_id", "a.status", "a.starts_at", "a.reason", "a.practitioner_name", "p.name as patient_name"])
       .select(sql<boolean>`exists (select 1 from booked_time b where b.appointment_id = a.id)`.as("booked_online"))
       .where("a.id", "=", id.data)
       .forUpdate("a")
@@ -342,6 +344,7 @@ async function cancelAppointment(context: PorticoLoadContext, request: Request, 
       details: { reason: reason.data, startsAt: appointment.starts_at.toISOString(), practitioner: appointment.practitioner_name },
       at: now,
     });
+    await recordEvent(trx, scope.practiceId, { type: "appointment.cancelled", data: { appointment: { id: appointment.id }, ...(await patientRefs(trx, appointment.patient_id)), cancelledBy: "staff" } }, now);
     const { time_zone: timeZone } = await trx.selectFrom("practice_settings").select("time_zone").executeTakeFirstOrThrow();
     const when = formatDateTime(appointment.starts_at, timeZone, localeFor(timeZone));
     return { ok: true, message: `Cancelled: ${appointment.reason} for ${appointment.patient_name}, ${when}. The time is free again.` };

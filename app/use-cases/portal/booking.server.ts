@@ -8,7 +8,7 @@ import { patientRefs } from "../../../server/events/refs.server";
 import { type OnlineChange, onlineChange } from "../../booking/change-rules";
 import type { Slot } from "../../booking/slots";
 import type { PorticoLoadContext } from "../../load-context";
-import { addDays, formatDateTime, formatTimeOfDay, localeFor, zonedToUtc } from "../../time";
+import { addDays, dateTimeFormat, formatDateTime, formatTimeOfDay, localeFor, zonedToUtc } from "../../time";
 import { patientVisibleSql } from "../../visibility/portal-queries.server";
 import { todayIn } from "../../visibility/portal-rules";
 import { type BookingCatalogue, type BookingSettings, findFreeSlots, HOLD_MINUTES, readBookingCatalogue, readBookingSettings, typeFitsPatient } from "../booking/booking-schedule.server";
@@ -139,16 +139,13 @@ export async function bookingPage(context: PorticoLoadContext, request: Request)
     if (type) {
       const found = await slotsOfDays(scope, booking, type.id, practitioner ? [practitioner.id] : type.practitionerIds, date, DAYS_SHOWN);
       const names = new Map(catalogue.practitioners.map((p) => [p.id, p.name]));
-      const dayOf = (slot: Slot) => todayIn(settings.timeZone, slot.startsAt);
-      days = Array.from({ length: DAYS_SHOWN }, (_, i) => addDays(date, i))
-        .filter((d) => d <= lastDay)
-        .map((d) => ({
-          date: d,
-          label: formatDay(d, locale),
-          free: found.filter((s) => dayOf(s) === d).length,
-        }));
+      // Each day's first instant, computed once: a slot's day is found by comparing instants, not by formatting each.
+      const shown = Array.from({ length: DAYS_SHOWN }, (_, i) => addDays(date, i)).filter((d) => d <= lastDay);
+      const starts = [...shown, addDays(date, DAYS_SHOWN)].map((d) => zonedToUtc(d, "00:00", settings.timeZone).getTime());
+      const inDay = (slot: Slot, i: number) => slot.startsAt.getTime() >= starts[i]! && slot.startsAt.getTime() < starts[i + 1]!;
+      days = shown.map((d, i) => ({ date: d, label: formatDay(d, locale), free: found.filter((s) => inDay(s, i)).length }));
       slots = found
-        .filter((s) => dayOf(s) === date)
+        .filter((s) => inDay(s, 0))
         .map((s) => ({
           value: slotValue(s),
           time: formatTimeOfDay(s.startsAt, settings.timeZone, locale),
@@ -188,12 +185,7 @@ export async function bookingPage(context: PorticoLoadContext, request: Request)
 }
 
 function formatDay(date: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, {
-    weekday: "short",
-    month: "short",
-    day: "numeric",
-    timeZone: "UTC",
-  }).format(new Date(`${date}T12:00:00Z`));
+  return dateTimeFormat(locale, { weekday: "short", month: "short", day: "numeric", timeZone: "UTC" }).format(new Date(`${date}T12:00:00Z`));
 }
 
 export type HoldOutcome = { ok: true; holdId: string } | { ok: false; status: 400 | 404 | 409; message: string };
