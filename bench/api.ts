@@ -25,7 +25,7 @@
  * Knobs: BENCH_PER_KEY (requests per key per API phase, 50), BENCH_EVENTS (500), BENCH_EVENT_RATE (25/s),
  * BENCH_PHASE_SECONDS (cap per API phase, 30).
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -49,6 +49,7 @@ import { ensureBuild, ROOT } from "../server/build.server";
 import { PRACTICE_COLUMNS, type Practice } from "../tenants/practice";
 import { requestTo, type TestResponse } from "../test/support/http";
 import { freePort } from "../test/support/processes";
+import { percentile, startServer, stopServer } from "./server-process";
 
 const KEYS = 20;
 const CONNECTIONS = 20;
@@ -79,10 +80,6 @@ const run: { aborted: boolean; load?: autocannon.Instance } = { aborted: false }
 
 function checkAborted(): void {
   if (run.aborted) throw new Error("interrupted");
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
 type Key = { secret: string; practice: (typeof PRACTICES)[number]; host: string };
@@ -271,39 +268,6 @@ async function startReceiver(tls: { key: string; cert: string }): Promise<Receiv
   await new Promise<void>((resolve) => v6.once("error", () => resolve()).listen(receiver.port, "::1", () => (servers.push(v6), resolve())));
   receiver.close = () => Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()).closeAllConnections()))).then(() => undefined);
   return receiver;
-}
-
-async function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; tail: () => string }> {
-  const child = spawn(process.execPath, ["--max-old-space-size=512", "--import", "tsx", "server/main.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-  let tail = "";
-  const onData = (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-20_000));
-  child.stdout!.on("data", onData);
-  child.stderr!.on("data", onData);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server not ready after 120 s:\n${tail}`)), 120_000);
-    const ready = () => {
-      if (!tail.includes("Portico is ready")) return;
-      clearTimeout(timer);
-      child.stdout!.off("data", ready);
-      child.removeAllListeners("exit");
-      resolve();
-    };
-    child.stdout!.on("data", ready);
-    child.once("exit", (code) => reject(new Error(`server exited with ${code} before ready:\n${tail}`)));
-  });
-  return { child, tail: () => tail };
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    const force = setTimeout(() => child.kill("SIGKILL"), 20_000);
-    child.once("exit", () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
 }
 
 async function main(): Promise<void> {

@@ -31,7 +31,7 @@
  * Knobs: BENCH_SECONDS (30 per phase), BENCH_WARMUP (3), BENCH_PACED_RATE (20/s), BENCH_CLIENTS (200),
  * BENCH_ENGINE_CALLS (200), BENCH_PROFILE=<dir> (a CPU profile of the server, `node --cpu-prof`).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
@@ -55,6 +55,7 @@ import { createPractice } from "../tenants/practices.server";
 import { requestTo } from "../test/support/http";
 import { freePort } from "../test/support/processes";
 import { sessionCookieFor } from "../test/support/sessions";
+import { percentile, startServer, stopServer } from "./server-process";
 
 const PRACTITIONERS = 20;
 const LOCATIONS = 3;
@@ -96,10 +97,6 @@ const run: { aborted: boolean; load?: autocannon.Instance } = { aborted: false }
 
 function checkAborted(): void {
   if (run.aborted) throw new Error("interrupted");
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
 /** Deterministic: the same practice and the same request shapes on every run. */
@@ -468,40 +465,6 @@ async function paced(port: number, name: string, seconds: number, build: (turn: 
   return { name, requests, seconds: Math.round(took * 10) / 10, rps: Math.round(requests / took), p50: Math.round(percentile(sorted, 50)), p99: Math.round(percentile(sorted, 99)), max: Math.round(sorted.at(-1) ?? NaN), errors: non2xx + failures, codes };
 }
 
-async function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; tail: () => string }> {
-  const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(process.env.BENCH_PROFILE)] : [];
-  const child = spawn(process.execPath, ["--max-old-space-size=512", ...profile, "--import", "tsx", "server/main.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-  let tail = "";
-  const onData = (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-20_000));
-  child.stdout!.on("data", onData);
-  child.stderr!.on("data", onData);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server not ready after 120 s:\n${tail}`)), 120_000);
-    const ready = () => {
-      if (!tail.includes("Portico is ready")) return;
-      clearTimeout(timer);
-      child.stdout!.off("data", ready);
-      child.removeAllListeners("exit");
-      resolve();
-    };
-    child.stdout!.on("data", ready);
-    child.once("exit", (code) => reject(new Error(`server exited with ${code} before ready:\n${tail}`)));
-  });
-  return { child, tail: () => tail };
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    const force = setTimeout(() => child.kill("SIGKILL"), 20_000);
-    child.once("exit", () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
-
 const loadAverage = () => os.loadavg().map((n) => Math.round(n * 100) / 100);
 
 async function main(): Promise<void> {
@@ -577,7 +540,7 @@ async function main(): Promise<void> {
       PUBLIC_PORT: String(port),
       EMAIL_TRANSPORT: "log",
       LOG_LEVEL: "warn",
-    });
+    }, process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(process.env.BENCH_PROFILE)] : []);
     const host = `${SUBDOMAIN}.localhost:${port}`;
     const bookingPath = (shape: Shape) => `/appointments/book?patient=${data.clients[shape.client]!.patientId}&type=${data.types[shape.type]!.id}&date=${shape.date}`;
     // One page by hand first: the booking page must answer with free times, or the load would measure an error page.
