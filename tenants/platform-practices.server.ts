@@ -313,10 +313,10 @@ export function parseOpeningHours(text: string): { days: string; hours: string }
 }
 
 /**
- * Adds a location to a practice: one subdomain and one portal for all of its locations. Online booking is for
- * single-location practices only until clients can choose a location when booking, so a second location turns it off.
+ * Adds a location to a practice: one subdomain and one portal for all of its locations (clients booking online
+ * choose among them).
  */
-export async function addLocation(control: PlatformControl, subdomain: string, input: z.input<typeof newLocationSchema>, actor: PlatformActor): Promise<{ locations: number; bookingTurnedOff: boolean }> {
+export async function addLocation(control: PlatformControl, subdomain: string, input: z.input<typeof newLocationSchema>, actor: PlatformActor): Promise<{ locations: number }> {
   const parsed = newLocationSchema.safeParse(input);
   if (!parsed.success) throw new PracticeInputError("location", parsed.error.issues[0]?.message ?? "Check the location.");
   const practice = await practiceBySubdomain(control.db, subdomain);
@@ -336,10 +336,8 @@ export async function addLocation(control: PlatformControl, subdomain: string, i
       .execute();
     const { rows: counted } = await sql<{ n: number }>`select count(*)::int as n from locations`.execute(trx);
     const locations = counted[0]?.n ?? 1;
-    const turnedOff = locations > 1 ? await trx.updateTable("practice_settings").set({ booking_mode: "off" }).where("booking_mode", "!=", "off").executeTakeFirst() : undefined;
-    const bookingTurnedOff = (turnedOff?.numUpdatedRows ?? 0n) > 0n;
-    await recordAudit(trx, practice.id, { actorType: "support", actorId: actor.supportUserId, action: "practice.location_added", details: { name: parsed.data.name, bookingTurnedOff }, at: new Date(), ip: actor.ip, userAgent: actor.userAgent });
-    return { locations, bookingTurnedOff };
+    await recordAudit(trx, practice.id, { actorType: "support", actorId: actor.supportUserId, action: "practice.location_added", details: { name: parsed.data.name }, at: new Date(), ip: actor.ip, userAgent: actor.userAgent });
+    return { locations };
   }));
   await recordPlatformAudit(control.db, { ...actor, action: "practice.location_added", practiceId: practice.id, details: { name: parsed.data.name } });
   return result;

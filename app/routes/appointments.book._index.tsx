@@ -35,17 +35,32 @@ export default function BookAppointmentPage() {
     );
   }
   const choice = (next: Record<string, string | null>) => {
-    const query = new URLSearchParams(Object.entries({ reschedule: page.moving?.appointmentId ?? null, patient: page.patientId, type: page.typeId, practitioner: page.practitionerId, date: page.date, ...next }).filter((e): e is [string, string] => Boolean(e[1])));
+    const query = new URLSearchParams(Object.entries({ reschedule: page.moving?.appointmentId ?? null, location: page.locationId, patient: page.patientId, type: page.typeId, practitioner: page.practitionerId, date: page.date, ...next }).filter((e): e is [string, string] => Boolean(e[1])));
     return `?${query}`;
   };
   return (
     <PortalLayout shell={shell}>
       <h1>{page.moving ? "Move your appointment" : "Book an appointment"}</h1>
       {page.moving ? <p>{`Now: ${page.moving.when}. Choose a new time; your appointment keeps everything else.`}</p> : null}
-      <p className="muted">{`At ${page.location.name}. Times are shown in the practice's time zone.`}</p>
+      <p className="muted">{`${page.location ? `At ${page.location.name}. ` : ""}Times are shown in the practice's time zone.`}</p>
       <ResultNotice result={result} />
       <Form method="get" className="card stack">
         {page.moving ? <input type="hidden" name="reschedule" value={page.moving.appointmentId} /> : null}
+        {page.locations.length > 1 && !page.moving ? (
+          <>
+            <label htmlFor="location">Where?</label>
+            <select id="location" name="location" defaultValue={page.locationId ?? ""} required>
+              <option value="" disabled>
+                Choose…
+              </option>
+              {page.locations.map((l) => (
+                <option key={l.id} value={l.id}>
+                  {l.name}
+                </option>
+              ))}
+            </select>
+          </>
+        ) : null}
         <label htmlFor="patient">{shell.practiceKind === "veterinary" ? "Which pet is it for?" : "Who is it for?"}</label>
         <select id="patient" name="patient" defaultValue={page.patientId ?? ""} required>
           <option value="" disabled>
@@ -57,7 +72,7 @@ export default function BookAppointmentPage() {
             </option>
           ))}
         </select>
-        {page.patientId ? (
+        {page.patientId && page.locationId ? (
           <>
             <label htmlFor="type">Kind of appointment</label>
             <select id="type" name="type" defaultValue={page.typeId ?? ""} required>
@@ -112,7 +127,7 @@ export default function BookAppointmentPage() {
           </Form>
         </details>
       ) : null}
-      {page.patientId && page.types.length === 0 ? <EmptyState>No appointment can be booked online for this choice. Please contact the practice.</EmptyState> : null}
+      {page.patientId && page.locationId && page.types.length === 0 ? <EmptyState>No appointment can be booked online for this choice. Please contact the practice.</EmptyState> : null}
       {page.typeId ? (
         <section aria-labelledby="days-heading" className="booking-times">
           <h2 id="days-heading">Free times</h2>
@@ -131,6 +146,7 @@ export default function BookAppointmentPage() {
             <Form method="post" className="button-row">
               <input type="hidden" name="patient" value={page.patientId ?? ""} />
               {page.moving ? <input type="hidden" name="reschedule" value={page.moving.appointmentId} /> : null}
+              {page.locationId ? <input type="hidden" name="location" value={page.locationId} /> : null}
               <input type="hidden" name="type" value={page.typeId} />
               {page.slots.map((slot) => (
                 <button key={slot.value} type="submit" name="slot" value={slot.value} className="button button--secondary" disabled={busy}>

@@ -84,7 +84,8 @@ export type DemoPractice = {
 export type DemoBooking = {
   minNoticeMinutes: number;
   newPatients: boolean;
-  practitioners: { externalId: string; name: string; title: string; staffEmail?: string; hours: { weekday: number; starts: string; ends: string }[] }[];
+  /** Weekly hours at the practice's locations by index (the first when left out). */
+  practitioners: { externalId: string; name: string; title: string; staffEmail?: string; hours: { weekday: number; starts: string; ends: string; location?: number }[] }[];
   types: { externalId: string; name: string; durationMinutes: number; bufferMinutes: number; species: string[]; practitioners: string[] }[];
 };
 
@@ -365,6 +366,31 @@ export const DEMO_PRACTICES: DemoPractice[] = [
         openingHours: [weekdays("9:00 am – 5:30 pm")],
       },
     ],
+    booking: {
+      minNoticeMinutes: 240,
+      newPatients: true,
+      practitioners: [
+        {
+          externalId: "RP-PT-1",
+          name: "Hannah Brooks",
+          title: "Physiotherapist",
+          staffEmail: "hannah.brooks@riversidephysio.example.com",
+          hours: [
+            { weekday: 1, starts: "09:00", ends: "17:00" },
+            { weekday: 3, starts: "09:00", ends: "17:00" },
+            { weekday: 5, starts: "09:00", ends: "13:00" },
+            { weekday: 2, starts: "10:00", ends: "18:00", location: 1 },
+            { weekday: 4, starts: "10:00", ends: "18:00", location: 1 },
+          ],
+        },
+        { externalId: "RP-DC-1", name: "Owen Price", title: "Chiropractor", staffEmail: "owen.price@riversidephysio.example.com", hours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, starts: "08:00", ends: "14:00", location: 1 })) },
+      ],
+      types: [
+        { externalId: "RP-T-ASSESS", name: "Physiotherapy assessment", durationMinutes: 45, bufferMinutes: 15, species: [], practitioners: ["RP-PT-1"] },
+        { externalId: "RP-T-FOLLOW", name: "Physiotherapy follow-up", durationMinutes: 30, bufferMinutes: 0, species: [], practitioners: ["RP-PT-1"] },
+        { externalId: "RP-T-CHIRO", name: "Chiropractic adjustment", durationMinutes: 20, bufferMinutes: 10, species: [], practitioners: ["RP-DC-1"] },
+      ],
+    },
     staff: [
       { name: "Rosa Adeyemi", email: "owner@riversidephysio.example.com", jobTitle: "Clinic owner", role: "Owner" },
       { name: "Hannah Brooks", email: "hannah.brooks@riversidephysio.example.com", jobTitle: "Physiotherapist", role: "Practitioner" },

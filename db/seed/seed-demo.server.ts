@@ -94,8 +94,8 @@ async function loadPatientHistory(demo: DemoPatient, ctx: PatientContext): Promi
   }
 }
 
-/** Bookable practitioners with their weekly hours at the (single) location, bookable types, and direct booking on. */
-async function loadBooking(trx: PracticeTransaction, practice_id: string, booking: DemoBooking, locationId: string): Promise<void> {
+/** Bookable practitioners with their weekly hours at the practice's locations, bookable types offered at all of them, and direct booking on. */
+async function loadBooking(trx: PracticeTransaction, practice_id: string, booking: DemoBooking, locationIds: string[]): Promise<void> {
   const staff = new Map((await trx.selectFrom("staff_members").select(["id", "email"]).execute()).map((s) => [s.email, s.id]));
   const practitioners = new Map<string, string>();
   for (const p of booking.practitioners) {
@@ -105,7 +105,7 @@ async function loadBooking(trx: PracticeTransaction, practice_id: string, bookin
       .returning("id")
       .executeTakeFirstOrThrow();
     practitioners.set(p.externalId, id);
-    await trx.insertInto("practitioner_hours").values(p.hours.map((h) => ({ practice_id, practitioner_id: id, location_id: locationId, ...h }))).execute();
+    await trx.insertInto("practitioner_hours").values(p.hours.map(({ location, ...h }) => ({ practice_id, practitioner_id: id, location_id: locationIds[location ?? 0]!, ...h }))).execute();
   }
   for (const t of booking.types) {
     const { id } = await trx
@@ -114,7 +114,7 @@ async function loadBooking(trx: PracticeTransaction, practice_id: string, bookin
       .returning("id")
       .executeTakeFirstOrThrow();
     await trx.insertInto("appointment_type_practitioners").values(t.practitioners.map((p) => ({ practice_id, appointment_type_id: id, practitioner_id: practitioners.get(p)! }))).execute();
-    await trx.insertInto("appointment_type_locations").values({ practice_id, appointment_type_id: id, location_id: locationId }).execute();
+    await trx.insertInto("appointment_type_locations").values(locationIds.map((location_id) => ({ practice_id, appointment_type_id: id, location_id }))).execute();
   }
   // The demo's appointments name their practitioner: they take that practitioner's time, as synced ones would.
   await sql`update appointments a set practitioner_id = p.id from practitioners p where p.practice_id = a.practice_id and p.name = a.practitioner_name and a.practitioner_id is null`.execute(trx);
@@ -237,7 +237,7 @@ async function loadPractice(db: Kysely<Database>, demo: DemoPractice, staffPassw
         });
       }
     }
-    if (demo.booking) await loadBooking(trx, practice_id, demo.booking, locations[0]!.id);
+    if (demo.booking) await loadBooking(trx, practice_id, demo.booking, locations.map((l) => l.id));
   }, placement);
   // The registry's copy of how to reach the practice, for the pages shown when its portal cannot answer.
   await db.updateTable("platform.practices").set({ contact_phone: demo.phone, contact_email: demo.email }).where("id", "=", created.id).execute();

@@ -206,12 +206,11 @@ describe("booking settings", () => {
     expect(message).toContain("at least one practitioner and at least one appointment type");
   });
 
-  it("refuses direct booking for a practice with two locations", async () => {
-    const before = await snapshot(riverside);
+  it("turns booking on for a practice with two locations: clients choose where", async () => {
     const res = await post(riversideOwner, settingsForm({ mode: "direct" }), RIVERSIDE);
-    expect(res.status).toBe(400);
-    expect(alertOf(res)).toBe("Online booking is for single-location practices for now; this practice has 2 locations.");
-    expect(await snapshot(riverside)).toEqual(before);
+    expect(res.status).toBe(200);
+    const stored = await withPractice(db.owner.db, riverside, (trx) => trx.selectFrom("practice_settings").select("booking_mode").executeTakeFirstOrThrow());
+    expect(stored.booking_mode).toBe("direct");
   });
 });
 
@@ -370,6 +369,7 @@ describe("schedule exceptions", () => {
       exceptionForm({ kind: "time_off", practitionerId: ids.carter, date: "2027-02-30", wholeDay: "on" }),
       exceptionForm({ kind: "time_off", practitionerId: ids.carter, date: "tomorrow", wholeDay: "on" }),
       exceptionForm({ kind: "time_off", practitionerId: ids.carter, date: past, wholeDay: "on" }),
+      exceptionForm({ kind: "time_off", practitionerId: ids.carter, date: "9999-12-31", wholeDay: "on" }),
       exceptionForm({ kind: "time_off", practitionerId: ids.carter, date: day, endDate: addDays(day, 400), wholeDay: "on" }),
       exceptionForm({ kind: "time_off", practitionerId: ids.carter, date: day, endDate: addDays(day, -2), wholeDay: "on" }),
       exceptionForm({ kind: "time_off", practitionerId: UNKNOWN, date: day, wholeDay: "on" }),

@@ -321,3 +321,47 @@ describe("online booking, client side", () => {
     }
   });
 });
+
+describe("online booking at a practice with two locations", () => {
+  const RIVERSIDE = "riverside-physio.localhost:3000";
+  const ZONE_UK = "Europe/London";
+
+  it("asks where first, offers each location's own hours, and holds the time at the location chosen", async () => {
+    const riverside = (await server.registry.resolve("riverside-physio"))!;
+    const alex = await sessionCookieFor(db, riverside, "alex.morgan@example.com");
+    const at = (path: string) => server.request(RIVERSIDE, path, { headers: { cookie: alex } });
+    const { locations, patientId, chiro, owen } = await withPractice(db.owner.db, riverside, async (trx) => ({
+      locations: await trx.selectFrom("locations").select(["id", "name"]).orderBy("position").execute(),
+      patientId: (await trx.selectFrom("patients as p").innerJoin("client_emails as e", "e.client_id", "p.client_id").select("p.id").where("e.email", "=", "alex.morgan@example.com").where("p.status", "=", "active").executeTakeFirstOrThrow()).id,
+      chiro: (await trx.selectFrom("appointment_types").select("id").where("name", "=", "Chiropractic adjustment").executeTakeFirstOrThrow()).id,
+      owen: (await trx.selectFrom("practitioners").select("id").where("name", "=", "Owen Price").executeTakeFirstOrThrow()).id,
+    }));
+    expect(locations).toHaveLength(2);
+    const first = await at("/appointments/book");
+    expect(first.status).toBe(200);
+    expect(first.body).toContain("Where?");
+    expect(slotsOf(first.body)).toEqual([]);
+
+    // Owen works at the second location only: there he has free times, at the first none.
+    let day = addDays(todayIn(ZONE_UK, new Date()), 14);
+    while (new Date(`${day}T12:00:00Z`).getUTCDay() !== 2) day = addDays(day, 1);
+    const path = (location: string) => `/appointments/book?location=${location}&patient=${patientId}&type=${chiro}&date=${day}`;
+    const there = slotsOf((await at(path(locations[1]!.id))).body);
+    expect(there.length).toBeGreaterThan(0);
+    expect(there.every((s) => s.startsWith(owen))).toBe(true);
+    expect(slotsOf((await at(path(locations[0]!.id))).body)).toEqual([]);
+
+    const post = (location: string) => {
+      const body = new URLSearchParams([["patient", patientId], ["type", chiro], ["slot", there[0]!], ["location", location]]).toString();
+      return server.request(RIVERSIDE, `${path(location)}&index`, { method: "POST", headers: { cookie: alex, origin: `http://${RIVERSIDE}`, "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)) }, body });
+    };
+    // The same time at the other location is not a time offered there.
+    expect((await post(locations[0]!.id)).status).toBe(409);
+    const held = await post(locations[1]!.id);
+    expect(held.status).toBe(302);
+    const holdId = held.headers.location!.split("/").at(-1)!;
+    const stored = await withPractice(db.owner.db, riverside, (trx) => trx.selectFrom("booked_time").select(["location_id", "practitioner_id"]).where("id", "=", holdId).executeTakeFirstOrThrow());
+    expect(stored).toEqual({ location_id: locations[1]!.id, practitioner_id: owen });
+    expect((await at(held.headers.location!)).body).toContain(locations[1]!.name);
+  });
+});

@@ -201,7 +201,7 @@ describe("the practice list and practice creation", () => {
 });
 
 describe("locations", () => {
-  it("adds a location to the practice's one portal, and turns online booking off once there is more than one", async () => {
+  it("adds a location to the practice's one portal; online booking stays on (clients choose the location)", async () => {
     const support = await signIn();
     await withPractice(db.owner.db, happyPaws, (trx) => trx.updateTable("practice_settings").set({ booking_mode: "direct" }).execute());
     const invalid = await post(SUPPORT, "/support/practices/happy-paws", [["intent", "add-location"], ["name", "X"], ["address", ""], ["timeZone", "Mars/Olympus"]], support);
@@ -214,11 +214,10 @@ describe("locations", () => {
     );
     expect(added.status).toBe(200);
     expect(added.body).toContain("the practice now has 2");
-    expect(added.body).toContain("Online booking was turned off");
     const stored = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("locations").select(["name", "opening_hours"]).where("name", "=", "Happy Paws East").executeTakeFirstOrThrow());
     expect(stored.opening_hours).toEqual([{ days: "Monday to Friday", hours: "9:00 – 17:00" }, { days: "Weekends", hours: "Closed" }]);
     const settings = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("practice_settings").select("booking_mode").executeTakeFirstOrThrow());
-    expect(settings.booking_mode).toBe("off");
+    expect(settings.booking_mode).toBe("direct");
     expect((await get(HAPPY, "/")).body).toContain("9 Harbor Street");
   });
 });

@@ -287,7 +287,6 @@ async function directModeProblem(trx: PracticeTransaction): Promise<string | und
       .executeTakeFirstOrThrow(),
   ]);
   const locationCount = Number(locations.n);
-  if (locationCount > 1) return `Online booking is for single-location practices for now; this practice has ${locationCount} locations.`;
   if (locationCount === 0) return "Online booking needs the practice's location, and the practice system has sent none that is open.";
   const missing = [Number(practitioners.n) === 0 ? "at least one practitioner" : null, Number(types.n) === 0 ? "at least one appointment type" : null].filter((m) => m !== null);
   if (missing.length) return `Before clients can book, mark ${missing.join(" and ")} as bookable below; until then no free time can be shown.`;
@@ -482,7 +481,7 @@ async function saveTypes(context: PorticoLoadContext, request: Request, form: Fo
     }
     const newLinks = input.flatMap((r) => [...new Set(r.practitionerIds)].map((practitionerId) => ({ practice_id: scope.practiceId, appointment_type_id: r.id, practitioner_id: practitionerId })));
     if (newLinks.length) await trx.insertInto("appointment_type_practitioners").values(newLinks).execute();
-    // Booking is for single-location practices for now: a bookable type is offered at every open location.
+    // A bookable type is offered at every open location; where it can be booked is where its practitioners have hours.
     await trx.deleteFrom("appointment_type_locations").where("appointment_type_id", "in", typeIds).execute();
     const offered = input.filter((r) => r.bookable).flatMap((r) => locations.map((l) => ({ practice_id: scope.practiceId, appointment_type_id: r.id, location_id: l.id })));
     if (offered.length) await trx.insertInto("appointment_type_locations").values(offered).execute();
@@ -588,6 +587,8 @@ async function addException(context: PorticoLoadContext, request: Request, form:
     const lastDate = input.endDate || input.date;
     const startsAt = zonedToUtc(input.date, input.wholeDay ? "00:00" : input.starts, timeZone);
     const endsAt = input.wholeDay ? zonedToUtc(addDays(lastDate, 1), "00:00", timeZone) : zonedToUtc(lastDate, input.ends, timeZone);
+    // A date at the end of the calendar (9999-12-31) has no next day: no instant to store.
+    if (Number.isNaN(startsAt.getTime()) || Number.isNaN(endsAt.getTime())) return refused("Choose dates in the coming years.");
     if (endsAt <= startsAt) return refused("The end must be after the start.");
     if (endsAt <= now) return refused("That time is already over.");
     if (endsAt.getTime() - startsAt.getTime() > MAX_EXCEPTION_DAYS * 86_400_000) return refused(`Enter at most ${MAX_EXCEPTION_DAYS} days at a time.`);

@@ -114,7 +114,8 @@ async function readSchedule(scope: StaffScope, query: z.infer<typeof filtersSche
   ]);
   const today = todayIn(timeZone, now);
   const view: ScheduleView = query.view;
-  const date = query.date ?? today;
+  // A day within ten years either way: further off there is nothing to show, and the week around 9999-12-31 has no end.
+  const date = query.date && query.date >= addDays(today, -3653) && query.date <= addDays(today, 3653) ? query.date : today;
   // An id that is not one of the practice's practitioners or open locations is no filter at all.
   const practitionerId = practitioners.some((p) => p.id === query.practitioner && p.active) ? query.practitioner! : null;
   const locationId = locations.some((l) => l.id === query.location) ? query.location! : null;

@@ -36,21 +36,21 @@ export async function readBookingSettings(trx: PracticeTransaction): Promise<Boo
 
 export type BookableLocation = { id: string; name: string; address: string; phone: string | null };
 export type BookablePractitioner = { id: string; name: string; title: string | null };
-export type BookableType = { id: string; name: string; durationMinutes: number; bufferMinutes: number; species: string[]; practitionerIds: string[] };
+export type BookableType = { id: string; name: string; durationMinutes: number; bufferMinutes: number; species: string[]; practitionerIds: string[]; locationIds: string[] };
 
-/** What one client may book: the practice's allowed types and practitioners, narrowed to the client's own list. */
-export type BookingCatalogue = { location: BookableLocation; practitioners: BookablePractitioner[]; types: BookableType[] };
+/** What one client may book: the practice's open locations, allowed types and practitioners, narrowed to the client's own list. */
+export type BookingCatalogue = { locations: BookableLocation[]; practitioners: BookablePractitioner[]; types: BookableType[] };
 
 /**
  * The allowed practitioners (bookable, active; only those on the client's available-practitioners list when the
  * practice keeps one for the client: the list names staff accounts, a practitioner is on it through its staff
  * account) and the allowed types (bookable online, active, with a duration, and performed by at least one of those
- * practitioners). Undefined when the practice does not offer online booking or has no single active location.
+ * practitioners, at the locations it is offered). Locations are the open ones where some allowed type is offered.
+ * Undefined when the practice does not offer online booking or nothing can be booked.
  */
 export async function readBookingCatalogue(trx: PracticeTransaction, settings: BookingSettings, clientId: string): Promise<BookingCatalogue | undefined> {
   if (settings.mode === "off") return undefined;
-  const locations = await trx.selectFrom("locations").select(["id", "name", "address", "phone"]).where("active", "=", true).execute();
-  if (locations.length !== 1) return undefined;
+  const locations = await trx.selectFrom("locations").select(["id", "name", "address", "phone"]).where("active", "=", true).orderBy("position").orderBy("name").execute();
   const listed = (await trx.selectFrom("client_available_practitioners").select("staff_id").where("client_id", "=", clientId).execute()).map((r) => r.staff_id);
   let practitionerQuery = trx.selectFrom("practitioners").select(["id", "name", "title"]).where("bookable", "=", true).where("active", "=", true);
   if (listed.length) practitionerQuery = practitionerQuery.where("staff_member_id", "in", listed);
@@ -65,19 +65,20 @@ export async function readBookingCatalogue(trx: PracticeTransaction, settings: B
       "t.buffer_minutes",
       "t.species",
       eb.fn.coalesce(sql<string[]>`(select array_agg(tp.practitioner_id) from appointment_type_practitioners tp where tp.appointment_type_id = t.id)`, sql<string[]>`'{}'::uuid[]`).as("practitioner_ids"),
+      eb.fn.coalesce(sql<string[]>`(select array_agg(tl.location_id) from appointment_type_locations tl where tl.appointment_type_id = t.id)`, sql<string[]>`'{}'::uuid[]`).as("location_ids"),
     ])
     .where("t.bookable_online", "=", true)
     .where("t.active", "=", true)
     .where("t.duration_minutes", "is not", null)
     .orderBy("t.name")
     .execute();
-  return {
-    location: locations[0]!,
-    practitioners,
-    types: types
-      .map((t) => ({ id: t.id, name: t.name, durationMinutes: t.duration_minutes!, bufferMinutes: t.buffer_minutes, species: t.species, practitionerIds: t.practitioner_ids.filter((id) => allowed.has(id)) }))
-      .filter((t) => t.practitionerIds.length > 0),
-  };
+  const open = new Set(locations.map((l) => l.id));
+  const offered = types
+    .map((t) => ({ id: t.id, name: t.name, durationMinutes: t.duration_minutes!, bufferMinutes: t.buffer_minutes, species: t.species, practitionerIds: t.practitioner_ids.filter((id) => allowed.has(id)), locationIds: t.location_ids.filter((id) => open.has(id)) }))
+    .filter((t) => t.practitionerIds.length > 0 && t.locationIds.length > 0);
+  const where = new Set(offered.flatMap((t) => t.locationIds));
+  const bookable = locations.filter((l) => where.has(l.id));
+  return bookable.length ? { locations: bookable, practitioners, types: offered } : undefined;
 }
 
 /** Whether a type is for this patient: a veterinary type may be limited to species (compared without case). */

@@ -11,7 +11,7 @@ import type { PorticoLoadContext } from "../../load-context";
 import { addDays, dateTimeFormat, formatDateTime, formatTimeOfDay, localeFor, zonedToUtc } from "../../time";
 import { patientVisibleSql } from "../../visibility/portal-queries.server";
 import { todayIn } from "../../visibility/portal-rules";
-import { type BookingCatalogue, type BookingSettings, findFreeSlots, HOLD_MINUTES, readBookingCatalogue, readBookingSettings, typeFitsPatient } from "../booking/booking-schedule.server";
+import { type BookableLocation, type BookingCatalogue, type BookingSettings, findFreeSlots, HOLD_MINUTES, readBookingCatalogue, readBookingSettings, typeFitsPatient } from "../booking/booking-schedule.server";
 import { requireArea } from "../client-session.server";
 import { calendarDateSchema, text } from "../record-fields";
 import { idParam, notFound, type PortalScope, portalPage } from "./portal-page.server";
@@ -28,7 +28,10 @@ export type BookingView =
   | { available: false }
   | {
       available: true;
-      location: { name: string; address: string };
+      /** The open locations where something can be booked; with several, the client chooses one first. */
+      locations: { id: string; name: string }[];
+      locationId: string | null;
+      location: { name: string; address: string } | null;
       patients: BookingPatient[];
       patientId: string | null;
       types: { id: string; name: string; durationMinutes: number }[];
@@ -48,6 +51,7 @@ export type BookingView =
 
 const choiceSchema = z.object({
   reschedule: z.uuid().optional().catch(undefined),
+  location: z.uuid().optional().catch(undefined),
   patient: z.uuid().optional().catch(undefined),
   type: z.uuid().optional().catch(undefined),
   practitioner: z.uuid().optional().catch(undefined),
@@ -90,12 +94,12 @@ function practitionersFor(booking: Booking, typeId: string | undefined, practiti
   return type.practitionerIds.includes(practitionerId) ? [practitionerId] : [];
 }
 
-async function slotsOfDays(scope: PortalScope, booking: Booking, typeId: string, practitionerIds: string[], firstDay: string, days: number): Promise<Slot[]> {
+async function slotsOfDays(scope: PortalScope, booking: Booking, location: BookableLocation, typeId: string, practitionerIds: string[], firstDay: string, days: number): Promise<Slot[]> {
   const type = booking.catalogue.types.find((t) => t.id === typeId)!;
   const { timeZone } = booking.settings;
   return findFreeSlots(scope.trx, {
     settings: booking.settings,
-    location: booking.catalogue.location,
+    location,
     type,
     practitionerIds,
     from: zonedToUtc(firstDay, "00:00", timeZone),
@@ -114,6 +118,7 @@ export async function bookingPage(context: PorticoLoadContext, request: Request)
   const query = Object.fromEntries(new URL(request.url).searchParams);
   const choice = choiceSchema.parse({
     reschedule: query.reschedule,
+    location: query.location,
     patient: query.patient,
     type: query.type,
     practitioner: query.practitioner,
@@ -126,7 +131,9 @@ export async function bookingPage(context: PorticoLoadContext, request: Request)
     const moving = choice.reschedule ? await changeableAppointment(scope, booking, choice.reschedule) : undefined;
     const patients = (await bookablePatients(scope)).filter((p) => !moving || p.id === moving.patient_id);
     const patient = patients.find((p) => p.id === choice.patient) ?? (patients.length === 1 ? patients[0] : undefined);
-    const types = patient ? catalogue.types.filter((t) => typeFitsPatient(t, patient) && (!moving || t.id === moving.appointment_type_id)) : [];
+    // Several locations: the client chooses one first (a move stays where it was), and sees what is offered there.
+    const location = catalogue.locations.find((l) => l.id === (moving?.location_id ?? choice.location)) ?? (catalogue.locations.length === 1 ? catalogue.locations[0] : undefined);
+    const types = patient && location ? catalogue.types.filter((t) => t.locationIds.includes(location.id) && typeFitsPatient(t, patient) && (!moving || t.id === moving.appointment_type_id)) : [];
     const type = types.find((t) => t.id === choice.type) ?? (types.length === 1 ? types[0] : undefined);
     const practitioners = type ? catalogue.practitioners.filter((p) => type.practitionerIds.includes(p.id)) : [];
     const practitioner = practitioners.find((p) => p.id === choice.practitioner);
@@ -137,7 +144,7 @@ export async function bookingPage(context: PorticoLoadContext, request: Request)
     let days: { date: string; label: string; free: number }[] = [];
     let slots: OfferedSlot[] = [];
     if (type) {
-      const found = await slotsOfDays(scope, booking, type.id, practitioner ? [practitioner.id] : type.practitionerIds, date, DAYS_SHOWN);
+      const found = await slotsOfDays(scope, booking, location!, type.id, practitioner ? [practitioner.id] : type.practitionerIds, date, DAYS_SHOWN);
       const names = new Map(catalogue.practitioners.map((p) => [p.id, p.name]));
       // Each day's first instant, computed once: a slot's day is found by comparing instants, not by formatting each.
       const shown = Array.from({ length: DAYS_SHOWN }, (_, i) => addDays(date, i)).filter((d) => d <= lastDay);
@@ -154,10 +161,9 @@ export async function bookingPage(context: PorticoLoadContext, request: Request)
     }
     return {
       available: true,
-      location: {
-        name: catalogue.location.name,
-        address: catalogue.location.address,
-      },
+      locations: catalogue.locations.map((l) => ({ id: l.id, name: l.name })),
+      locationId: location?.id ?? null,
+      location: location ? { name: location.name, address: location.address } : null,
       patients,
       patientId: patient?.id ?? null,
       types: types.map((t) => ({
@@ -195,6 +201,7 @@ const holdForm = z.object({
   type: z.uuid({ error: "Choose the kind of appointment." }),
   slot: slotValueSchema,
   reschedule: z.uuid({ error: "Choose one of your appointments to move." }).optional(),
+  location: z.uuid({ error: "Choose where the appointment is." }).optional(),
 });
 
 /**
@@ -205,7 +212,7 @@ async function changeableAppointment(scope: PortalScope, booking: Booking, appoi
   const row = await scope.trx
     .selectFrom("appointments as a")
     .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "a.practice_id").onRef("p.id", "=", "a.patient_id"))
-    .select(["a.id", "a.patient_id", "a.appointment_type_id", "a.practitioner_id", "a.starts_at", "a.ends_at", "a.status"])
+    .select(["a.id", "a.patient_id", "a.appointment_type_id", "a.practitioner_id", "a.location_id", "a.starts_at", "a.ends_at", "a.status"])
     .select(sql<boolean>`exists (select 1 from booked_time b where b.appointment_id = a.id)`.as("booked_online"))
     .where("a.id", "=", appointmentId)
     .where("p.client_id", "=", scope.client.viewing.clientId)
@@ -248,6 +255,7 @@ export async function holdSlot(context: PorticoLoadContext, request: Request, fo
     type: form.get("type"),
     slot: form.get("slot"),
     reschedule: form.get("reschedule") ?? undefined,
+    location: form.get("location") ?? undefined,
   });
   const { page } = await portalPage(context, request, async (scope): Promise<HoldOutcome> => {
     const booking = await bookingFor(scope);
@@ -273,7 +281,10 @@ export async function holdSlot(context: PorticoLoadContext, request: Request, fo
       };
     const patient = (await bookablePatients(scope)).find((p) => p.id === patientId);
     const type = booking.catalogue.types.find((t) => t.id === typeId);
-    if (!patient || !type || !typeFitsPatient(type, patient))
+    const { locations } = booking.catalogue;
+    const location = locations.find((l) => l.id === (moving?.location_id ?? parsed.data.location)) ?? (locations.length === 1 && !parsed.data.location ? locations[0] : undefined);
+    if (!location) return { ok: false, status: 400, message: "Choose where the appointment is." };
+    if (!patient || !type || !type.locationIds.includes(location.id) || !typeFitsPatient(type, patient))
       return {
         ok: false,
         status: 400,
@@ -287,7 +298,7 @@ export async function holdSlot(context: PorticoLoadContext, request: Request, fo
         message: "Choose one of the times shown.",
       };
     const day = todayIn(booking.settings.timeZone, slot.startsAt);
-    const offered = (await slotsOfDays(scope, booking, typeId, practitionerIds, day, 1)).some((s) => s.startsAt.getTime() === slot.startsAt.getTime());
+    const offered = (await slotsOfDays(scope, booking, location, typeId, practitionerIds, day, 1)).some((s) => s.startsAt.getTime() === slot.startsAt.getTime());
     if (!offered)
       return {
         ok: false,
@@ -315,7 +326,7 @@ export async function holdSlot(context: PorticoLoadContext, request: Request, fo
           during: sql<string>`tstzrange(${slot.startsAt}, ${ends})` as never,
           client_id: clientId,
           patient_id: patient.id,
-          location_id: booking.catalogue.location.id,
+          location_id: location.id,
           appointment_type_id: type.id,
           hold_expires_at: new Date(scope.now.getTime() + HOLD_MINUTES * 60_000),
           reschedule_of: moving?.id ?? null,

@@ -102,7 +102,7 @@ export async function consolePracticeAction(context: PorticoLoadContext, request
         { name: text(form, "name"), address: text(form, "address"), phone: text(form, "phone"), timeZone: text(form, "timeZone"), openingHours: text(form, "openingHours") },
         actor,
       );
-      return { ok: true, message: `Location added: the practice now has ${added.locations}.${added.bookingTurnedOff ? " Online booking was turned off: it is for single-location practices only." : ""}` };
+      return { ok: true, message: `Location added: the practice now has ${added.locations}.` };
     }
     if (intent.data === "access") {
       const url = await openSupportAccess(user.site.control, { subdomain, reason: form.get("reason"), supportUser: user, ip: actor.ip, userAgent: actor.userAgent });
