@@ -293,7 +293,7 @@ async function timeEngine(appUrl: string, data: Generated, list: Shape[]): Promi
         const from = zonedToUtc(shape.date, "00:00", settings.timeZone);
         const to = zonedToUtc(addDays(shape.date, DAYS_SHOWN), "00:00", settings.timeZone);
         const started = performance.now();
-        const slots = await findFreeSlots(trx, { settings, location: catalogue.location, type, practitionerIds: type.practitionerIds, from, to, now, ownHoldsOf: client.clientId });
+        const slots = await findFreeSlots(trx, { settings, location: catalogue.locations[0]!, type, practitionerIds: type.practitionerIds, from, to, now, ownHoldsOf: client.clientId });
         const tookWithReads = performance.now() - started;
 
         // The same inputs from memory: the window clamped as findFreeSlots clamps it, busy time as far back as it reads.
