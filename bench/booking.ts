@@ -7,13 +7,12 @@
  * LOCATIONS locations (rotating), three bookable appointment types performed by all of them, CLIENTS clients with a
  * dog each (and an email, so they can sign in), and DAYS days of existing appointments from today on (scheduled or
  * confirmed, practitioner set, about BOOKED_SHARE of every practitioner's hours), at whichever location the
- * practitioner works that day. Booking serves single-location practices only for now (readBookingCatalogue has no
- * catalogue with more than one active location), so two of the three locations are inactive in this run: their
- * hours offer nothing, but their appointments still take their practitioners' time, and findFreeSlots still reads
- * them (its busy-time query does not filter by location). The run says so in its output.
+ * practitioner works that day. Every location is open: each request names one (the client's first choice on the
+ * page), and its free times come from the hours worked there, while every appointment of its practitioners, at any
+ * location, takes their time.
  *
  * 1. Engine in-process, before the server starts: ENGINE_CALLS request shapes (a client, a type, a first day within
- *    the next 60 days, the page's 7 days), each timed as `findFreeSlots` (its four reads as the runtime role under
+ *    the next 60 days, a location, the page's 7 days), each timed as `findFreeSlots` (its four reads as the runtime role under
  *    row-level security, plus the engine) and as the pure engine `freeSlots` alone on the same inputs, held in memory
  *    from the generated data. Both must find the same times. Then EXPLAIN (ANALYZE, BUFFERS) of its busy-time read.
  * 2. Pages: the real server (`server/main.ts`, NODE_ENV=production, the image's 512 MB heap ceiling) in its own
@@ -123,12 +122,12 @@ function weekdayOf(date: string): number {
 type Generated = {
   practice: Practice;
   practiceId: string;
-  activeLocationId: string;
+  locationIds: string[];
   practitionerIds: string[];
   types: { id: string; durationMinutes: number; bufferMinutes: number }[];
   clients: { email: string; patientId: string; clientId: string }[];
-  /** Hours at the active location, as the engine takes them. */
-  activeHours: WeeklyHours[];
+  /** Every practitioner's hours, at every location, as the engine takes them. */
+  hours: WeeklyHours[];
   /** Every existing appointment, its type's buffer added, as findFreeSlots makes busy time of it. */
   busy: (BusyTime & { startsAtMs: number; endsAtMs: number })[];
   appointments: number;
@@ -138,7 +137,7 @@ type Generated = {
 
 /**
  * The practice, through the owner connection inside withPractice: multi-row inserts, appointments in chunks. Practitioner
- * i works weekday w at location (i + w) mod LOCATIONS; only the first location is active.
+ * i works weekday w at location (i + w) mod LOCATIONS; all locations are open.
  */
 async function buildPractice(ownerUrl: string): Promise<Generated> {
   const owner = connect(ownerUrl, { max: 2 });
@@ -150,7 +149,7 @@ async function buildPractice(ownerUrl: string): Promise<Generated> {
       await trx.updateTable("practice_settings").set({ phone: "555 0100", email: "desk@bench-booking.example.com", booking_mode: "direct" }).execute();
       const locations = await trx
         .insertInto("locations")
-        .values(Array.from({ length: LOCATIONS }, (_, i) => ({ practice_id, name: ["Main Street", "Northside", "Riverside"][i] ?? `Location ${i + 1}`, address: `${i + 1} Bench Road`, phone: null, email: null, time_zone: TIME_ZONE, position: i, active: i === 0 })))
+        .values(Array.from({ length: LOCATIONS }, (_, i) => ({ practice_id, name: ["Main Street", "Northside", "Riverside"][i] ?? `Location ${i + 1}`, address: `${i + 1} Bench Road`, phone: null, email: null, time_zone: TIME_ZONE, position: i, active: true })))
         .returning("id")
         .execute();
       const locationIds = locations.map((l) => l.id);
@@ -233,11 +232,11 @@ async function buildPractice(ownerUrl: string): Promise<Generated> {
       return {
         practice,
         practiceId: practice_id,
-        activeLocationId: locationIds[0]!,
+        locationIds,
         practitionerIds: practitioners.map((p) => p.id),
         types: types.map((t, i) => ({ id: t.id, durationMinutes: TYPES[i]!.durationMinutes, bufferMinutes: TYPES[i]!.bufferMinutes })),
         clients: clients.map((c, i) => ({ email: emails[i]!, clientId: c.id, patientId: patientOf.get(c.id)! })),
-        activeHours: hours.filter((h) => h.location_id === locationIds[0]).map((h) => ({ practitionerId: h.practitioner_id, locationId: h.location_id, weekday: h.weekday, starts: h.starts, ends: h.ends })),
+        hours: hours.map((h) => ({ practitionerId: h.practitioner_id, locationId: h.location_id, weekday: h.weekday, starts: h.starts, ends: h.ends })),
         busy,
         appointments: rows.length,
         appointmentsPerLocation: perLocation,
@@ -252,12 +251,12 @@ async function buildPractice(ownerUrl: string): Promise<Generated> {
   }
 }
 
-type Shape = { client: number; type: number; date: string };
+type Shape = { client: number; type: number; location: number; date: string };
 
-/** Request shapes: the next client each time, a random type, a random first day within ASK_WITHIN_DAYS. */
+/** Request shapes: the next client each time, a random type and location, a random first day within ASK_WITHIN_DAYS. */
 function shapes(count: number, today: string): Shape[] {
   const rand = random(7);
-  return Array.from({ length: count }, (_, i) => ({ client: i % CLIENTS, type: Math.floor(rand() * TYPES.length), date: addDays(today, Math.floor(rand() * ASK_WITHIN_DAYS)) }));
+  return Array.from({ length: count }, (_, i) => ({ client: i % CLIENTS, type: Math.floor(rand() * TYPES.length), location: Math.floor(rand() * LOCATIONS), date: addDays(today, Math.floor(rand() * ASK_WITHIN_DAYS)) }));
 }
 
 type Timing = { calls: number; p50: number; p99: number; max: number; meanSlots: number };
@@ -287,13 +286,14 @@ async function timeEngine(appUrl: string, data: Generated, list: Shape[]): Promi
       await withPractice(app.db, { id: data.practiceId }, async (trx) => {
         const settings = await readBookingSettings(trx);
         const catalogue = await readBookingCatalogue(trx, settings, client.clientId);
-        if (!catalogue) throw new Error("no booking catalogue: the practice does not offer booking (more than one active location?)");
+        if (!catalogue) throw new Error("no booking catalogue: the practice does not offer booking");
+        const location = catalogue.locations.find((l) => l.id === data.locationIds[shape.location])!;
         const type = catalogue.types.find((t) => t.id === data.types[shape.type]!.id)!;
         const now = new Date();
         const from = zonedToUtc(shape.date, "00:00", settings.timeZone);
         const to = zonedToUtc(addDays(shape.date, DAYS_SHOWN), "00:00", settings.timeZone);
         const started = performance.now();
-        const slots = await findFreeSlots(trx, { settings, location: catalogue.locations[0]!, type, practitionerIds: type.practitionerIds, from, to, now, ownHoldsOf: client.clientId });
+        const slots = await findFreeSlots(trx, { settings, location, type, practitionerIds: type.practitionerIds, from, to, now, ownHoldsOf: client.clientId });
         const tookWithReads = performance.now() - started;
 
         // The same inputs from memory: the window clamped as findFreeSlots clamps it, busy time as far back as it reads.
@@ -305,7 +305,7 @@ async function timeEngine(appUrl: string, data: Generated, list: Shape[]): Promi
         const pureStarted = performance.now();
         const pureSlots =
           clampedFrom < clampedTo
-            ? freeSlots({ timeZone: settings.timeZone, from: new Date(clampedFrom), to: new Date(clampedTo), durationMinutes: type.durationMinutes, bufferMinutes: type.bufferMinutes, stepMinutes: settings.stepMinutes, practitionerIds: type.practitionerIds, locationId: data.activeLocationId, hours: data.activeHours, exceptions: [], busy })
+            ? freeSlots({ timeZone: settings.timeZone, from: new Date(clampedFrom), to: new Date(clampedTo), durationMinutes: type.durationMinutes, bufferMinutes: type.bufferMinutes, stepMinutes: settings.stepMinutes, practitionerIds: type.practitionerIds, locationId: location.id, hours: data.hours.filter((h) => h.locationId === location.id), exceptions: [], busy })
             : [];
         const tookPure = performance.now() - pureStarted;
         if (i < 10) return;
@@ -501,15 +501,14 @@ async function main(): Promise<void> {
     const data = await buildPractice(ownerUrl);
     log(`booking: one veterinary practice (${TIME_ZONE}): ${PRACTITIONERS} bookable practitioners, weekdays 08:00–12:00 and 13:00–18:00, each weekday at one of ${LOCATIONS} locations; ${TYPES.length} types (${TYPES.map((t) => `${t.durationMinutes}${t.bufferMinutes ? `+${t.bufferMinutes}` : ""} min`).join(", ")}) performed by all`);
     log(`  ${CLIENTS} clients with a dog each; ${data.appointments.toLocaleString("en-US")} existing appointments over the next ${DAYS} days (${data.appointmentsPerLocation.join(" / ")} per location), ${Math.round(data.bookedShare * 100)}% of the practitioners' hours; built in ${((performance.now() - built) / 1000).toFixed(1)} s`);
-    log(`  NOTE: booking serves single-location practices only, so 2 of the ${LOCATIONS} locations are inactive in this run: free times come from the active location's hours only,`);
-    log(`        while the appointments at the inactive ones (${data.appointmentsPerLocation.slice(1).reduce((s, n) => s + n, 0).toLocaleString("en-US")}) still take their practitioners' time and are still read by findFreeSlots`);
+    log(`  all ${LOCATIONS} locations open: each request names one, and its free times come from the hours worked there`);
 
     const today = todayIn(TIME_ZONE, new Date());
     const list = shapes(Math.max(ENGINE_CALLS, 20_000), today);
 
     // Engine first, on a quiet server: the reads and the engine, then the engine alone.
     const engine = await timeEngine(appUrl, data, list.slice(0, ENGINE_CALLS));
-    log(`\nengine in-process, ${ENGINE_CALLS} shapes (a random type, a random first day within ${ASK_WITHIN_DAYS} days, ${DAYS_SHOWN} days, all ${PRACTITIONERS} practitioners), about ${engine.findFreeSlots.meanSlots} free times each:`);
+    log(`\nengine in-process, ${ENGINE_CALLS} shapes (a random type and location, a random first day within ${ASK_WITHIN_DAYS} days, ${DAYS_SHOWN} days, all ${PRACTITIONERS} practitioners), about ${engine.findFreeSlots.meanSlots} free times each:`);
     log(`  findFreeSlots (4 reads as the runtime role under RLS + engine): p50 ${engine.findFreeSlots.p50} ms  p99 ${engine.findFreeSlots.p99} ms  max ${engine.findFreeSlots.max} ms`);
     log(`  freeSlots alone (pure engine, same inputs from memory):         p50 ${engine.freeSlots.p50} ms  p99 ${engine.freeSlots.p99} ms  max ${engine.freeSlots.max} ms`);
     log(`  same free times from both: ${engine.mismatches === 0 ? "yes" : `NO, ${engine.mismatches} shapes differ`}`);
@@ -542,7 +541,7 @@ async function main(): Promise<void> {
       LOG_LEVEL: "warn",
     }, process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(process.env.BENCH_PROFILE)] : []);
     const host = `${SUBDOMAIN}.localhost:${port}`;
-    const bookingPath = (shape: Shape) => `/appointments/book?patient=${data.clients[shape.client]!.patientId}&type=${data.types[shape.type]!.id}&date=${shape.date}`;
+    const bookingPath = (shape: Shape) => `/appointments/book?location=${data.locationIds[shape.location]}&patient=${data.clients[shape.client]!.patientId}&type=${data.types[shape.type]!.id}&date=${shape.date}`;
     // One page by hand first: the booking page must answer with free times, or the load would measure an error page.
     const probe = await requestTo(port, host, bookingPath(list[0]!), { headers: { cookie: cookies[0]! } });
     if (probe.status !== 200 || !/name="slot"/.test(probe.body)) throw new Error(`the booking page did not offer times: HTTP ${probe.status}\n${probe.body.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").slice(0, 500)}`);
@@ -594,7 +593,7 @@ async function main(): Promise<void> {
       JSON.stringify(
         {
           date: new Date().toISOString(),
-          settings: { pacedRate: PACED_RATE, practitioners: PRACTITIONERS, locations: LOCATIONS, activeLocations: 1, clients: CLIENTS, days: DAYS, connections: CONNECTIONS, seconds: SECONDS, engineCalls: ENGINE_CALLS, timeZone: TIME_ZONE },
+          settings: { pacedRate: PACED_RATE, practitioners: PRACTITIONERS, locations: LOCATIONS, activeLocations: LOCATIONS, clients: CLIENTS, days: DAYS, connections: CONNECTIONS, seconds: SECONDS, engineCalls: ENGINE_CALLS, timeZone: TIME_ZONE },
           data: { appointments: data.appointments, appointmentsPerLocation: data.appointmentsPerLocation, bookedShare: Math.round(data.bookedShare * 1000) / 1000 },
           engine,
           busyReadPlan: plan,
