@@ -239,11 +239,16 @@ describe("cancelling", () => {
       audit: await trx.selectFrom("audit_events").select(["actor_type", "subject_id", "details"]).where("action", "=", "staff.appointment_cancelled").executeTakeFirstOrThrow(),
       events: (await trx.selectFrom("domain_events").select("id").execute()).length,
       event: await trx.selectFrom("domain_events").select("data").where("type", "=", "appointment.cancelled").executeTakeFirst(),
+      email: await trx.selectFrom("mail.outbox").select(["recipient", "subject", "text"]).where("kind", "=", "client_appointment_cancelled").executeTakeFirst(),
     }));
     expect(after).toMatchObject({ status: "cancelled", times: [], audit: { actor_type: "staff", subject_id: bookedId, details: { reason: "Dr. Carter is at a conference", startsAt: new Date(Number(bookedSlot.split("_")[1])).toISOString() } } });
     // The practice system is told: one appointment.cancelled event, cancelled by staff.
     expect(after.events).toBe(before.events + 1);
     expect(after.event?.data).toMatchObject({ appointment: { id: bookedId }, cancelledBy: "staff" });
+    // The client is told, without the staff's reason (it stays in the audit log).
+    expect(after.email).toMatchObject({ recipient: "maria.lopez@example.com", subject: expect.stringMatching(/^Cancelled: Wellness exam for Biscuit/) });
+    expect(after.email?.text).not.toContain("conference");
+    expect(after.email?.text).toContain("/appointments/book");
     // A second cancel is refused, writing nothing.
     const again = await snapshot();
     const second = await cancel([["intent", "cancel"], ["appointmentId", bookedId], ["reason", "Twice"]]);

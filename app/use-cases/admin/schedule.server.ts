@@ -2,6 +2,8 @@ import { sql } from "kysely";
 import { z } from "zod";
 import type { AppointmentStatus, ScheduleExceptionKind } from "../../../db/schema";
 import { recordAudit } from "../../../server/audit.server";
+import { appointmentCancelledEmail } from "../../../server/email/templates/appointment-cancelled";
+import { sendEmail } from "../../../server/email/send-email.server";
 import { recordEvent } from "../../../server/events/record-event.server";
 import { patientRefs } from "../../../server/events/refs.server";
 import type { PorticoLoadContext } from "../../load-context";
@@ -346,8 +348,22 @@ async function cancelAppointment(context: PorticoLoadContext, request: Request, 
       at: now,
     });
     await recordEvent(trx, scope.practiceId, { type: "appointment.cancelled", data: { appointment: { id: appointment.id }, ...(await patientRefs(trx, appointment.patient_id)), cancelledBy: "staff" } }, now);
-    const { time_zone: timeZone } = await trx.selectFrom("practice_settings").select("time_zone").executeTakeFirstOrThrow();
+    const settings = await trx.selectFrom("practice_settings").select(["time_zone", "email", "phone"]).executeTakeFirstOrThrow();
+    const timeZone = settings.time_zone;
     const when = formatDateTime(appointment.starts_at, timeZone, localeFor(timeZone));
+    // The client hears it from the practice, not from a changed page: the staff's reason stays in the audit log.
+    const recipient = await trx
+      .selectFrom("patients as p")
+      .innerJoin("clients as c", (join) => join.onRef("c.practice_id", "=", "p.practice_id").onRef("c.id", "=", "p.client_id"))
+      .innerJoin("client_emails as e", (join) => join.onRef("e.practice_id", "=", "c.practice_id").onRef("e.client_id", "=", "c.id"))
+      .select(["c.first_name", "e.email"])
+      .where("p.id", "=", appointment.patient_id)
+      .where("e.is_primary", "=", true)
+      .executeTakeFirst();
+    if (recipient && scope.site.kind === "practice") {
+      const message = appointmentCancelledEmail({ practiceName: scope.site.practice.name, clientName: recipient.first_name, patientName: appointment.patient_name, title: appointment.reason, when, practicePhone: settings.phone, bookLink: `${scope.site.origin}/appointments/book` });
+      await sendEmail(trx, { kind: "client_appointment_cancelled", practiceId: scope.practiceId, fromName: scope.site.practice.name, replyTo: settings.email, to: recipient.email, ...message });
+    }
     return { ok: true, message: `Cancelled: ${appointment.reason} for ${appointment.patient_name}, ${when}. The time is free again.` };
   });
   return page;
