@@ -1,8 +1,9 @@
 import type { AppointmentStatus } from "../../db/schema";
 
 /**
- * Whether a client may cancel or move an upcoming appointment themselves: only one booked online (its time is
- * Portico's to give back; an appointment the practice system made is changed there, by phone), only while it is
+ * Whether a client may cancel or move an upcoming appointment themselves: only one booked in Portico, online or by
+ * staff for them (`bookedOnline`: its time is Portico's to give back; an appointment the practice system made is
+ * changed there, by phone), only while it is
  * still scheduled or confirmed, and only before the practice's cancellation window (e.g. 24 hours before) begins.
  * Inside the window the client is told to call.
  */

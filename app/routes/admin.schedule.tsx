@@ -117,6 +117,11 @@ export default function SchedulePage() {
   return (
     <AdminLayout shell={shell}>
       <h1>Schedule</h1>
+      <p>
+        <Link className="button" to="/admin/schedule/book">
+          Book for a client
+        </Link>
+      </p>
       <p className="muted">Appointments from your practice system and from online booking, with the times clients are holding. Times are in the practice's time zone ({page.timeZone}).</p>
       <ResultNotice result={result} />
       <Form method="get" className="filters">

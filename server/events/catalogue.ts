@@ -30,7 +30,7 @@ export const EVENT_CATALOGUE = {
     data: z.object({ appointment: ref, patient: recordRef, client: recordRef, confirmedAt: z.iso.datetime() }).strict(),
   },
   "appointment.booked": {
-    description: "A client booked an appointment in the portal (a free time they chose, held and confirmed). Its time is taken in Portico at once; the practice system should add it to its own schedule.",
+    description: "An appointment was booked in Portico: by a client in the portal (bookedVia portal) or by staff for a client (bookedVia staff). Its time is taken in Portico at once; the practice system should add it to its own schedule.",
     data: z
       .object({
         appointment: ref,
@@ -40,7 +40,7 @@ export const EVENT_CATALOGUE = {
         appointmentType: ref,
         startsAt: z.iso.datetime(),
         endsAt: z.iso.datetime(),
-        bookedVia: z.enum(["portal"]),
+        bookedVia: z.enum(["portal", "staff"]),
       })
       .strict(),
   },

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, zonedToUtc } from "../../app/time";
 import { todayIn } from "../../app/visibility/portal-rules";
@@ -255,5 +256,55 @@ describe("cancelling", () => {
     expect(second.status).toBe(400);
     expect(text(second)).toContain("already cancelled");
     expect(await snapshot()).toEqual(again);
+  });
+});
+
+describe("booking for a client (the front desk on the phone)", () => {
+  const BOOK = "/admin/schedule/book";
+  const slotValues = (body: string) => [...body.matchAll(/<button[^>]*\svalue="([^"]+)"[^>]*\sname="slot"/g)].map((m) => m[1]!);
+
+  it("finds the client, offers the client's own free times, books one as practice-booked, and refuses the rest", async () => {
+    const { lopez, otherPet } = await withPractice(db.owner.db, happyPaws, async (trx) => ({
+      lopez: (await trx.selectFrom("clients").select("id").where("last_name", "=", "Lopez").executeTakeFirstOrThrow()).id,
+      otherPet: (await trx.selectFrom("patients as p").innerJoin("clients as c", "c.id", "p.client_id").select("p.id").where("c.last_name", "!=", "Lopez").where("p.status", "=", "active").executeTakeFirstOrThrow()).id,
+    }));
+    expect(text(await get(owner, `${BOOK}?q=lopez`))).toContain("Lopez, Maria");
+    const day = addDays(quietTuesday(), 1);
+    const page = await get(owner, `${BOOK}?client=${lopez}&patient=${ids.biscuit}&type=${ids.wellness}&practitioner=${ids.carter}&date=${day}`);
+    expect(page.status).toBe(200);
+    const slot = slotValues(page.body)[0]!;
+    expect(slot).toBeDefined();
+    const book = (fields: Record<string, string>) => post(owner, BOOK, Object.entries({ client: lopez, location: ids.location, patient: ids.biscuit, type: ids.wellness, slot, ...fields }));
+
+    const before = await snapshot();
+    for (const [fields, status] of [
+      [{ patient: otherPet }, 400],
+      [{ type: UNKNOWN }, 400],
+      [{ slot: "nine tomorrow" }, 400],
+      [{ client: "not-a-uuid" }, 400],
+      [{ slot: `${ids.carter}_${Date.parse(`${day}T08:00:00Z`)}` }, 409],
+    ] as const) expect((await book(fields)).status).toBe(status);
+    expect(await snapshot()).toEqual(before);
+    expect((await post(await staffCookieFor(db, happyPaws, "emily.carter@happypaws.example.com"), BOOK, [["client", lopez]])).status).toBe(403);
+
+    const booked = await book({});
+    expect(booked.status).toBe(200);
+    expect(text(booked)).toContain("Booked: Wellness exam for Biscuit");
+    const stored = await withPractice(db.owner.db, happyPaws, async (trx) => {
+      const appointment = await trx.selectFrom("appointments").selectAll().where("starts_at", "=", new Date(Number(slot.split("_")[1]))).where("practitioner_id", "=", ids.carter).executeTakeFirstOrThrow();
+      return {
+        appointment,
+        time: await trx.selectFrom("booked_time").select(["appointment_id", "hold_expires_at"]).where("appointment_id", "=", appointment.id).executeTakeFirst(),
+        event: await trx.selectFrom("domain_events").select("data").where("type", "=", "appointment.booked").where(sql<boolean>`data -> 'appointment' ->> 'id' = ${appointment.id}`).executeTakeFirst(),
+        audit: await trx.selectFrom("audit_events").select("action").where("subject_id", "=", appointment.id).execute(),
+      };
+    });
+    expect(stored.appointment).toMatchObject({ booked_by: "practice", status: "scheduled", patient_id: ids.biscuit });
+    expect(stored.time).toEqual({ appointment_id: stored.appointment.id, hold_expires_at: null });
+    expect(stored.event?.data).toMatchObject({ bookedVia: "staff" });
+    expect(stored.audit.map((a) => a.action)).toEqual(["staff.appointment_booked"]);
+    // Taken: not offered to the client any more, and the same time twice is a 409.
+    expect(slotsOf((await get(maria, bookingPath(ids.biscuit, day, ids.carter))).body)).not.toContain(slot);
+    expect((await book({})).status).toBe(409);
   });
 });

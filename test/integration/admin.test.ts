@@ -101,6 +101,8 @@ const ROUTES: Route[] = [
   { method: "POST", path: () => "/admin/integrations", fields: () => [["intent", "revoke"], ["keyId", "00000000-0000-4000-8000-000000000000"]], allowed: (p) => p.includes("manage_integrations") },
   { method: "GET", path: () => "/admin/booking", allowed: (p) => p.includes("manage_booking") },
   { method: "GET", path: () => "/admin/schedule", allowed: (p) => p.includes("manage_booking") },
+  { method: "GET", path: () => "/admin/schedule/book", allowed: (p) => p.includes("manage_booking") },
+  { method: "POST", path: () => "/admin/schedule/book", fields: () => [["client", "00000000-0000-4000-8000-000000000000"]], allowed: (p) => p.includes("manage_booking") },
   { method: "POST", path: () => "/admin/schedule", fields: () => [["intent", "cancel"], ["appointmentId", "00000000-0000-4000-8000-000000000000"], ["reason", "x"]], allowed: (p) => p.includes("manage_booking") },
   { method: "POST", path: () => "/admin/booking", fields: () => [["intent", "remove-hours"], ["id", "00000000-0000-4000-8000-000000000000"]], allowed: (p) => p.includes("manage_booking") },
   { method: "GET", path: () => "/admin/import", allowed: (p) => p.includes("manage_integrations") },

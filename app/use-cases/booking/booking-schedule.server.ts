@@ -1,9 +1,24 @@
 import { sql } from "kysely";
+import { z } from "zod";
 import type { BookingMode } from "../../../db/schema";
 import type { PracticeTransaction } from "../../../db/with-practice.server";
 import { type BusyTime, freeSlots, type Slot } from "../../booking/slots";
 import { addDays, zonedToUtc } from "../../time";
 import { todayIn } from "../../visibility/portal-rules";
+
+/** `<practitioner id>_<start as ms>`: what a time's button posts; anything else is not a time that was offered. */
+export const slotValueSchema = z
+  .string()
+  .regex(/^[0-9a-f-]{36}_\d{13}$/, "Choose one of the times shown.")
+  .transform((value) => {
+    const [practitionerId, ms] = value.split("_") as [string, string];
+    return { practitionerId, startsAt: new Date(Number(ms)) };
+  })
+  .refine((slot) => z.uuid().safeParse(slot.practitionerId).success && !Number.isNaN(slot.startsAt.getTime()), "Choose one of the times shown.");
+
+export function slotValue(slot: Slot): string {
+  return `${slot.practitionerId}_${slot.startsAt.getTime()}`;
+}
 
 /** How long a chosen time stays held for the client who chose it. */
 export const HOLD_MINUTES = 30;

@@ -11,7 +11,7 @@ import type { PorticoLoadContext } from "../../load-context";
 import { addDays, dateTimeFormat, formatDateTime, formatTimeOfDay, localeFor, zonedToUtc } from "../../time";
 import { patientVisibleSql } from "../../visibility/portal-queries.server";
 import { todayIn } from "../../visibility/portal-rules";
-import { type BookableLocation, type BookingCatalogue, type BookingSettings, findFreeSlots, HOLD_MINUTES, readBookingCatalogue, readBookingSettings, typeFitsPatient } from "../booking/booking-schedule.server";
+import { type BookableLocation, type BookingCatalogue, type BookingSettings, slotValue, slotValueSchema, findFreeSlots, HOLD_MINUTES, readBookingCatalogue, readBookingSettings, typeFitsPatient } from "../booking/booking-schedule.server";
 import { requireArea } from "../client-session.server";
 import { calendarDateSchema, text } from "../record-fields";
 import { idParam, notFound, type PortalScope, portalPage } from "./portal-page.server";
@@ -57,20 +57,6 @@ const choiceSchema = z.object({
   practitioner: z.uuid().optional().catch(undefined),
   date: calendarDateSchema.optional().catch(undefined),
 });
-
-/** `<practitioner id>_<start as ms>`: what a time's button posts; anything else is not a time that was offered. */
-const slotValueSchema = z
-  .string()
-  .regex(/^[0-9a-f-]{36}_\d{13}$/, "Choose one of the times shown.")
-  .transform((value) => {
-    const [practitionerId, ms] = value.split("_") as [string, string];
-    return { practitionerId, startsAt: new Date(Number(ms)) };
-  })
-  .refine((slot) => z.uuid().safeParse(slot.practitionerId).success && !Number.isNaN(slot.startsAt.getTime()), "Choose one of the times shown.");
-
-function slotValue(slot: Slot): string {
-  return `${slot.practitionerId}_${slot.startsAt.getTime()}`;
-}
 
 async function bookablePatients(scope: PortalScope): Promise<BookingPatient[]> {
   return scope.trx.selectFrom("patients as p").select(["p.id", "p.name", "p.species"]).where("p.client_id", "=", scope.client.viewing.clientId).where(patientVisibleSql).orderBy("p.name").execute();
