@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AdminLayout } from "~/components/admin-layout";
+import { ChoiceSelect } from "~/components/choice-select";
 import { ResultNotice } from "~/components/result-notice";
 import { getSchedule, type PractitionerDay, runScheduleAction, type ScheduleEntry } from "~/use-cases/admin/schedule.server";
 
@@ -137,27 +138,11 @@ export default function SchedulePage() {
           </select>
         </div>
         <div>
-          <label htmlFor="practitioner">Practitioner</label>
-          <select id="practitioner" name="practitioner" defaultValue={filters.practitionerId ?? ""}>
-            <option value="">Everyone</option>
-            {page.practitioners.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
+          <ChoiceSelect id="practitioner" label="Practitioner" value={filters.practitionerId} options={page.practitioners} empty="Everyone" />
         </div>
         {page.locations.length > 1 ? (
           <div>
-            <label htmlFor="location">Location</label>
-            <select id="location" name="location" defaultValue={filters.locationId ?? ""}>
-              <option value="">All locations</option>
-              {page.locations.map((l) => (
-                <option key={l.id} value={l.id}>
-                  {l.name}
-                </option>
-              ))}
-            </select>
+            <ChoiceSelect id="location" label="Location" value={filters.locationId} options={page.locations} empty="All locations" />
           </div>
         ) : null}
         <button type="submit" className="button">

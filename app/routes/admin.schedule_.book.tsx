@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AdminLayout } from "~/components/admin-layout";
+import { ChoiceSelect } from "~/components/choice-select";
 import { ResultNotice } from "~/components/result-notice";
 import { bookForClient, bookForClientPage } from "~/use-cases/admin/book-for-client.server";
 
@@ -59,49 +60,17 @@ export default function BookForClientPage() {
               <input type="hidden" name="client" value={page.client.id} />
               {page.locations.length > 1 ? (
                 <div>
-                  <label htmlFor="location">Where</label>
-                  <select id="location" name="location" defaultValue={page.locationId ?? ""}>
-                    <option value="">Choose…</option>
-                    {page.locations.map((l) => (
-                      <option key={l.id} value={l.id}>
-                        {l.name}
-                      </option>
-                    ))}
-                  </select>
+                  <ChoiceSelect id="location" label="Where" value={page.locationId} options={page.locations} empty="Choose…" />
                 </div>
               ) : null}
               <div>
-                <label htmlFor="patient">For</label>
-                <select id="patient" name="patient" defaultValue={page.patientId ?? ""}>
-                  <option value="">Choose…</option>
-                  {page.patients.map((p) => (
-                    <option key={p.id} value={p.id}>
-                      {p.name}
-                    </option>
-                  ))}
-                </select>
+                <ChoiceSelect id="patient" label="For" value={page.patientId} options={page.patients} empty="Choose…" />
               </div>
               <div>
-                <label htmlFor="type">Kind</label>
-                <select id="type" name="type" defaultValue={page.typeId ?? ""}>
-                  <option value="">Choose…</option>
-                  {page.types.map((t) => (
-                    <option key={t.id} value={t.id}>
-                      {`${t.name} (${t.durationMinutes} min)`}
-                    </option>
-                  ))}
-                </select>
+                <ChoiceSelect id="type" label="Kind" value={page.typeId} options={page.types.map((t) => ({ id: t.id, name: `${t.name} (${t.durationMinutes} min)` }))} empty="Choose…" />
               </div>
               <div>
-                <label htmlFor="practitioner">With</label>
-                <select id="practitioner" name="practitioner" defaultValue={page.practitionerId ?? ""}>
-                  <option value="">Anyone available</option>
-                  {page.practitioners.map((p) => (
-                    <option key={p.id} value={p.id}>
-                      {p.name}
-                    </option>
-                  ))}
-                </select>
+                <ChoiceSelect id="practitioner" label="With" value={page.practitionerId} options={page.practitioners} empty="Anyone available" />
               </div>
               <div>
                 <label htmlFor="date">Day</label>

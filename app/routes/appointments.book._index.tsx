@@ -1,5 +1,6 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { ChoiceSelect } from "~/components/choice-select";
 import { EmptyState, PortalLayout } from "~/components/portal-layout";
 import { ResultNotice } from "~/components/result-notice";
 import { addPatientWhileBooking, bookingPage, holdSlot } from "~/use-cases/portal/booking.server";
@@ -47,57 +48,15 @@ export default function BookAppointmentPage() {
       <Form method="get" className="card stack">
         {page.moving ? <input type="hidden" name="reschedule" value={page.moving.appointmentId} /> : null}
         {page.locations.length > 1 && !page.moving ? (
-          <>
-            <label htmlFor="location">Where?</label>
-            <select id="location" name="location" defaultValue={page.locationId ?? ""} required>
-              <option value="" disabled>
-                Choose…
-              </option>
-              {page.locations.map((l) => (
-                <option key={l.id} value={l.id}>
-                  {l.name}
-                </option>
-              ))}
-            </select>
-          </>
+          <ChoiceSelect id="location" label="Where?" value={page.locationId} options={page.locations} empty="Choose…" required />
         ) : null}
-        <label htmlFor="patient">{shell.practiceKind === "veterinary" ? "Which pet is it for?" : "Who is it for?"}</label>
-        <select id="patient" name="patient" defaultValue={page.patientId ?? ""} required>
-          <option value="" disabled>
-            Choose…
-          </option>
-          {page.patients.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </select>
+        <ChoiceSelect id="patient" label={shell.practiceKind === "veterinary" ? "Which pet is it for?" : "Who is it for?"} value={page.patientId} options={page.patients} empty="Choose…" required />
         {page.patientId && page.locationId ? (
-          <>
-            <label htmlFor="type">Kind of appointment</label>
-            <select id="type" name="type" defaultValue={page.typeId ?? ""} required>
-              <option value="" disabled>
-                Choose…
-              </option>
-              {page.types.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {`${t.name} (${t.durationMinutes} min)`}
-                </option>
-              ))}
-            </select>
-          </>
+          <ChoiceSelect id="type" label="Kind of appointment" value={page.typeId} options={page.types.map((t) => ({ id: t.id, name: `${t.name} (${t.durationMinutes} min)` }))} empty="Choose…" required />
         ) : null}
         {page.typeId ? (
           <>
-            <label htmlFor="practitioner">With</label>
-            <select id="practitioner" name="practitioner" defaultValue={page.practitionerId ?? ""}>
-              <option value="">Anyone available</option>
-              {page.practitioners.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.title ? `${p.name}, ${p.title}` : p.name}
-                </option>
-              ))}
-            </select>
+            <ChoiceSelect id="practitioner" label="With" value={page.practitionerId} options={page.practitioners.map((p) => ({ id: p.id, name: p.title ? `${p.name}, ${p.title}` : p.name }))} empty="Anyone available" />
             <label htmlFor="date">From</label>
             <input id="date" name="date" type="date" defaultValue={page.date} />
           </>
