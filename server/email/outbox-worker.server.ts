@@ -4,6 +4,7 @@ import type postgres from "postgres";
 import type { Database } from "../../db/schema";
 import { OUTBOX_CHANNEL } from "./send-email.server";
 import type { SendResult, Transport } from "./transports.server";
+import { QueueDrainer } from "../queue-drainer.server";
 
 export type OutboxWorkerOptions = {
   /** The owner role: the outbox holds every practice's mail and has no row-level security. */
@@ -41,57 +42,30 @@ function fromHeader(name: string, address: string): string {
  */
 export class OutboxWorker {
   readonly #options: Required<Omit<OutboxWorkerOptions, "now">> & { now: () => Date };
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
-  #again = false;
-  #stopped = false;
-  #unlisten: (() => Promise<void>) | undefined;
+  readonly #drainer: QueueDrainer;
 
   constructor(options: OutboxWorkerOptions) {
     this.#options = { maxAttempts: 8, pollIntervalMs: 1_000, concurrency: 4, ...options, now: options.now ?? (() => new Date()) };
+    const { pollIntervalMs, concurrency, logger } = this.#options;
+    this.#drainer = new QueueDrainer({ channel: OUTBOX_CHANNEL, pollIntervalMs, concurrency, logger, failure: "outbox delivery failed", takeOne: () => this.deliverOne() });
   }
 
-  async start(listener: postgres.Sql): Promise<void> {
-    const subscription = await listener.listen(OUTBOX_CHANNEL, () => this.wake(), () => this.wake());
-    this.#unlisten = () => subscription.unlisten();
-    this.#timer = setInterval(() => this.wake(), this.#options.pollIntervalMs);
-    this.#timer.unref();
+  start(listener: postgres.Sql): Promise<void> {
+    return this.#drainer.start(listener);
   }
 
   /** Stops taking new work and waits for the message in hand. */
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearInterval(this.#timer);
-    await this.#unlisten?.();
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#drainer.stop();
   }
 
   wake(): void {
-    if (this.#stopped) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.drain()
-      .then(() => undefined)
-      .catch((error: unknown) => this.#options.logger.error({ err: error }, "outbox delivery failed"))
-      .finally(() => {
-        this.#running = undefined;
-        if (this.#again) {
-          this.#again = false;
-          this.wake();
-        }
-      });
+    this.#drainer.wake();
   }
 
   /** Delivers everything due now; resolves when nothing due is left. */
-  async drain(): Promise<number> {
-    let delivered = 0;
-    const lane = async () => {
-      while (!this.#stopped && (await this.deliverOne())) delivered++;
-    };
-    await Promise.all(Array.from({ length: this.#options.concurrency }, lane));
-    return delivered;
+  drain(): Promise<number> {
+    return this.#drainer.drain();
   }
 
   /** Claims and handles one due message; false when none is due. */

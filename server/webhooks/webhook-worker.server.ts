@@ -10,6 +10,7 @@ import { sendEmail } from "../email/send-email.server";
 import { webhookEndpointDisabledEmail } from "../email/templates/webhook-endpoint-disabled";
 import { WEBHOOK_CHANNEL } from "../events/record-event.server";
 import { openSigningSecret, type SendOptions, sendWebhook, type WebhookResult } from "./send-webhook.server";
+import { QueueDrainer } from "../queue-drainer.server";
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -64,57 +65,30 @@ type Job = { practiceId: string; deliveryId: string; endpointId: string; url: st
  */
 export class WebhookWorker {
   readonly #o: Required<Omit<WebhookWorkerOptions, "keys">> & { keys: PlatformKeys | undefined };
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
-  #again = false;
-  #stopped = false;
-  #unlisten: (() => Promise<void>) | undefined;
+  readonly #drainer: QueueDrainer;
 
   constructor(options: WebhookWorkerOptions) {
     this.#o = { timeoutMs: 10 * SECOND, pollIntervalMs: SECOND, concurrency: 4, now: () => new Date(), random: Math.random, ...options };
+    const { pollIntervalMs, concurrency, logger } = this.#o;
+    this.#drainer = new QueueDrainer({ channel: WEBHOOK_CHANNEL, pollIntervalMs, concurrency, logger, failure: "webhook delivery failed", takeOne: () => this.deliverOne() });
   }
 
-  async start(listener: postgres.Sql): Promise<void> {
-    const subscription = await listener.listen(WEBHOOK_CHANNEL, () => this.wake(), () => this.wake());
-    this.#unlisten = () => subscription.unlisten();
-    this.#timer = setInterval(() => this.wake(), this.#o.pollIntervalMs);
-    this.#timer.unref();
+  start(listener: postgres.Sql): Promise<void> {
+    return this.#drainer.start(listener);
   }
 
   /** Stops taking new work and waits for the deliveries in hand. */
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearInterval(this.#timer);
-    await this.#unlisten?.();
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#drainer.stop();
   }
 
   wake(): void {
-    if (this.#stopped) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.drain()
-      .then(() => undefined)
-      .catch((error: unknown) => this.#o.logger.error({ err: error }, "webhook delivery failed"))
-      .finally(() => {
-        this.#running = undefined;
-        if (this.#again) {
-          this.#again = false;
-          this.wake();
-        }
-      });
+    this.#drainer.wake();
   }
 
   /** Handles everything due now; resolves with the number of queue entries handled when nothing due is left. */
-  async drain(): Promise<number> {
-    let handled = 0;
-    const lane = async () => {
-      while (!this.#stopped && (await this.deliverOne())) handled++;
-    };
-    await Promise.all(Array.from({ length: this.#o.concurrency }, lane));
-    return handled;
+  drain(): Promise<number> {
+    return this.#drainer.drain();
   }
 
   /** Claims one due queue entry and handles it; false when none is due. */
