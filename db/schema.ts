@@ -112,7 +112,7 @@ export type DocumentStatus = "draft" | "to_review" | "to_share" | "completed" | 
 export type ShareThreshold = "to_review" | "to_share" | "completed";
 
 /** Off, or clients book free times themselves (requests that staff approve come with the schedule view). */
-export type BookingMode = "off" | "direct";
+export type BookingMode = "off" | "requests" | "direct";
 
 export type PracticeSettingsTable = {
   practice_id: string;
@@ -125,6 +125,7 @@ export type PracticeSettingsTable = {
   booking_slot_step_minutes: Generated<number>;
   booking_cancel_window_hours: Generated<number>;
   booking_new_patients: Generated<boolean>;
+  booking_new_clients: Generated<boolean>;
   staff_totp_required: Generated<boolean>;
   sign_in_methods: Generated<SignInMethods>;
   phone: string | null;
@@ -414,6 +415,9 @@ export type AuditEventsTable = {
 
 export type OutboxStatus = "pending" | "sent" | "failed" | "dead";
 
+/** A small file sent with an email; `content` is base64. */
+export type EmailAttachment = { filename: string; contentType: string; content: string };
+
 export type OutboxTable = {
   id: string;
   practice_id: string | null;
@@ -425,6 +429,7 @@ export type OutboxTable = {
   subject: string;
   html: string;
   text: string;
+  attachments: ColumnType<EmailAttachment[] | null, string | null | undefined, string | null>;
   status: Generated<OutboxStatus>;
   attempts: Generated<number>;
   next_attempt_at: Timestamp;
@@ -488,7 +493,7 @@ export type PrescriptionsTable = {
   updated_at: Timestamp;
 };
 
-export type AppointmentStatus = "scheduled" | "confirmed" | "cancelled" | "completed" | "no_show";
+export type AppointmentStatus = "requested" | "scheduled" | "confirmed" | "declined" | "cancelled" | "completed" | "no_show";
 
 export type AppointmentsTable = {
   practice_id: string;
@@ -554,6 +559,7 @@ export type AppointmentTypesTable = {
   active: Generated<boolean>;
   buffer_minutes: Generated<number>;
   bookable_online: Generated<boolean>;
+  bookable_new_clients: Generated<boolean>;
   /** Veterinary practices: the species it is for (empty: any). */
   species: ColumnType<string[], string[] | undefined, string[]>;
   created_at: Timestamp;
@@ -596,7 +602,8 @@ export type BookedTimeTable = {
   practitioner_id: string;
   /** A tstzrange, written as `[start,end)`. */
   during: string;
-  client_id: string;
+  /** Null only for a hold made on the public /book page, before the new client exists. */
+  client_id: string | null;
   patient_id: string | null;
   location_id: string;
   appointment_type_id: string;

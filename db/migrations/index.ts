@@ -16,6 +16,7 @@ import * as integrationResources from "./practice/2026-12-08T13-00-integration-r
 import * as imports from "./practice/2026-12-08T14-00-imports";
 import * as documentFiles from "./practice/2026-12-08T15-00-document-files";
 import * as onlineBooking from "./practice/2026-12-09T09-00-online-booking";
+import * as bookingRequests from "./practice/2026-12-10T09-00-booking-requests";
 
 /** The control plane: only in the main database. Listed explicitly so that bundlers and tsx load the same set. */
 export const platformMigrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const practiceMigrations: Record<string, Migration> = {
   "2026-12-08T14-00-imports": imports,
   "2026-12-08T15-00-document-files": documentFiles,
   "2026-12-09T09-00-online-booking": onlineBooking,
+  "2026-12-10T09-00-booking-requests": bookingRequests,
 };
