@@ -29,7 +29,7 @@ export function devMailbox(databases: () => Kysely<Database>[]): express.Router 
       databases().map((db) =>
         db
           .selectFrom("mail.outbox")
-          .select(["id", "practice_id", "created_at", "recipient", "from_name", "subject", "status", "attempts", "text", "html", "sent_at"])
+          .select(["id", "practice_id", "created_at", "recipient", "from_name", "subject", "status", "attempts", "text", "html", "sent_at", "attachments"])
           .orderBy("created_at", "desc")
           .limit(200)
           .execute()
@@ -57,16 +57,19 @@ export function devMailbox(databases: () => Kysely<Database>[]): express.Router 
         attempts: m.attempts,
         text: m.text,
         html: m.html,
+        attachments: (m.attachments ?? []).map((a) => a.filename),
       })),
     );
   });
 
   router.get("/mailbox", async (_req, res) => {
     const messages = await latest();
+    const files = (m: (typeof messages)[number]) =>
+      (m.attachments ?? []).map((a, index) => `<br><a href="/__dev/mailbox/${m.id}/attachments/${index}">${escapeHtml(a.filename)}</a>`).join("");
     const rows = messages
       .map(
         (m) =>
-          `<li class="card"><a href="/__dev/mailbox/${m.id}"><strong>${escapeHtml(m.subject)}</strong></a><br><span class="muted">To ${escapeHtml(m.recipient)} · from ${escapeHtml(m.from_name)} · ${m.created_at.toISOString()} · ${m.status}</span></li>`,
+          `<li class="card"><a href="/__dev/mailbox/${m.id}"><strong>${escapeHtml(m.subject)}</strong></a><br><span class="muted">To ${escapeHtml(m.recipient)} · from ${escapeHtml(m.from_name)} · ${m.created_at.toISOString()} · ${m.status}</span>${files(m)}</li>`,
       )
       .join("\n");
     res.type("html").send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -92,6 +95,20 @@ ${messages.length ? `<ul class="mailbox">${rows}</ul>` : "<p>No mail yet.</p>"}
     // Email HTML carries inline styles by necessity; it gets a policy of its own that still runs no script.
     res.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; frame-ancestors 'none'");
     res.type("html").send(message.html);
+  });
+
+  router.get("/mailbox/:id/attachments/:index", async (req, res) => {
+    const id = req.params.id ?? "";
+    const found = UUID.test(id)
+      ? await Promise.all(databases().map((db) => db.selectFrom("mail.outbox").select("attachments").where("id", "=", id).executeTakeFirst().catch(() => undefined)))
+      : [];
+    const attachment = found.find((row) => row !== undefined)?.attachments?.[Number(req.params.index)];
+    if (!attachment) {
+      res.status(404).type("text").send("No such attachment");
+      return;
+    }
+    // Always a download, whatever the stored type says: nothing from a message runs on this origin.
+    res.attachment(attachment.filename).type(attachment.contentType).send(Buffer.from(attachment.content, "base64"));
   });
   return router;
 }

@@ -87,16 +87,25 @@ export class OutboxWorker {
       const attempts = row.attempts + 1;
       let result: SendResult;
       try {
-        result = await transport.send({ id: row.id, from: fromHeader(row.from_name, fromAddress), replyTo: row.reply_to, to: row.recipient, subject: row.subject, html: row.html, text: row.text });
+        result = await transport.send({
+          id: row.id,
+          from: fromHeader(row.from_name, fromAddress),
+          replyTo: row.reply_to,
+          to: row.recipient,
+          subject: row.subject,
+          html: row.html,
+          text: row.text,
+          attachments: row.attachments ?? [],
+        });
       } catch (error) {
         result = { outcome: "retry", error: error instanceof Error ? error.message : String(error) };
       }
 
       const update = trx.updateTable("mail.outbox").where("id", "=", row.id);
       if (result.outcome === "sent") {
-        // Once delivered, the body (which may hold a sign-in link) has no reason to stay. The dev mailbox is the
-        // exception: showing bodies is its purpose, and it only exists in development.
-        const scrub = transport.name === "dev" ? {} : { html: "", text: "[removed after delivery]" };
+        // Once delivered, the body (which may hold a sign-in link) and its attachments have no reason to stay. The dev
+        // mailbox is the exception: showing them is its purpose, and it only exists in development.
+        const scrub = transport.name === "dev" ? {} : { html: "", text: "[removed after delivery]", attachments: null };
         await update.set({ status: "sent", attempts, sent_at: now(), provider_message_id: result.providerMessageId, last_error: null, ...scrub }).execute();
         logger.info({ emailId: row.id, kind: row.kind, attempts, transport: transport.name }, "email handed to transport");
       } else if (result.outcome === "failed") {

@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import type { EmailAttachment } from "../../db/schema";
 import type { PracticeTransaction } from "../../db/with-practice.server";
 
 /** Notified by the outbox's insert trigger (see the sign-in migration). */
@@ -13,6 +15,8 @@ export type OutgoingEmail = {
   subject: string;
   html: string;
   text: string;
+  /** Small files only (an appointment's .ics): they wait in the outbox row until delivered. */
+  attachments?: EmailAttachment[];
 };
 
 /**
@@ -34,6 +38,9 @@ export async function sendEmail(trx: PracticeTransaction, email: OutgoingEmail):
       subject: email.subject,
       html: email.html,
       text: email.text,
+      // Sent as text and parsed by Postgres: a string bound straight to the jsonb column would be stored as one JSON
+      // string (postgres.js encodes jsonb parameters itself), which the column's array check refuses.
+      attachments: email.attachments?.length ? sql<string>`${JSON.stringify(email.attachments)}::text::jsonb` : null,
     })
     .execute();
   return id;

@@ -1,8 +1,9 @@
 import type { Logger } from "pino";
 import { Resend } from "resend";
+import type { EmailAttachment } from "../../db/schema";
 import type { Config } from "../config.server";
 
-export type Message = { id: string; from: string; replyTo: string | null; to: string; subject: string; html: string; text: string };
+export type Message = { id: string; from: string; replyTo: string | null; to: string; subject: string; html: string; text: string; attachments: EmailAttachment[] };
 
 export type SendResult =
   | { outcome: "sent"; providerMessageId: string }
@@ -33,7 +34,15 @@ export function resendTransport(options: { apiKey: string; baseUrl?: string }): 
     name: "resend",
     async send(message) {
       const { data, error, headers } = await resend.emails.send(
-        { from: message.from, to: message.to, subject: message.subject, html: message.html, text: message.text, ...(message.replyTo ? { replyTo: message.replyTo } : {}) },
+        {
+          from: message.from,
+          to: message.to,
+          subject: message.subject,
+          html: message.html,
+          text: message.text,
+          ...(message.replyTo ? { replyTo: message.replyTo } : {}),
+          ...(message.attachments.length ? { attachments: message.attachments } : {}),
+        },
         { idempotencyKey: message.id, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) } as { idempotencyKey: string },
       );
       if (data) return { outcome: "sent", providerMessageId: data.id };

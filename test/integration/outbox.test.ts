@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { icsAttachment } from "../../app/calendar/ics";
 import { withPractice } from "../../db/with-practice.server";
 import { OutboxWorker, retryDelayMs } from "../../server/email/outbox-worker.server";
 import { sendEmail } from "../../server/email/send-email.server";
@@ -92,6 +93,38 @@ describe("delivery through Resend", () => {
     expect(await row(id)).toMatchObject({ status: "sent", attempts: 4, last_error: null, provider_message_id: fake.deliveries[0]!.id });
     // The body (a sign-in link, often) does not outlive its delivery.
     expect(await row(id)).toMatchObject({ html: "", text: "[removed after delivery]" });
+  });
+
+  it("carries an attachment to Resend and removes it from the outbox once delivered", async () => {
+    const calendar = "BEGIN:VCALENDAR\r\nSUMMARY:Vaccination — Rex\r\nEND:VCALENDAR\r\n";
+    const id = await withPractice(db.app.db, fixture.practice, (trx) =>
+      sendEmail(trx, {
+        kind: "test",
+        practiceId: fixture.practice.id,
+        fromName: "Mail Vet",
+        replyTo: null,
+        to: fixture.email,
+        subject: "Booked",
+        html: "<p>Booked</p>",
+        text: "Booked",
+        attachments: [icsAttachment("appointment-2026-12-10.ics", calendar)],
+      }),
+    );
+    expect((await row(id)).attachments).toEqual([{ filename: "appointment-2026-12-10.ics", contentType: "text/calendar; charset=utf-8; method=PUBLISH", content: expect.any(String) }]);
+
+    await outboxWorker(db, fake, clock).drain();
+    const attachment = fake.deliveries[0]?.attachments?.[0];
+    expect(attachment?.filename).toBe("appointment-2026-12-10.ics");
+    expect(attachment?.content_type).toBe("text/calendar; charset=utf-8; method=PUBLISH");
+    expect(Buffer.from(attachment?.content ?? "", "base64").toString("utf8")).toBe(calendar);
+    expect(await row(id)).toMatchObject({ status: "sent", attachments: null });
+  });
+
+  it("sends no attachments field when the email has none", async () => {
+    const id = await enqueue();
+    expect((await row(id)).attachments).toBeNull();
+    await outboxWorker(db, fake, clock).drain();
+    expect(fake.requests[0]?.body).not.toHaveProperty("attachments");
   });
 
   it("honours Retry-After on 429", async () => {

@@ -4,7 +4,9 @@ import type { AddressInfo } from "node:net";
 
 export type ResendRequest = { idempotencyKey: string | undefined; authorization: string | undefined; body: Record<string, unknown>; receivedAt: number };
 export type ScriptedReply = { status: number; headers?: Record<string, string>; body?: Record<string, unknown>; delayMs?: number };
-export type Delivery = { id: string; idempotencyKey: string | undefined; from: string; to: string; subject: string; html: string; text: string; replyTo?: string };
+/** An attachment as Resend's API receives it: `content` is base64. */
+export type DeliveredAttachment = { filename?: string; content?: string; content_type?: string };
+export type Delivery = { id: string; idempotencyKey: string | undefined; from: string; to: string; subject: string; html: string; text: string; replyTo?: string; attachments?: DeliveredAttachment[] };
 
 /**
  * A local stand-in for Resend's `POST /emails`, reached through RESEND_BASE_URL. Like Resend, it remembers
@@ -83,6 +85,7 @@ export class FakeResend {
         html: String(body.html),
         text: String(body.text),
         ...(body.reply_to ? { replyTo: String(body.reply_to) } : {}),
+        ...(Array.isArray(body.attachments) ? { attachments: body.attachments as DeliveredAttachment[] } : {}),
       });
     }
     await pause();
