@@ -77,3 +77,28 @@ function base64(text: string): string {
 export function icsAttachment(filename: string, calendarText: string): EmailAttachment {
   return { filename, contentType: "text/calendar; charset=utf-8; method=PUBLISH", content: base64(calendarText) };
 }
+
+/** One appointment as the client's calendar shows it: the same file from the appointments page and in the emails. */
+export function appointmentEvent(appointment: {
+  id: string;
+  host: string;
+  stamp: Date;
+  startsAt: Date;
+  endsAt: Date;
+  title: string;
+  patientName: string;
+  practiceName: string;
+  practitioner: string;
+  location: { name: string; address: string; phone: string | null };
+}): CalendarEvent {
+  const { location } = appointment;
+  return {
+    uid: `${appointment.id}@${appointment.host}`,
+    stamp: appointment.stamp,
+    start: appointment.startsAt,
+    end: appointment.endsAt,
+    summary: `${appointment.title} — ${appointment.patientName} at ${appointment.practiceName}`,
+    location: `${location.name}, ${location.address.replace(/\n/g, ", ")}`,
+    description: `With ${appointment.practitioner}.${location.phone ? ` To change this appointment call ${location.phone}.` : ""}`,
+  };
+}

@@ -80,6 +80,9 @@ export default function BookingSettingsPage() {
               <input type="radio" name="mode" value="off" defaultChecked={settings.mode === "off"} /> Off
             </label>
             <label className="checkbox">
+              <input type="radio" name="mode" value="requests" defaultChecked={settings.mode === "requests"} /> Clients ask for a free time; staff approve or decline each request on the schedule
+            </label>
+            <label className="checkbox">
               <input type="radio" name="mode" value="direct" defaultChecked={settings.mode === "direct"} /> Clients book free times themselves
             </label>
           </fieldset>
@@ -107,6 +110,9 @@ export default function BookingSettingsPage() {
           <label className="checkbox">
             <input type="checkbox" name="newPatients" defaultChecked={settings.newPatients} /> Clients may add a new {page.kind === "veterinary" ? "pet" : "patient"} while booking
           </label>
+          <label className="checkbox">
+            <input type="checkbox" name="newClients" defaultChecked={settings.newClients} /> New clients may book at <code>/book</code> (the types marked “new clients” below); their account starts with limited access
+          </label>
           <button type="submit" name="intent" value="settings" className="button" disabled={busy}>
             Save settings
           </button>
@@ -126,6 +132,7 @@ export default function BookingSettingsPage() {
                   <tr>
                     <th scope="col">Practitioner</th>
                     <th scope="col">Bookable online</th>
+                    <th scope="col">New clients</th>
                     <th scope="col">Staff member</th>
                   </tr>
                 </thead>
@@ -197,6 +204,11 @@ export default function BookingSettingsPage() {
                       <td>
                         <label className="checkbox">
                           <input type="checkbox" name="bookable" value={t.id} defaultChecked={t.bookable} /> <span className="visually-hidden">{t.name} is</span> bookable
+                        </label>
+                      </td>
+                      <td>
+                        <label className="checkbox">
+                          <input type="checkbox" name="newClients" value={t.id} defaultChecked={t.newClients} /> <span className="visually-hidden">{t.name} is bookable by</span> new clients
                         </label>
                       </td>
                       <td>

@@ -53,10 +53,31 @@ function EntryRow({ entry, busy }: { entry: ScheduleEntry; busy: boolean }) {
         {entry.clientNote ? <span className="muted"> · “{entry.clientNote}”</span> : null}
       </td>
       <td>
-        {entry.bookedOnline ? <span className="badge badge--success">Booked online</span> : "Practice"}
+        {entry.awaitingDecision ? <span className="badge badge--warning">Requested online</span> : entry.bookedOnline ? <span className="badge badge--success">Booked online</span> : "Practice"}
         <span className="muted"> · {entry.status}</span>
       </td>
       <td>
+        {entry.awaitingDecision ? (
+          <div className="stack">
+            <Form method="post">
+              <input type="hidden" name="appointmentId" value={entry.id} />
+              <button type="submit" name="intent" value="approve" className="button button--small" disabled={busy}>
+                Approve request for {entry.patient}
+              </button>
+            </Form>
+            <details>
+              <summary>Decline…</summary>
+              <Form method="post" className="stack">
+                <input type="hidden" name="appointmentId" value={entry.id} />
+                <label htmlFor={`message-${entry.id}`}>Message to the client (optional, sent in the email)</label>
+                <textarea id={`message-${entry.id}`} name="message" maxLength={500} rows={3} />
+                <button type="submit" name="intent" value="decline" className="button button--secondary button--small" disabled={busy}>
+                  Decline request for {entry.patient}
+                </button>
+              </Form>
+            </details>
+          </div>
+        ) : null}
         {entry.cancellable ? (
           <details>
             <summary>Cancel…</summary>
@@ -123,7 +144,7 @@ export default function SchedulePage() {
           Book for a client
         </Link>
       </p>
-      <p className="muted">Appointments from your practice system and from online booking, with the times clients are holding. Times are in the practice's time zone ({page.timeZone}).</p>
+      <p className="muted">Appointments from your practice system and from online booking, clients' requests to approve or decline, and the times clients are holding. Times are in the practice's time zone ({page.timeZone}).</p>
       <ResultNotice result={result} />
       <Form method="get" className="filters">
         <div>

@@ -9,11 +9,16 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Appoin
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const loaded = await listAppointments(context, request);
   const query = new URL(request.url).searchParams;
-  const notice = query.has("booked") ? "Your appointment is booked. We have emailed you the details." : query.has("moved") ? "Your appointment has been moved. We have emailed you the new time." : query.has("cancelled") ? "Your appointment is cancelled." : null;
+  const notice = query.has("requested")
+    ? "Your request has been sent. The practice will confirm it by email; until then the time is kept for you."
+    : query.has("booked")
+      ? "Your appointment is booked. We have emailed you the details."
+      : query.has("moved") ? "Your appointment has been moved. We have emailed you the new time." : query.has("cancelled") ? "Your appointment is cancelled." : null;
   return { ...loaded, notice };
 }
 
 function Appointment({ appointment, upcoming, cancelWindowHours }: { appointment: AppointmentItem; upcoming: boolean; cancelWindowHours: number }) {
+  const requested = appointment.status === "requested";
   return (
     <li className="card appointment">
       <h3>
@@ -28,7 +33,9 @@ function Appointment({ appointment, upcoming, cancelWindowHours }: { appointment
       </p>
       {upcoming ? (
         <div className="actions">
-          {appointment.canConfirm ? (
+          {requested ? (
+            <span className="badge badge--warning">Requested: waiting for the practice to confirm</span>
+          ) : appointment.canConfirm ? (
             <Form method="post" action={`/appointments/${appointment.id}/confirm`}>
               <button type="submit" className="button">
                 Confirm appointment
@@ -37,9 +44,11 @@ function Appointment({ appointment, upcoming, cancelWindowHours }: { appointment
           ) : (
             <span className="badge badge--success">Confirmed</span>
           )}
-          <a className="button button--secondary" href={`/appointments/${appointment.id}.ics`} download>
-            Add to calendar
-          </a>
+          {requested ? null : (
+            <a className="button button--secondary" href={`/appointments/${appointment.id}.ics`} download>
+              Add to calendar
+            </a>
+          )}
           {appointment.change === "allowed" ? (
             <>
               <Link className="button button--secondary" to={`/appointments/book?reschedule=${appointment.id}`}>
@@ -47,7 +56,7 @@ function Appointment({ appointment, upcoming, cancelWindowHours }: { appointment
               </Link>
               <Form method="post" action={`/appointments/${appointment.id}/cancel`}>
                 <button type="submit" className="button button--secondary">
-                  Cancel appointment
+                  {requested ? "Cancel request" : "Cancel appointment"}
                 </button>
               </Form>
             </>

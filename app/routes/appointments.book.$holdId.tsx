@@ -13,7 +13,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const outcome = await confirmHold(context, request, params.holdId, await request.formData());
   if (!outcome.ok) return data({ ok: false as const, error: outcome.message }, { status: outcome.status });
-  throw redirect(outcome.moved ? "/appointments?moved=1" : "/appointments?booked=1");
+  throw redirect(outcome.requested ? "/appointments?requested=1" : outcome.moved ? "/appointments?moved=1" : "/appointments?booked=1");
 }
 
 export default function ConfirmBookingPage() {
@@ -22,7 +22,7 @@ export default function ConfirmBookingPage() {
   const busy = useNavigation().state !== "idle";
   return (
     <PortalLayout shell={shell}>
-      <h1>{page.movingFrom ? "Confirm the new time" : "Confirm your booking"}</h1>
+      <h1>{page.movingFrom ? "Confirm the new time" : page.asRequest ? "Send your request" : "Confirm your booking"}</h1>
       <ResultNotice result={result} />
       <section className="card" aria-labelledby="held-heading">
         <h2 id="held-heading">{`${page.typeName} for ${page.patientName}`}</h2>
@@ -43,6 +43,7 @@ export default function ConfirmBookingPage() {
           <dd>{`${page.location.name}, ${page.location.address.replace(/\n/g, ", ")}`}</dd>
         </dl>
         <p className="muted">{`This time is held for you until ${page.heldUntil}.`}</p>
+        {page.asRequest ? <p>The practice confirms each request and emails you. The time stays kept for you until they answer.</p> : null}
       </section>
       <Form method="post" className="card stack booking-form">
         {page.movingFrom ? null : (
@@ -53,7 +54,7 @@ export default function ConfirmBookingPage() {
         )}
         <div className="button-row">
           <button type="submit" className="button" disabled={busy}>
-            {page.movingFrom ? "Move my appointment" : "Book this appointment"}
+            {page.movingFrom ? (page.asRequest ? "Ask for the new time" : "Move my appointment") : page.asRequest ? "Send request" : "Book this appointment"}
           </button>
           <Link to="/appointments/book" className="button button--secondary">
             Choose another time

@@ -10,6 +10,11 @@ export function practiceRecordsSql(access: AccessLevel) {
   return sql<SqlBool>`(${access}::text = 'full')`;
 }
 
+/** appointmentSection in SQL, for an appointment aliased `a`: upcoming (requested, scheduled or confirmed, still to come) or past (completed). */
+export function appointmentListedSql(now: Date) {
+  return sql<SqlBool>`((a.status in ('requested', 'scheduled', 'confirmed') and a.starts_at > ${now}) or a.status = 'completed')`;
+}
+
 /** isAppointmentVisibleTo, for an appointment aliased `a`. */
 export function appointmentAccessSql(access: AccessLevel) {
   return sql<SqlBool>`(${access}::text = 'full' or a.booked_by = 'client')`;

@@ -86,11 +86,12 @@ export function isPrescriptionVisible(prescription: { status: PrescriptionStatus
 export type AppointmentSection = "upcoming" | "past" | "hidden";
 
 /**
- * Upcoming: scheduled or confirmed, still to come. Past: completed visits. Cancelled and missed appointments are not
- * shown: the practice follows those up itself, and a list of no-shows helps no client.
+ * Upcoming: requested, scheduled or confirmed, still to come (a request shows as awaiting the practice). Past:
+ * completed visits. Cancelled, declined and missed appointments are not shown: the client was emailed about a
+ * cancellation or a declined request, the practice follows up the rest itself, and a list of no-shows helps no client.
  */
 export function appointmentSection(appointment: { status: AppointmentStatus; startsAt: Date }, now: Date): AppointmentSection {
-  if ((appointment.status === "scheduled" || appointment.status === "confirmed") && appointment.startsAt > now) return "upcoming";
+  if ((appointment.status === "requested" || appointment.status === "scheduled" || appointment.status === "confirmed") && appointment.startsAt > now) return "upcoming";
   if (appointment.status === "completed") return "past";
   return "hidden";
 }

@@ -30,7 +30,7 @@ export const EVENT_CATALOGUE = {
     data: z.object({ appointment: ref, patient: recordRef, client: recordRef, confirmedAt: z.iso.datetime() }).strict(),
   },
   "appointment.booked": {
-    description: "An appointment was booked in Portico: by a client in the portal (bookedVia portal) or by staff for a client (bookedVia staff). Its time is taken in Portico at once; the practice system should add it to its own schedule.",
+    description: "An appointment was booked in Portico: by a client in the portal (bookedVia portal, also when staff approve a request), by a new client on the public booking page (bookedVia new_client) or by staff for a client (bookedVia staff). Its time is taken in Portico; the practice system should add it to its own schedule.",
     data: z
       .object({
         appointment: ref,
@@ -40,12 +40,31 @@ export const EVENT_CATALOGUE = {
         appointmentType: ref,
         startsAt: z.iso.datetime(),
         endsAt: z.iso.datetime(),
-        bookedVia: z.enum(["portal", "staff"]),
+        bookedVia: z.enum(["portal", "new_client", "staff"]),
       })
       .strict(),
   },
+  "appointment.requested": {
+    description: "A client asked for an appointment in the portal (the practice takes requests): its time is held in Portico until staff approve it (appointment.booked) or decline it (appointment.declined). Not yet for the practice system's schedule.",
+    data: z
+      .object({
+        appointment: ref,
+        patient: recordRef,
+        client: recordRef,
+        practitioner: ref,
+        appointmentType: ref,
+        startsAt: z.iso.datetime(),
+        endsAt: z.iso.datetime(),
+        requestedVia: z.enum(["portal", "new_client"]),
+      })
+      .strict(),
+  },
+  "appointment.declined": {
+    description: "Staff declined a client's request in Portico. Its time is free again; the client was emailed.",
+    data: z.object({ appointment: ref, patient: recordRef, client: recordRef }).strict(),
+  },
   "appointment.cancelled": {
-    description: "An appointment booked in the portal was cancelled: by the client before the practice's cancellation window, or by staff on the schedule. Its time is free again in Portico.",
+    description: "An appointment (or request) made in Portico was cancelled: by the client before the practice's cancellation window, or by staff on the schedule. Its time is free again in Portico.",
     data: z.object({ appointment: ref, patient: recordRef, client: recordRef, cancelledBy: z.enum(["client", "staff"]) }).strict(),
   },
   "appointment.rescheduled": {

@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DOCUMENT_CATEGORIES, type DocumentCategory, type DocumentStatus, type PatientStatus, type ShareThreshold } from "../../db/schema";
 import { withPractice } from "../../db/with-practice.server";
 import { sql } from "kysely";
-import { isAppointmentVisibleTo, isMemberLinkActive, isRecordVisibleTo, type SharingSettings } from "../../app/visibility/portal-rules";
-import { appointmentAccessSql, memberLinkActiveSql, visibleDocuments } from "../../app/visibility/portal-queries.server";
-import type { AccessLevel } from "../../db/schema";
+import { appointmentSection, isAppointmentVisibleTo, isMemberLinkActive, isRecordVisibleTo, type SharingSettings } from "../../app/visibility/portal-rules";
+import { appointmentAccessSql, appointmentListedSql, memberLinkActiveSql, visibleDocuments } from "../../app/visibility/portal-queries.server";
+import type { AccessLevel, AppointmentStatus } from "../../db/schema";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { createPracticeFixture, type PracticeFixture } from "../support/practices";
 
@@ -121,6 +121,27 @@ describe("the SQL appointment access rule and the pure one agree", () => {
       expect(fromSql.map((r) => r.id).sort(), access).toEqual(expected.sort());
       expect(expected.length).toBeGreaterThan(access === "limited" ? 50 : 150);
     }
+  });
+});
+
+describe("the SQL appointment listing rule and the pure one agree", () => {
+  it(`on 300 appointments of every status around now, requests included (seed ${SEED})`, async () => {
+    const random = prng(SEED + 4);
+    const statuses: AppointmentStatus[] = ["requested", "scheduled", "confirmed", "declined", "cancelled", "completed", "no_show"];
+    const now = new Date(Date.UTC(2026, 5, 15, 12));
+    const generated = await withPractice(db.owner.db, fixture.practice, async (trx) => {
+      const location = await trx.insertInto("locations").values({ practice_id: fixture.practice.id, name: "Listing", address: "2 Main Street", time_zone: "UTC" }).returning("id").executeTakeFirstOrThrow();
+      const rows = Array.from({ length: 300 }, (_, i) => {
+        // Minutes either side of now, with now itself among them: the boundary is where the twins could differ.
+        const startsAt = new Date(now.getTime() + (Math.floor(random() * 11) - 5) * 60_000);
+        return { practice_id: fixture.practice.id, patient_id: fixture.patientId, location_id: location.id, practitioner_name: "Dr. Rule", reason: `Listed ${i}`, starts_at: startsAt, ends_at: new Date(startsAt.getTime() + 1_800_000), status: statuses[i % statuses.length]! };
+      });
+      return trx.insertInto("appointments").values(rows).returning(["id", "status", "starts_at"]).execute();
+    });
+    const fromSql = await withPractice(db.app.db, fixture.practice, (trx) => trx.selectFrom("appointments as a").select("a.id").where(appointmentListedSql(now)).where(sql<boolean>`a.reason like 'Listed %'`).execute());
+    const expected = generated.filter((a) => appointmentSection({ status: a.status, startsAt: a.starts_at }, now) !== "hidden").map((a) => a.id);
+    expect(fromSql.map((r) => r.id).sort()).toEqual(expected.sort());
+    expect(generated.filter((a) => a.status === "requested" && expected.includes(a.id)).length).toBeGreaterThan(10);
   });
 });
 

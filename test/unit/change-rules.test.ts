@@ -11,11 +11,13 @@ describe("onlineChange", () => {
     expect(onlineChange({ status: "confirmed", startsAt: at(24), bookedOnline: true }, now, 24)).toBe("too_late");
     expect(onlineChange({ status: "confirmed", startsAt: at(1), bookedOnline: true }, now, 24)).toBe("too_late");
     expect(onlineChange({ status: "confirmed", startsAt: at(1), bookedOnline: true }, now, 0)).toBe("allowed");
+    expect(onlineChange({ status: "requested", startsAt: at(48), bookedOnline: true }, now, 24)).toBe("allowed");
   });
 
   it("leaves what the practice booked, and what is over or cancelled, to the phone", () => {
     expect(onlineChange({ status: "confirmed", startsAt: at(48), bookedOnline: false }, now, 24)).toBe("by_phone");
     expect(onlineChange({ status: "cancelled", startsAt: at(48), bookedOnline: true }, now, 24)).toBe("by_phone");
+    expect(onlineChange({ status: "declined", startsAt: at(48), bookedOnline: true }, now, 24)).toBe("by_phone");
     expect(onlineChange({ status: "completed", startsAt: at(48), bookedOnline: true }, now, 24)).toBe("by_phone");
     expect(onlineChange({ status: "confirmed", startsAt: at(-1), bookedOnline: true }, now, 0)).toBe("by_phone");
   });

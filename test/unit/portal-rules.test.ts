@@ -91,6 +91,9 @@ describe("appointments", () => {
     expect(appointmentSection({ status: "confirmed", startsAt: later }, now)).toBe("upcoming");
     expect(appointmentSection({ status: "completed", startsAt: earlier }, now)).toBe("past");
     expect(appointmentSection({ status: "cancelled", startsAt: later }, now)).toBe("hidden");
+    expect(appointmentSection({ status: "requested", startsAt: later }, now)).toBe("upcoming");
+    expect(appointmentSection({ status: "requested", startsAt: earlier }, now)).toBe("hidden");
+    expect(appointmentSection({ status: "declined", startsAt: later }, now)).toBe("hidden");
     expect(appointmentSection({ status: "no_show", startsAt: earlier }, now)).toBe("hidden");
     expect(appointmentSection({ status: "scheduled", startsAt: earlier }, now)).toBe("hidden");
   });

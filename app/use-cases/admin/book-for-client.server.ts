@@ -1,13 +1,12 @@
 import { sql } from "kysely";
 import { z } from "zod";
 import { recordAudit } from "../../../server/audit.server";
-import { sendEmail } from "../../../server/email/send-email.server";
-import { appointmentBookedEmail } from "../../../server/email/templates/appointment-booked";
 import { recordEvent } from "../../../server/events/record-event.server";
 import { patientRefs } from "../../../server/events/refs.server";
 import type { PorticoLoadContext } from "../../load-context";
 import { addDays, formatDateTime, formatTimeOfDay, localeFor, zonedToUtc } from "../../time";
 import { todayIn } from "../../visibility/portal-rules";
+import { emailBookingToClient } from "../booking/booking-email.server";
 import { findFreeSlots, readBookingCatalogue, readBookingSettings, slotValue, slotValueSchema, typeFitsPatient } from "../booking/booking-schedule.server";
 import { calendarDateSchema } from "../record-fields";
 import { adminPage, type StaffScope } from "./admin-page.server";
@@ -186,25 +185,7 @@ export async function bookForClient(context: PorticoLoadContext, request: Reques
     });
     await recordEvent(trx, scope.practiceId, { type: "appointment.booked", data: { appointment: { id: appointmentId }, ...(await patientRefs(trx, patient.id)), practitioner: { id: practitionerId }, appointmentType: { id: type.id }, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), bookedVia: "staff" } }, now);
     const when = formatDateTime(startsAt, settings.timeZone, localeFor(settings.timeZone));
-    const recipient = await trx.selectFrom("client_emails").select("email").where("client_id", "=", offer.client.id).where("is_primary", "=", true).executeTakeFirst();
-    const contact = await trx.selectFrom("practice_settings").select(["email", "phone"]).executeTakeFirstOrThrow();
-    if (recipient && scope.site.kind === "practice") {
-      const message = appointmentBookedEmail({
-        kind: "booked",
-        practiceName: scope.site.practice.name,
-        clientName: offer.client.first_name,
-        patientName: patient.name,
-        typeName: type.name,
-        practitioner: practitioner.name,
-        when,
-        location: `${location.name}, ${location.address.replace(/\n/g, ", ")}`,
-        practicePhone: location.phone ?? contact.phone,
-        cancelWindowHours: settings.cancelWindowHours,
-        appointmentsLink: `${scope.site.origin}/appointments`,
-        calendarLink: `${scope.site.origin}/appointments/${appointmentId}.ics`,
-      });
-      await sendEmail(trx, { kind: "client_appointment_booked", practiceId: scope.practiceId, fromName: scope.site.practice.name, replyTo: contact.email, to: recipient.email, ...message });
-    }
+    if (scope.site.kind === "practice") await emailBookingToClient(trx, scope.site, { kind: "booked", appointmentId });
     return { ok: true, message: `Booked: ${type.name} for ${patient.name}, ${when}, with ${practitioner.name}. ${offer.client.first_name} has been emailed.` };
   });
   return page;

@@ -19,7 +19,7 @@ const PERMISSION = "manage_booking";
 const WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
 const EXCEPTIONS_SHOWN = 200;
 
-export type BookingSettingsValues = { mode: BookingMode; minNoticeMinutes: number; maxAdvanceDays: number; slotStepMinutes: number; cancelWindowHours: number; newPatients: boolean };
+export type BookingSettingsValues = { mode: BookingMode; minNoticeMinutes: number; maxAdvanceDays: number; slotStepMinutes: number; cancelWindowHours: number; newPatients: boolean; newClients: boolean };
 export type BookingPage = {
   kind: PracticeKind;
   timeZone: string;
@@ -27,7 +27,7 @@ export type BookingPage = {
   locations: { id: string; name: string }[];
   staffMembers: { id: string; name: string }[];
   practitioners: { id: string; name: string; title: string | null; bookable: boolean; staffMemberId: string | null }[];
-  types: { id: string; name: string; durationMinutes: number | null; bufferMinutes: number; bookable: boolean; species: string[]; practitionerIds: string[] }[];
+  types: { id: string; name: string; durationMinutes: number | null; bufferMinutes: number; bookable: boolean; newClients: boolean; species: string[]; practitionerIds: string[] }[];
   hours: { practitionerId: string; practitionerName: string; rows: { id: string; weekday: number; starts: string; ends: string; locationName: string }[] }[];
   exceptions: { id: string; kind: ScheduleExceptionKind; practitionerName: string | null; locationName: string | null; when: string; note: string | null }[];
 };
@@ -57,7 +57,7 @@ function describeSpan(startsAt: Date, endsAt: Date, timeZone: string): string {
 async function readSettings(trx: PracticeTransaction): Promise<BookingSettingsValues & { timeZone: string }> {
   const row = await trx
     .selectFrom("practice_settings")
-    .select(["booking_mode", "booking_min_notice_minutes", "booking_max_advance_days", "booking_slot_step_minutes", "booking_cancel_window_hours", "booking_new_patients", "time_zone"])
+    .select(["booking_mode", "booking_min_notice_minutes", "booking_max_advance_days", "booking_slot_step_minutes", "booking_cancel_window_hours", "booking_new_patients", "booking_new_clients", "time_zone"])
     .executeTakeFirstOrThrow();
   return {
     mode: row.booking_mode,
@@ -66,6 +66,7 @@ async function readSettings(trx: PracticeTransaction): Promise<BookingSettingsVa
     slotStepMinutes: row.booking_slot_step_minutes,
     cancelWindowHours: row.booking_cancel_window_hours,
     newPatients: row.booking_new_patients,
+    newClients: row.booking_new_clients,
     timeZone: row.time_zone,
   };
 }
@@ -73,7 +74,7 @@ async function readSettings(trx: PracticeTransaction): Promise<BookingSettingsVa
 const activeLocations = (trx: PracticeTransaction) => trx.selectFrom("locations").select(["id", "name"]).where("active", "=", true).orderBy("position").orderBy("name").execute();
 const activePractitioners = (trx: PracticeTransaction) => trx.selectFrom("practitioners").select(["id", "name", "title", "bookable", "staff_member_id"]).where("active", "=", true).orderBy("name").execute();
 const activeTypes = (trx: PracticeTransaction) =>
-  trx.selectFrom("appointment_types").select(["id", "name", "duration_minutes", "buffer_minutes", "bookable_online", "species"]).where("active", "=", true).orderBy("name").execute();
+  trx.selectFrom("appointment_types").select(["id", "name", "duration_minutes", "buffer_minutes", "bookable_online", "bookable_new_clients", "species"]).where("active", "=", true).orderBy("name").execute();
 
 async function readPage(scope: StaffScope): Promise<BookingPage> {
   const { trx, now } = scope;
@@ -115,6 +116,7 @@ async function readPage(scope: StaffScope): Promise<BookingPage> {
       durationMinutes: t.duration_minutes,
       bufferMinutes: t.buffer_minutes,
       bookable: t.bookable_online,
+      newClients: t.bookable_new_clients,
       species: t.species,
       practitionerIds: links.filter((l) => l.appointment_type_id === t.id).map((l) => l.practitioner_id),
     })),
@@ -191,12 +193,13 @@ const calendarDate = (message: string) =>
 const optionalId = z.union([z.literal(""), z.uuid({ error: uuidMessage })], { error: uuidMessage }).transform((v) => (v === "" ? null : v));
 
 const settingsSchema = z.object({
-  mode: z.enum(["off", "direct"], { error: "Choose whether clients can book online." }),
+  mode: z.enum(["off", "requests", "direct"], { error: "Choose whether clients can book online." }),
   minNoticeMinutes: wholeNumber(0, 20160, "Choose the minimum notice (at most 14 days)."),
   maxAdvanceDays: wholeNumber(1, 365, "Clients can book between 1 and 365 days ahead."),
   slotStepMinutes: z.enum(["5", "10", "15", "20", "30", "60"], { error: "Choose how often appointments may start." }).transform(Number),
   cancelWindowHours: wholeNumber(0, 720, "The cancellation window is between 0 and 720 hours (30 days)."),
   newPatients: z.boolean(),
+  newClients: z.boolean(),
 });
 
 const practitionersSchema = z.object({
@@ -226,6 +229,7 @@ const typesSchema = z.object({
       z.object({
         id: z.uuid({ error: uuidMessage }),
         bookable: z.boolean(),
+        newClients: z.boolean(),
         duration: z.union([z.literal("").transform(() => null), wholeNumber(5, 480, "The duration is between 5 and 480 minutes.")], { error: "The duration is between 5 and 480 minutes." }),
         buffer: z.union([z.literal("").transform(() => 0), wholeNumber(0, 240, "The buffer is between 0 and 240 minutes.")], { error: "The buffer is between 0 and 240 minutes." }),
         species: z.union([z.undefined(), speciesList]),
@@ -235,6 +239,7 @@ const typesSchema = z.object({
     .min(1, "There are no appointment types to save.")
     .max(1000, uuidMessage),
   bookable: idList,
+  newClients: idList,
 });
 
 const hoursSchema = z
@@ -301,11 +306,12 @@ async function updateSettings(context: PorticoLoadContext, request: Request, for
     slotStepMinutes: formText(form, "slotStepMinutes"),
     cancelWindowHours: formText(form, "cancelWindowHours"),
     newPatients: form.get("newPatients") === "on",
+    newClients: form.get("newClients") === "on",
   });
   const { page } = await adminPage(context, request, PERMISSION, async (scope): Promise<Outcome> => {
     if (!parsed.success) return refused(firstIssue(parsed.error, "Some settings were not valid."));
     const input = parsed.data;
-    if (input.mode === "direct") {
+    if (input.mode !== "off") {
       const problem = await directModeProblem(scope.trx);
       if (problem) return refused(problem);
     }
@@ -321,11 +327,13 @@ async function updateSettings(context: PorticoLoadContext, request: Request, for
         booking_slot_step_minutes: input.slotStepMinutes,
         booking_cancel_window_hours: input.cancelWindowHours,
         booking_new_patients: input.newPatients,
+        booking_new_clients: input.newClients,
         updated_at: scope.now,
       })
       .execute();
     await audit(scope, context, "staff.booking_settings_changed", { section: "settings", ...diff });
-    return { ok: true, message: input.mode === "direct" ? "Settings saved. Clients can book free times online." : "Settings saved." };
+    const saved = { off: "Settings saved.", requests: "Settings saved. Clients can ask for free times online; you approve each request on the schedule.", direct: "Settings saved. Clients can book free times online." } as const;
+    return { ok: true, message: saved[input.mode] };
   });
   return page;
 }
@@ -410,15 +418,17 @@ async function savePractitioners(context: PorticoLoadContext, request: Request, 
 async function saveTypes(context: PorticoLoadContext, request: Request, form: FormData): Promise<Outcome> {
   const ids = formTexts(form, "typeId");
   const bookable = formTexts(form, "bookable");
+  const forNewClients = formTexts(form, "newClients");
   const rows = ids.map((id) => ({
     id,
     bookable: typeof id === "string" && bookable.includes(id),
+    newClients: typeof id === "string" && forNewClients.includes(id),
     duration: formText(form, `duration-${String(id)}`) ?? "",
     buffer: formText(form, `buffer-${String(id)}`) ?? "",
     species: formText(form, `species-${String(id)}`),
     practitionerIds: formTexts(form, `practitioners-${String(id)}`),
   }));
-  const parsed = typesSchema.safeParse({ rows, bookable });
+  const parsed = typesSchema.safeParse({ rows, bookable, newClients: forNewClients });
   const { page } = await adminPage(context, request, PERMISSION, async (scope): Promise<Outcome> => {
     const { trx } = scope;
     const current = await activeTypes(trx);
@@ -433,7 +443,7 @@ async function saveTypes(context: PorticoLoadContext, request: Request, form: Fo
     }
     const input = parsed.data.rows;
     const posted = new Set(input.map((r) => r.id));
-    if (posted.size !== input.length || parsed.data.bookable.some((id) => !posted.has(id))) return refused(uuidMessage);
+    if (posted.size !== input.length || [...parsed.data.bookable, ...parsed.data.newClients].some((id) => !posted.has(id))) return refused(uuidMessage);
     if (input.some((r) => !byId.has(r.id))) return refused("One of the appointment types is no longer active. Please reload the page.");
 
     const [practitioners, links, locations, settings] = await Promise.all([
@@ -450,7 +460,7 @@ async function saveTypes(context: PorticoLoadContext, request: Request, form: Fo
       if (row.duration === null) return refused(`${name}: enter how long it takes (5 to 480 minutes) to make it bookable online.`);
       if (!row.practitionerIds.length) return refused(`${name}: choose at least one practitioner who performs it to make it bookable online.`);
     }
-    if (settings.mode === "direct") {
+    if (settings.mode !== "off") {
       const anyBookable = current.some((t) => (posted.has(t.id) ? input.find((r) => r.id === t.id)!.bookable : t.bookable_online && t.duration_minutes !== null));
       if (!anyBookable) return refused("Online booking is on: keep at least one appointment type bookable, or turn online booking off first.");
     }
@@ -463,14 +473,16 @@ async function saveTypes(context: PorticoLoadContext, request: Request, form: Fo
     for (const row of input) {
       const type = byId.get(row.id)!;
       const species = scope.site.practice.kind === "veterinary" && row.species !== undefined ? row.species : type.species;
-      const was = { bookable: type.bookable_online, duration: type.duration_minutes, buffer: type.buffer_minutes, species: type.species, practitioners: names(performersBefore(row.id)) };
-      const now = { bookable: row.bookable, duration: row.duration, buffer: row.buffer, species, practitioners: names([...new Set(row.practitionerIds)]) };
+      // Offered to new clients only when bookable at all: the /book page shows a subset of what clients may book.
+      const newClients = row.bookable && row.newClients;
+      const was = { bookable: type.bookable_online, newClients: type.bookable_new_clients, duration: type.duration_minutes, buffer: type.buffer_minutes, species: type.species, practitioners: names(performersBefore(row.id)) };
+      const now = { bookable: row.bookable, newClients, duration: row.duration, buffer: row.buffer, species, practitioners: names([...new Set(row.practitionerIds)]) };
       const diff = changes(was, now);
       if (!diff) continue;
       before[type.name] = diff.before;
       after[type.name] = diff.after;
-      if (was.bookable !== now.bookable || was.duration !== now.duration || was.buffer !== now.buffer || JSON.stringify(was.species) !== JSON.stringify(now.species)) {
-        await trx.updateTable("appointment_types").set({ bookable_online: row.bookable, duration_minutes: row.duration, buffer_minutes: row.buffer, species, updated_at: scope.now }).where("id", "=", row.id).execute();
+      if (was.bookable !== now.bookable || was.newClients !== now.newClients || was.duration !== now.duration || was.buffer !== now.buffer || JSON.stringify(was.species) !== JSON.stringify(now.species)) {
+        await trx.updateTable("appointment_types").set({ bookable_online: row.bookable, bookable_new_clients: newClients, duration_minutes: row.duration, buffer_minutes: row.buffer, species, updated_at: scope.now }).where("id", "=", row.id).execute();
       }
     }
     if (!Object.keys(after).length) return { ok: true, message: "Nothing changed." };

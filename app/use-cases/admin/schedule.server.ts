@@ -2,29 +2,30 @@ import { sql } from "kysely";
 import { z } from "zod";
 import type { AppointmentStatus, ScheduleExceptionKind } from "../../../db/schema";
 import { recordAudit } from "../../../server/audit.server";
-import { appointmentCancelledEmail } from "../../../server/email/templates/appointment-cancelled";
-import { sendEmail } from "../../../server/email/send-email.server";
 import { recordEvent } from "../../../server/events/record-event.server";
 import { patientRefs } from "../../../server/events/refs.server";
 import type { PorticoLoadContext } from "../../load-context";
 import { addDays, dateTimeFormat, formatDateTime, localeFor, zonedToUtc } from "../../time";
 import { todayIn } from "../../visibility/portal-rules";
+import { emailBookingToClient, emailCancellationToClient } from "../booking/booking-email.server";
 import { notFound } from "../portal/portal-page.server";
+import { requirePracticeSite } from "../require-practice.server";
 import { calendarDateSchema } from "../record-fields";
 import { adminPage, type StaffScope } from "./admin-page.server";
 
 /**
  * `/admin/schedule` (permission `manage_booking`): the front desk's view of the practice's days. Appointments from
  * the practice system and from online booking, live holds, each practitioner's hours, time off and closures, on the
- * practice's clock. Staff may cancel what was booked online (its `booked_time` row is Portico's); what came from the
- * practice system is changed there (docs/decisions/021-online-booking.md).
+ * practice's clock. Staff approve or decline clients' requests, and may cancel what was booked online (its
+ * `booked_time` row is Portico's); what came from the practice system is changed there
+ * (docs/decisions/021-online-booking.md).
  */
 
 const PERMISSION = "manage_booking";
 /** A week of a large practice fits; beyond this the page says it shows only the first ones. */
 const APPOINTMENTS_SHOWN = 2_000;
-const SHOWN_STATUSES: AppointmentStatus[] = ["scheduled", "confirmed", "completed"];
-const STATUS_WORDS: Partial<Record<AppointmentStatus, string>> = { scheduled: "Scheduled", confirmed: "Confirmed", completed: "Completed" };
+const SHOWN_STATUSES: AppointmentStatus[] = ["requested", "scheduled", "confirmed", "completed"];
+const STATUS_WORDS: Partial<Record<AppointmentStatus, string>> = { requested: "Requested", scheduled: "Scheduled", confirmed: "Confirmed", completed: "Completed" };
 const EXCEPTION_WORDS: Record<ScheduleExceptionKind, string> = { time_off: "Time off", extra_hours: "Extra hours", closure: "Practice closed" };
 
 export type ScheduleView = "day" | "week";
@@ -53,6 +54,8 @@ export type ScheduleEntry =
       bookedOnline: boolean;
       /** Booked in Portico (it holds a `booked_time` row): staff may cancel it here. */
       cancellable: boolean;
+      /** A client's request still to come: staff approve or decline it. */
+      awaitingDecision: boolean;
       location: string;
     }
   | { kind: "hold"; id: string; time: string; startsIso: string; client: string; typeName: string; heldUntil: string; moving: boolean; location: string };
@@ -236,7 +239,8 @@ async function readSchedule(scope: StaffScope, query: z.infer<typeof filtersSche
         clientNote: a.client_note,
         status: STATUS_WORDS[a.status] ?? a.status,
         bookedOnline: a.booked_by === "client" || a.booked_time_id !== null,
-        cancellable: a.booked_time_id !== null && a.status !== "completed" && a.starts_at > now,
+        cancellable: a.booked_time_id !== null && (a.status === "scheduled" || a.status === "confirmed") && a.starts_at > now,
+        awaitingDecision: a.status === "requested" && a.starts_at > now,
         location: multiLocation ? a.location_name : "",
       };
       row.entries.push(entry);
@@ -289,7 +293,7 @@ export async function getSchedule(context: PorticoLoadContext, request: Request)
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Cancelling an appointment booked online
+// Deciding requests, cancelling online bookings
 
 export type ScheduleActionResult = { ok: true; message: string } | { ok: false; error: string };
 
@@ -303,75 +307,164 @@ const reasonSchema = z
   .max(200, reasonMessage)
   .regex(/^[^\p{Cc}]*$/u, reasonMessage);
 
-/**
- * Cancels an appointment booked online, for the front desk: status cancelled, its time (and any hold to move it)
- * given back at once, audited with the staff member's reason. An appointment from the practice system is refused:
- * the practice system is its record of truth. A bad or unknown id is a 404; nothing is written on any refusal.
- */
-async function cancelAppointment(context: PorticoLoadContext, request: Request, form: FormData): Promise<ScheduleActionResult> {
-  const id = z.uuid().safeParse(form.get("appointmentId"));
-  const reason = reasonSchema.safeParse(form.get("reason"));
-  const { page } = await adminPage(context, request, PERMISSION, async (scope): Promise<ScheduleActionResult> => {
-    if (!id.success) throw notFound();
-    const { trx, now } = scope;
-    const appointment = await trx
-      .selectFrom("appointments as a")
-      .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "a.practice_id").onRef("p.id", "=", "a.patient_id"))
-      .select(["a.id", "a.patient_id", "a.status", "a.starts_at", "a.reason", "a.practitioner_name", "p.name as patient_name"])
-      .select(sql<boolean>`exists (select 1 from booked_time b where b.appointment_id = a.id)`.as("booked_online"))
-      .where("a.id", "=", id.data)
-      .forUpdate("a")
-      .executeTakeFirst();
-    if (!appointment) throw notFound();
-    // Checked first: a cancelled online booking has given its `booked_time` row back.
-    if (appointment.status === "cancelled") return refused("This appointment is already cancelled.");
-    if (!appointment.booked_online) return refused("This appointment comes from the practice system. Change it in the practice system.");
-    if (appointment.status !== "scheduled" && appointment.status !== "confirmed") return refused("This appointment has already taken place.");
-    if (appointment.starts_at <= now) return refused("This appointment has already started. Record what happened in the practice system.");
-    if (!reason.success) return refused(reasonMessage);
+const declineMessage = "Keep the message to the client under 500 characters, in plain text.";
+/** Optional: what the client reads in the email (another time to try, a number to call). */
+const declineNoteSchema = z
+  .string({ error: declineMessage })
+  .trim()
+  .max(500, declineMessage)
+  .regex(/^(?:[^\p{Cc}]|[\n\r\t])*$/u, declineMessage)
+  .transform((note) => note || null);
 
-    await trx.updateTable("appointments").set({ status: "cancelled", updated_at: now }).where("id", "=", appointment.id).execute();
-    // Its own time, and a client's hold to move it elsewhere: both are free again at once.
-    await trx
-      .deleteFrom("booked_time")
-      .where((eb) => eb.or([eb("appointment_id", "=", appointment.id), eb("reschedule_of", "=", appointment.id)]))
-      .execute();
-    await recordAudit(trx, scope.practiceId, {
-      actorType: scope.staff.actorType,
-      actorId: scope.staff.id,
-      action: "staff.appointment_cancelled",
-      subjectType: "appointment",
-      subjectId: appointment.id,
-      ip: context.visitor.ip,
-      userAgent: context.visitor.userAgent,
-      details: { reason: reason.data, startsAt: appointment.starts_at.toISOString(), practitioner: appointment.practitioner_name },
-      at: now,
-    });
-    await recordEvent(trx, scope.practiceId, { type: "appointment.cancelled", data: { appointment: { id: appointment.id }, ...(await patientRefs(trx, appointment.patient_id)), cancelledBy: "staff" } }, now);
-    const settings = await trx.selectFrom("practice_settings").select(["time_zone", "email", "phone"]).executeTakeFirstOrThrow();
-    const timeZone = settings.time_zone;
-    const when = formatDateTime(appointment.starts_at, timeZone, localeFor(timeZone));
-    // The client hears it from the practice, not from a changed page: the staff's reason stays in the audit log.
-    const recipient = await trx
-      .selectFrom("patients as p")
-      .innerJoin("clients as c", (join) => join.onRef("c.practice_id", "=", "p.practice_id").onRef("c.id", "=", "p.client_id"))
-      .innerJoin("client_emails as e", (join) => join.onRef("e.practice_id", "=", "c.practice_id").onRef("e.client_id", "=", "c.id"))
-      .select(["c.first_name", "e.email"])
-      .where("p.id", "=", appointment.patient_id)
-      .where("e.is_primary", "=", true)
-      .executeTakeFirst();
-    if (recipient && scope.site.kind === "practice") {
-      const message = appointmentCancelledEmail({ practiceName: scope.site.practice.name, clientName: recipient.first_name, patientName: appointment.patient_name, title: appointment.reason, when, practicePhone: settings.phone, bookLink: `${scope.site.origin}/appointments/book` });
-      await sendEmail(trx, { kind: "client_appointment_cancelled", practiceId: scope.practiceId, fromName: scope.site.practice.name, replyTo: settings.email, to: recipient.email, ...message });
-    }
-    return { ok: true, message: `Cancelled: ${appointment.reason} for ${appointment.patient_name}, ${when}. The time is free again.` };
+type ActedOn = { id: string; patient_id: string; status: AppointmentStatus; starts_at: Date; reason: string; practitioner_name: string; patient_name: string; booked_online: boolean };
+
+/** The appointment a schedule action names, locked for the change; a bad or unknown id is a 404. */
+async function appointmentToChange(scope: StaffScope, form: FormData): Promise<ActedOn> {
+  const id = z.uuid().safeParse(form.get("appointmentId"));
+  if (!id.success) throw notFound();
+  const appointment = await scope.trx
+    .selectFrom("appointments as a")
+    .innerJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "a.practice_id").onRef("p.id", "=", "a.patient_id"))
+    .select(["a.id", "a.patient_id", "a.status", "a.starts_at", "a.reason", "a.practitioner_name", "p.name as patient_name"])
+    .select(sql<boolean>`exists (select 1 from booked_time b where b.appointment_id = a.id)`.as("booked_online"))
+    .where("a.id", "=", id.data)
+    .forUpdate("a")
+    .executeTakeFirst();
+  if (!appointment) throw notFound();
+  return appointment;
+}
+
+/** Gives back the appointment's time, and any client's hold to move it elsewhere: both are free again at once. */
+async function releaseTime(scope: StaffScope, appointmentId: string): Promise<void> {
+  await scope.trx
+    .deleteFrom("booked_time")
+    .where((eb) => eb.or([eb("appointment_id", "=", appointmentId), eb("reschedule_of", "=", appointmentId)]))
+    .execute();
+}
+
+function audit(context: PorticoLoadContext, scope: StaffScope, action: string, appointment: ActedOn, details: Record<string, unknown>) {
+  return recordAudit(scope.trx, scope.practiceId, {
+    actorType: scope.staff.actorType,
+    actorId: scope.staff.id,
+    action,
+    subjectType: "appointment",
+    subjectId: appointment.id,
+    ip: context.visitor.ip,
+    userAgent: context.visitor.userAgent,
+    details: { startsAt: appointment.starts_at.toISOString(), practitioner: appointment.practitioner_name, ...details },
+    at: scope.now,
+  });
+}
+
+async function whenOf(scope: StaffScope, startsAt: Date): Promise<string> {
+  const { time_zone: timeZone } = await scope.trx.selectFrom("practice_settings").select("time_zone").executeTakeFirstOrThrow();
+  return formatDateTime(startsAt, timeZone, localeFor(timeZone));
+}
+
+/** Whether a request can still be decided: a time that has passed is for the practice system to follow up. */
+function undecidable(appointment: ActedOn, now: Date): ScheduleActionResult | undefined {
+  if (appointment.status !== "requested") return refused("This request has already been answered.");
+  if (appointment.starts_at <= now) return refused("The time asked for has passed. Contact the client to find another.");
+  return undefined;
+}
+
+/**
+ * Approves a client's request: the appointment is confirmed (the client chose the time; its time was held since the
+ * request), audited, `appointment.booked` for the practice system (this is when it goes into its schedule), and
+ * the client's confirmation email with the calendar file.
+ */
+async function approveRequest(context: PorticoLoadContext, request: Request, form: FormData): Promise<ScheduleActionResult> {
+  const site = requirePracticeSite(context);
+  const { page } = await adminPage(context, request, PERMISSION, async (scope): Promise<ScheduleActionResult> => {
+    const appointment = await appointmentToChange(scope, form);
+    const problem = undecidable(appointment, scope.now);
+    if (problem) return problem;
+    const { trx, now } = scope;
+    const approved = await trx
+      .updateTable("appointments")
+      .set({ status: "confirmed", confirmed_at: now, updated_at: now })
+      .where("id", "=", appointment.id)
+      .returning(["practitioner_id", "appointment_type_id", "starts_at", "ends_at"])
+      .executeTakeFirstOrThrow();
+    await audit(context, scope, "staff.appointment_request_approved", appointment, {});
+    await recordEvent(
+      trx,
+      scope.practiceId,
+      {
+        type: "appointment.booked",
+        data: {
+          appointment: { id: appointment.id },
+          ...(await patientRefs(trx, appointment.patient_id)),
+          practitioner: { id: approved.practitioner_id! },
+          appointmentType: { id: approved.appointment_type_id! },
+          startsAt: approved.starts_at.toISOString(),
+          endsAt: approved.ends_at.toISOString(),
+          bookedVia: "portal",
+        },
+      },
+      now,
+    );
+    await emailBookingToClient(trx, site, { kind: "approved", appointmentId: appointment.id });
+    return { ok: true, message: `Approved: ${appointment.reason} for ${appointment.patient_name}, ${await whenOf(scope, appointment.starts_at)}. The client has been emailed.` };
   });
   return page;
 }
 
-/** The page's one action; anything but a known intent is refused with a message. */
+/** Declines a client's request: its time is free again, audited, `appointment.declined`, and the client is emailed (with the staff's message, if any). */
+async function declineRequest(context: PorticoLoadContext, request: Request, form: FormData): Promise<ScheduleActionResult> {
+  const site = requirePracticeSite(context);
+  const note = declineNoteSchema.safeParse(form.get("message") ?? "");
+  const { page } = await adminPage(context, request, PERMISSION, async (scope): Promise<ScheduleActionResult> => {
+    const appointment = await appointmentToChange(scope, form);
+    const problem = undecidable(appointment, scope.now);
+    if (problem) return problem;
+    if (!note.success) return refused(declineMessage);
+    const { trx, now } = scope;
+    await trx.updateTable("appointments").set({ status: "declined", updated_at: now }).where("id", "=", appointment.id).execute();
+    await releaseTime(scope, appointment.id);
+    await audit(context, scope, "staff.appointment_request_declined", appointment, { message: note.data });
+    await recordEvent(trx, scope.practiceId, { type: "appointment.declined", data: { appointment: { id: appointment.id }, ...(await patientRefs(trx, appointment.patient_id)) } }, now);
+    await emailCancellationToClient(trx, site, { kind: "declined", appointmentId: appointment.id, message: note.data });
+    return { ok: true, message: `Declined: ${appointment.reason} for ${appointment.patient_name}, ${await whenOf(scope, appointment.starts_at)}. The client has been emailed and the time is free again.` };
+  });
+  return page;
+}
+
+/**
+ * Cancels an appointment booked online, for the front desk: status cancelled, its time given back at once, audited
+ * with the staff member's reason. An appointment from the practice system is refused: the practice system is its
+ * record of truth. Nothing is written on any refusal.
+ */
+async function cancelAppointment(context: PorticoLoadContext, request: Request, form: FormData): Promise<ScheduleActionResult> {
+  const site = requirePracticeSite(context);
+  const reason = reasonSchema.safeParse(form.get("reason"));
+  const { page } = await adminPage(context, request, PERMISSION, async (scope): Promise<ScheduleActionResult> => {
+    const appointment = await appointmentToChange(scope, form);
+    // Checked first: a cancelled online booking has given its `booked_time` row back.
+    if (appointment.status === "cancelled" || appointment.status === "declined") return refused("This appointment is already cancelled.");
+    if (appointment.status === "requested") return refused("This is a request: approve or decline it.");
+    if (!appointment.booked_online) return refused("This appointment comes from the practice system. Change it in the practice system.");
+    if (appointment.status !== "scheduled" && appointment.status !== "confirmed") return refused("This appointment has already taken place.");
+    if (appointment.starts_at <= scope.now) return refused("This appointment has already started. Record what happened in the practice system.");
+    if (!reason.success) return refused(reasonMessage);
+    const { trx, now } = scope;
+    await trx.updateTable("appointments").set({ status: "cancelled", updated_at: now }).where("id", "=", appointment.id).execute();
+    await releaseTime(scope, appointment.id);
+    await audit(context, scope, "staff.appointment_cancelled", appointment, { reason: reason.data });
+    await recordEvent(trx, scope.practiceId, { type: "appointment.cancelled", data: { appointment: { id: appointment.id }, ...(await patientRefs(trx, appointment.patient_id)), cancelledBy: "staff" } }, now);
+    // The client hears it from the practice, not from a changed page: the staff's reason stays in the audit log.
+    await emailCancellationToClient(trx, site, { kind: "cancelled", appointmentId: appointment.id });
+    return { ok: true, message: `Cancelled: ${appointment.reason} for ${appointment.patient_name}, ${await whenOf(scope, appointment.starts_at)}. The time is free again.` };
+  });
+  return page;
+}
+
+const ACTIONS = { approve: approveRequest, decline: declineRequest, cancel: cancelAppointment } as const;
+
+/** The page's actions; anything but a known intent is refused with a message. */
 export async function runScheduleAction(context: PorticoLoadContext, request: Request, form: FormData): Promise<ScheduleActionResult> {
-  if (form.get("intent") === "cancel") return cancelAppointment(context, request, form);
+  const intent = form.get("intent");
+  if (intent === "approve" || intent === "decline" || intent === "cancel") return ACTIONS[intent](context, request, form);
   const { page } = await adminPage(context, request, PERMISSION, async () => refused("Unknown action."));
   return page;
 }

@@ -1,11 +1,12 @@
-import { type SqlBool, sql } from "kysely";
+import { sql } from "kysely";
 import { recordAudit } from "../../../server/audit.server";
 import { recordEvent } from "../../../server/events/record-event.server";
 import { patientRefs } from "../../../server/events/refs.server";
+import { appointmentEvent, calendarFile } from "../../calendar/ics";
 import type { PorticoLoadContext } from "../../load-context";
 import { type OnlineChange, onlineChange } from "../../booking/change-rules";
 import { formatDateTime, localeFor } from "../../time";
-import { appointmentAccessSql, patientVisibleSql } from "../../visibility/portal-queries.server";
+import { appointmentAccessSql, appointmentListedSql, patientVisibleSql } from "../../visibility/portal-queries.server";
 import { appointmentSection, canConfirmAppointment, PAGE_AREA, proxyAllows } from "../../visibility/portal-rules";
 import { type ClientScope, requireArea, withSignedInClient } from "../client-session.server";
 import { idParam, notFound, portalPage } from "./portal-page.server";
@@ -19,17 +20,12 @@ export type AppointmentItem = {
   endsAt: string;
   /** In the practice's time zone, ready to show. */
   when: string;
-  status: "scheduled" | "confirmed" | "completed";
+  status: "requested" | "scheduled" | "confirmed" | "completed";
   canConfirm: boolean;
   /** Whether the client may cancel or move it here (booked online, before the cancellation window). */
   change: OnlineChange;
   location: { name: string; address: string; phone: string | null };
 };
-
-/** The SQL twin of appointmentSection: upcoming (scheduled or confirmed, still to come) or past (completed). */
-function appointmentListedSql(now: Date) {
-  return sql<SqlBool>`((a.status in ('scheduled', 'confirmed') and a.starts_at > ${now}) or a.status = 'completed')`;
-}
 
 function appointmentsOf(scope: ClientScope, now: Date) {
   return scope.trx
@@ -117,28 +113,6 @@ export async function confirmAppointment(context: PorticoLoadContext, request: R
   });
 }
 
-function icsText(value: string): string {
-  return value.replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\r?\n/g, "\\n");
-}
-
-function icsTime(iso: string): string {
-  return iso.replace(/[-:]/g, "").replace(/\.\d{3}/, "");
-}
-
-// RFC 5545 wants lines of at most 75 octets, continued with a leading space.
-function fold(line: string): string {
-  const parts: string[] = [];
-  let rest = line;
-  while (Buffer.byteLength(rest) > 75) {
-    let cut = 74;
-    while (Buffer.byteLength(rest.slice(0, cut)) > 74) cut--;
-    parts.push(rest.slice(0, cut));
-    rest = ` ${rest.slice(cut)}`;
-  }
-  parts.push(rest);
-  return parts.join("\r\n");
-}
-
 /** An upcoming appointment as an .ics calendar file. */
 export async function appointmentCalendarFile(context: PorticoLoadContext, request: Request, rawId: string | undefined): Promise<{ filename: string; content: string }> {
   const id = idParam(rawId);
@@ -149,22 +123,8 @@ export async function appointmentCalendarFile(context: PorticoLoadContext, reque
     return toItem(row, scope.now, 0);
   });
   const host = context.site.kind === "practice" ? new URL(context.site.origin).hostname : "portico";
-  const lines = [
-    "BEGIN:VCALENDAR",
-    "VERSION:2.0",
-    "PRODID:-//Portico//Client portal//EN",
-    "CALSCALE:GREGORIAN",
-    "METHOD:PUBLISH",
-    "BEGIN:VEVENT",
-    `UID:${page.id}@${host}`,
-    `DTSTAMP:${icsTime(context.now().toISOString())}`,
-    `DTSTART:${icsTime(page.startsAt)}`,
-    `DTEND:${icsTime(page.endsAt)}`,
-    `SUMMARY:${icsText(`${page.reason} — ${page.patientName} at ${shell.practiceName}`)}`,
-    `LOCATION:${icsText(`${page.location.name}, ${page.location.address.replace(/\n/g, ", ")}`)}`,
-    `DESCRIPTION:${icsText(`With ${page.practitioner}.${page.location.phone ? ` To change this appointment call ${page.location.phone}.` : ""}`)}`,
-    "END:VEVENT",
-    "END:VCALENDAR",
-  ];
-  return { filename: `appointment-${page.startsAt.slice(0, 10)}.ics`, content: `${lines.map(fold).join("\r\n")}\r\n` };
+  const content = calendarFile(
+    appointmentEvent({ id: page.id, host, stamp: context.now(), startsAt: new Date(page.startsAt), endsAt: new Date(page.endsAt), title: page.reason, patientName: page.patientName, practiceName: shell.practiceName, practitioner: page.practitioner, location: page.location }),
+  );
+  return { filename: `appointment-${page.startsAt.slice(0, 10)}.ics`, content };
 }

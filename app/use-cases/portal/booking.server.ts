@@ -1,8 +1,6 @@
 import { sql } from "kysely";
 import { z } from "zod";
 import { recordAudit } from "../../../server/audit.server";
-import { appointmentBookedEmail } from "../../../server/email/templates/appointment-booked";
-import { sendEmail } from "../../../server/email/send-email.server";
 import { recordEvent } from "../../../server/events/record-event.server";
 import { patientRefs } from "../../../server/events/refs.server";
 import { type OnlineChange, onlineChange } from "../../booking/change-rules";
@@ -11,9 +9,11 @@ import type { PorticoLoadContext } from "../../load-context";
 import { addDays, dateTimeFormat, formatDateTime, formatTimeOfDay, localeFor, zonedToUtc } from "../../time";
 import { patientVisibleSql } from "../../visibility/portal-queries.server";
 import { todayIn } from "../../visibility/portal-rules";
+import { emailBookingToClient } from "../booking/booking-email.server";
 import { type BookableLocation, type BookingCatalogue, type BookingSettings, slotValue, slotValueSchema, findFreeSlots, HOLD_MINUTES, readBookingCatalogue, readBookingSettings, typeFitsPatient } from "../booking/booking-schedule.server";
 import { requireArea } from "../client-session.server";
 import { calendarDateSchema, text } from "../record-fields";
+import { requirePracticeSite } from "../require-practice.server";
 import { idParam, notFound, type PortalScope, portalPage } from "./portal-page.server";
 
 /** Days shown side by side, each with its number of free times, so a client sees where the week has room. */
@@ -345,6 +345,8 @@ export type HeldView = {
   location: { name: string; address: string };
   /** When the hold moves an existing appointment: its current time. */
   movingFrom: string | null;
+  /** The practice answers each booking (requests mode), or the appointment moved is itself still a request. */
+  asRequest: boolean;
 };
 
 async function readHold(scope: PortalScope, holdId: string, forUpdate: boolean) {
@@ -384,11 +386,12 @@ async function readHold(scope: PortalScope, holdId: string, forUpdate: boolean) 
 export async function heldSlot(context: PorticoLoadContext, request: Request, rawId: string | undefined) {
   const holdId = idParam(rawId);
   return portalPage(context, request, async (scope): Promise<HeldView> => {
-    if (!(await bookingFor(scope))) throw notFound();
+    const booking = await bookingFor(scope);
+    if (!booking) throw notFound();
     const hold = await readHold(scope, holdId, false);
     if (!hold) throw holdGone();
     const locale = localeFor(scope.timeZone);
-    const moving = hold.reschedule_of ? await scope.trx.selectFrom("appointments").select("starts_at").where("id", "=", hold.reschedule_of).executeTakeFirst() : undefined;
+    const moving = hold.reschedule_of ? await scope.trx.selectFrom("appointments").select(["starts_at", "status"]).where("id", "=", hold.reschedule_of).executeTakeFirst() : undefined;
     return {
       holdId: hold.id,
       patientName: hold.patient_name,
@@ -399,6 +402,7 @@ export async function heldSlot(context: PorticoLoadContext, request: Request, ra
       heldUntil: formatTimeOfDay(hold.hold_expires_at!, scope.timeZone, locale),
       location: { name: hold.location_name, address: hold.address },
       movingFrom: moving ? formatDateTime(moving.starts_at, scope.timeZone, locale) : null,
+      asRequest: moving ? moving.status === "requested" : booking.settings.mode === "requests",
     };
   });
 }
@@ -416,12 +420,13 @@ const confirmForm = z.object({
     .regex(/^(?:[^\p{Cc}]|[\n\r\t])*$/u, "The reason contains characters that cannot be saved."),
 });
 
-export type ConfirmOutcome = { ok: true; appointmentId: string; moved: boolean } | { ok: false; status: 400; message: string };
+export type ConfirmOutcome = { ok: true; appointmentId: string; moved: boolean; requested: boolean } | { ok: false; status: 400; message: string };
 
 /**
- * Turns the client's hold into an appointment (direct booking): booked by the client, so a limited account sees it;
- * its time stays taken in `booked_time`. Audited, an `appointment.booked` event for the practice system, and an
- * email to the client with the details and a calendar file, all in the same transaction.
+ * Turns the client's hold into an appointment (direct booking) or a request (the practice approves each one):
+ * booked by the client, so a limited account sees it; its time stays taken in `booked_time` either way, so a request
+ * cannot be double-booked while staff decide. Audited, an `appointment.booked` (or `appointment.requested`) event
+ * for the practice system, and an email to the client, all in the same transaction.
  */
 export async function confirmHold(context: PorticoLoadContext, request: Request, rawId: string | undefined, form: FormData): Promise<ConfirmOutcome> {
   const holdId = idParam(rawId);
@@ -449,6 +454,7 @@ export async function confirmHold(context: PorticoLoadContext, request: Request,
         status: 400,
         message: parsed.error.issues[0]?.message ?? "Tell the practice what the visit is for.",
       };
+    const requested = booking.settings.mode === "requests";
     const appointment = await scope.trx
       .insertInto("appointments")
       .values({
@@ -462,10 +468,8 @@ export async function confirmHold(context: PorticoLoadContext, request: Request,
         client_note: parsed.data.reason,
         starts_at: startsAt,
         ends_at: endsAt,
-        // The client chose this time themselves: there is nothing left for them to confirm.
-        status: "confirmed",
-        confirmed_at: now,
-        confirmed_by_client_id: scope.client.id,
+        // The client chose this time themselves: once booked, there is nothing left for them to confirm.
+        ...(requested ? { status: "requested" as const } : { status: "confirmed" as const, confirmed_at: now, confirmed_by_client_id: scope.client.id }),
         booked_by: "client",
         created_at: now,
         updated_at: now,
@@ -476,7 +480,7 @@ export async function confirmHold(context: PorticoLoadContext, request: Request,
     await recordAudit(scope.trx, scope.practiceId, {
       actorType: "client",
       actorId: scope.client.id,
-      action: "client.appointment_booked",
+      action: requested ? "client.appointment_requested" : "client.appointment_booked",
       subjectType: "appointment",
       subjectId: appointment.id,
       ip: context.visitor.ip,
@@ -490,76 +494,15 @@ export async function confirmHold(context: PorticoLoadContext, request: Request,
       at: now,
     });
     const refs = await patientRefs(scope.trx, hold.patient_id!);
-    await recordEvent(
-      scope.trx,
-      scope.practiceId,
-      {
-        type: "appointment.booked",
-        data: {
-          appointment: { id: appointment.id },
-          ...refs,
-          practitioner: { id: hold.practitioner_id },
-          appointmentType: { id: hold.appointment_type_id },
-          startsAt: startsAt.toISOString(),
-          endsAt: endsAt.toISOString(),
-          bookedVia: "portal",
-        },
-      },
-      now
-    );
-    await emailClient(context, scope, booking, {
-      kind: "booked",
-      appointmentId: appointment.id,
-      hold,
-      startsAt,
-    });
-    return { ok: true, appointmentId: appointment.id, moved: false };
+    const facts = { appointment: { id: appointment.id }, ...refs, practitioner: { id: hold.practitioner_id }, appointmentType: { id: hold.appointment_type_id }, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() };
+    await recordEvent(scope.trx, scope.practiceId, requested ? { type: "appointment.requested", data: { ...facts, requestedVia: "portal" } } : { type: "appointment.booked", data: { ...facts, bookedVia: "portal" } }, now);
+    await emailBookingToClient(scope.trx, requirePracticeSite(context), { kind: requested ? "requested" : "booked", appointmentId: appointment.id, to: { email: scope.client.email, firstName: scope.client.firstName } });
+    return { ok: true, appointmentId: appointment.id, moved: false, requested };
   });
   return page;
 }
 
 type HeldRow = NonNullable<Awaited<ReturnType<typeof readHold>>>;
-
-/** The booked or moved appointment's details, with its calendar file, to the client who signed in. */
-async function emailClient(
-  context: PorticoLoadContext,
-  scope: PortalScope,
-  booking: Booking,
-  input: {
-    kind: "booked" | "moved";
-    appointmentId: string;
-    hold: HeldRow;
-    startsAt: Date;
-  }
-): Promise<void> {
-  const { hold, startsAt } = input;
-  const practice = context.site.kind === "practice" ? context.site.practice : undefined;
-  const settings = await scope.trx.selectFrom("practice_settings").select(["email", "phone"]).executeTakeFirstOrThrow();
-  const locale = localeFor(scope.timeZone);
-  const origin = context.site.kind === "practice" ? context.site.origin : "";
-  const message = appointmentBookedEmail({
-    kind: input.kind,
-    practiceName: practice?.name ?? "",
-    clientName: scope.client.firstName,
-    patientName: hold.patient_name,
-    typeName: hold.type_name,
-    practitioner: hold.practitioner_name,
-    when: formatDateTime(startsAt, scope.timeZone, locale),
-    location: `${hold.location_name}, ${hold.address.replace(/\n/g, ", ")}`,
-    practicePhone: hold.phone ?? settings.phone,
-    cancelWindowHours: booking.settings.cancelWindowHours,
-    appointmentsLink: `${origin}/appointments`,
-    calendarLink: `${origin}/appointments/${input.appointmentId}.ics`,
-  });
-  await sendEmail(scope.trx, {
-    kind: `client_appointment_${input.kind}`,
-    practiceId: scope.practiceId,
-    fromName: practice?.name ?? "Portico",
-    replyTo: settings.email,
-    to: scope.client.email,
-    ...message,
-  });
-}
 
 /**
  * Moves an appointment booked online to the time held for it: the same appointment (id, history, note), new times
@@ -625,13 +568,10 @@ async function moveAppointment(context: PorticoLoadContext, scope: PortalScope, 
     },
     now
   );
-  await emailClient(context, scope, booking, {
-    kind: "moved",
-    appointmentId: before.id,
-    hold,
-    startsAt: hold.startsAt,
-  });
-  return { ok: true, appointmentId: before.id, moved: true };
+  const requested = before.status === "requested";
+  // A request moved is a request for the new time: the practice still answers it.
+  await emailBookingToClient(scope.trx, requirePracticeSite(context), { kind: requested ? "requested" : "moved", appointmentId: before.id, to: { email: scope.client.email, firstName: scope.client.firstName } });
+  return { ok: true, appointmentId: before.id, moved: true, requested };
 }
 
 /** Cancels an appointment the client booked online, before the cancellation window: its time is free again at once. */

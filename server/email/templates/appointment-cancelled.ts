@@ -1,10 +1,25 @@
 import { escapeHtml } from "./escape";
 
-/** To the client whose online booking the practice cancelled: which one, and how to book another time. */
-export function appointmentCancelledEmail(input: { practiceName: string; clientName: string; patientName: string; title: string; when: string; practicePhone: string | null; bookLink: string }): { subject: string; html: string; text: string } {
-  const subject = `Cancelled: ${input.title} for ${input.patientName}, ${input.when}`;
+/**
+ * To the client whose online booking the practice cancelled, or whose request it declined: which one, the
+ * practice's words if it wrote any (a decline usually says why), and how to book another time.
+ */
+export function appointmentCancelledEmail(input: {
+  kind: "cancelled" | "declined";
+  practiceName: string;
+  clientName: string;
+  patientName: string;
+  title: string;
+  when: string;
+  message?: string | null;
+  practicePhone: string | null;
+  bookLink: string;
+}): { subject: string; html: string; text: string } {
+  const declined = input.kind === "declined";
+  const subject = `${declined ? "Not available" : "Cancelled"}: ${input.title} for ${input.patientName}, ${input.when}`;
+  const headline = declined ? `${input.practiceName} cannot offer the appointment you asked for:` : `${input.practiceName} had to cancel this appointment:`;
   const next = `Please book another time${input.practicePhone ? ` or call ${input.practicePhone}` : ""}.`;
-  const text = [`Hello ${input.clientName},`, "", `${input.practiceName} had to cancel this appointment:`, `${input.title} for ${input.patientName}, ${input.when}`, "", next, input.bookLink].join("\n");
+  const text = [`Hello ${input.clientName},`, "", headline, `${input.title} for ${input.patientName}, ${input.when}`, ...(input.message ? ["", input.message] : []), "", next, input.bookLink].join("\n");
   const p = (content: string) => `<p style="font-size:16px;line-height:1.5;">${content}</p>`;
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
@@ -12,8 +27,9 @@ export function appointmentCancelledEmail(input: { practiceName: string; clientN
 <div style="max-width:560px;margin:0 auto;background:#ffffff;border:1px solid #d5dbe3;border-radius:10px;padding:32px;">
 <h1 style="margin:0 0 16px;font-size:22px;">${escapeHtml(input.practiceName)}</h1>
 ${p(`Hello ${escapeHtml(input.clientName)},`)}
-${p(`${escapeHtml(input.practiceName)} had to cancel this appointment:`)}
+${p(escapeHtml(headline))}
 ${p(`<strong>${escapeHtml(input.title)}</strong> for ${escapeHtml(input.patientName)}<br>${escapeHtml(input.when)}`)}
+${input.message ? p(escapeHtml(input.message).replace(/\n/g, "<br>")) : ""}
 ${p(escapeHtml(next))}
 <p><a href="${escapeHtml(input.bookLink)}" style="display:inline-block;padding:12px 24px;background:#0b5cad;color:#ffffff;font-weight:bold;text-decoration:none;border-radius:6px;">Book another time</a></p>
 </div>
