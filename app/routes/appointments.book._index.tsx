@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ChoiceSelect } from "~/components/choice-select";
+import { FreeTimes } from "~/components/free-times";
 import { EmptyState, PortalLayout } from "~/components/portal-layout";
 import { ResultNotice } from "~/components/result-notice";
 import { addPatientWhileBooking, bookingPage, holdSlot } from "~/use-cases/portal/booking.server";
@@ -87,36 +88,7 @@ export default function BookAppointmentPage() {
         </details>
       ) : null}
       {page.patientId && page.locationId && page.types.length === 0 ? <EmptyState>No appointment can be booked online for this choice. Please contact the practice.</EmptyState> : null}
-      {page.typeId ? (
-        <section aria-labelledby="days-heading" className="booking-times">
-          <h2 id="days-heading">Free times</h2>
-          <nav aria-label="Days" className="tabs">
-            {page.previousDate ? <Link to={choice({ date: page.previousDate })}>← Earlier</Link> : null}
-            {page.days.map((day) => (
-              <Link key={day.date} to={choice({ date: day.date })} aria-current={day.date === page.date ? "date" : undefined} className={day.date === page.date ? "button button--small" : "button button--small button--secondary"}>
-                {`${day.label} · ${day.free === 0 ? "full" : `${day.free} free`}`}
-              </Link>
-            ))}
-            {page.nextDate ? <Link to={choice({ date: page.nextDate })}>Later →</Link> : null}
-          </nav>
-          {page.slots.length === 0 ? (
-            <EmptyState>No free times on this day. Choose another day.</EmptyState>
-          ) : (
-            <Form method="post" className="button-row">
-              <input type="hidden" name="patient" value={page.patientId ?? ""} />
-              {page.moving ? <input type="hidden" name="reschedule" value={page.moving.appointmentId} /> : null}
-              {page.locationId ? <input type="hidden" name="location" value={page.locationId} /> : null}
-              <input type="hidden" name="type" value={page.typeId} />
-              {page.slots.map((slot) => (
-                <button key={slot.value} type="submit" name="slot" value={slot.value} className="button button--secondary" disabled={busy}>
-                  {slot.time}
-                  <span className="muted">{` with ${slot.practitioner}`}</span>
-                </button>
-              ))}
-            </Form>
-          )}
-        </section>
-      ) : null}
+      {page.typeId ? <FreeTimes times={page} linkTo={(date) => choice({ date })} fields={{ patient: page.patientId, reschedule: page.moving?.appointmentId ?? null, location: page.locationId, type: page.typeId }} busy={busy} /> : null}
     </PortalLayout>
   );
 }

@@ -89,19 +89,7 @@ export async function issueSignInLinks(input: {
     if (matches.length === 0) return "no_match";
 
     for (const match of matches) {
-      const token = generateToken();
-      await trx
-        .insertInto("client_sign_in_links")
-        .values({
-          practice_id: practiceId,
-          client_id: match.clientId,
-          client_email_id: match.emailId,
-          email: match.email.toLowerCase(),
-          token_hash: hashToken(token),
-          created_at: now,
-          expires_at: new Date(now.getTime() + LINK_LIFETIME_MS),
-        })
-        .execute();
+      const token = await createSignInLink(trx, practiceId, match, now);
       const message = signInLinkEmail({
         practiceName: site.practice.name,
         clientFirstName: match.first_name,
@@ -122,6 +110,24 @@ export async function issueSignInLinks(input: {
     }
     return "sent";
   });
+}
+
+/** A one-hour sign-in link for one of the client's own addresses; the caller emails `/sign-in/<token>` in the same transaction. */
+export async function createSignInLink(trx: PracticeTransaction, practiceId: string, to: { clientId: string; emailId: string; email: string }, now: Date): Promise<string> {
+  const token = generateToken();
+  await trx
+    .insertInto("client_sign_in_links")
+    .values({
+      practice_id: practiceId,
+      client_id: to.clientId,
+      client_email_id: to.emailId,
+      email: to.email.toLowerCase(),
+      token_hash: hashToken(token),
+      created_at: now,
+      expires_at: new Date(now.getTime() + LINK_LIFETIME_MS),
+    })
+    .execute();
+  return token;
 }
 
 export type LinkState = "valid" | "expired" | "used" | "invalid";

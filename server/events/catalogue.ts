@@ -85,6 +85,10 @@ export const EVENT_CATALOGUE = {
     description: "A client added a pet or family member in the portal (while booking). It has no external id: a record made in Portico, like those staff add by hand.",
     data: z.object({ patient: recordRef, client: recordRef }).strict(),
   },
+  "client.registered": {
+    description: "Someone new to the practice booked a first visit on the public booking page (/book): a client and a patient made in Portico, without external ids, like those staff add by hand. The practice system should create its own records from it; appointment.booked or appointment.requested (via new_client) follows in the same transaction.",
+    data: z.object({ client: recordRef, patient: recordRef }).strict(),
+  },
   "client.signed_in": {
     description: "A client signed in to the portal (an email link or a password); the practice system may note portal use.",
     data: z.object({ client: recordRef, method: z.enum(["email_link", "password"]) }).strict(),

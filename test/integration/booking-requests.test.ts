@@ -197,6 +197,7 @@ describe("a client's request (requests mode)", () => {
     expect(list).toContain(`/appointments/${id}/cancel`);
     expect(list).toContain(`/appointments/book?reschedule=${id}`);
     expect(list).not.toContain(`/appointments/${id}.ics`);
+    expect((await get(maria, `/appointments/${id}.ics`)).status).toBe(404);
 
     // A client cannot confirm their own request: only the practice does.
     const unconfirmed = await snapshot();
@@ -252,7 +253,7 @@ describe("a client's request (requests mode)", () => {
     const before = await snapshot();
     const approve = await decide(owner, [["intent", "approve"], ["appointmentId", request.id]]);
     expect(approve.status).toBe(400);
-    expect(alertOf(approve)).toContain("already been answered");
+    expect(alertOf(approve)).toContain("not a request waiting for an answer");
     expect(await snapshot()).toEqual(before);
   });
 });
@@ -311,7 +312,7 @@ describe("staff answering requests", () => {
     for (const fields of [[["intent", "approve"], ["appointmentId", request.id]], [["intent", "decline"], ["appointmentId", request.id], ["message", "Changed our mind"]]] as [string, string][][]) {
       const again = await decide(owner, fields);
       expect(again.status).toBe(400);
-      expect(alertOf(again)).toContain("already been answered");
+      expect(alertOf(again)).toContain("not a request waiting for an answer");
     }
     expect(await snapshot()).toEqual(answered);
   });
@@ -354,7 +355,7 @@ describe("staff answering requests", () => {
     for (const fields of [[["intent", "decline"], ["appointmentId", request.id]], [["intent", "approve"], ["appointmentId", request.id]]] as [string, string][][]) {
       const again = await decide(owner, fields);
       expect(again.status).toBe(400);
-      expect(alertOf(again)).toContain("already been answered");
+      expect(alertOf(again)).toContain("not a request waiting for an answer");
     }
     expect(await snapshot()).toEqual(answered);
   });
@@ -382,7 +383,7 @@ describe("staff answering requests", () => {
     const request = await requestAs(addDays(day, 1), ids.carter, 2, "Two answers at once");
     const answers = await Promise.all([decide(owner, [["intent", "approve"], ["appointmentId", request.id]]), decide(owner, [["intent", "decline"], ["appointmentId", request.id], ["message", "Sorry"]])]);
     expect(answers.map((a) => a.status).sort()).toEqual([200, 400]);
-    expect(alertOf(answers.find((a) => a.status === 400)!)).toContain("already been answered");
+    expect(alertOf(answers.find((a) => a.status === 400)!)).toContain("not a request waiting for an answer");
     const after = await recordsOf(request.id);
     const approved = answers[0]!.status === 200;
     expect(after.appointment.status).toBe(approved ? "confirmed" : "declined");
@@ -402,8 +403,8 @@ describe("staff answering requests", () => {
       // Refused by the server's form guard before the action runs: a plain-text 400.
       ["a NUL in the message", [["intent", "decline"], ["appointmentId", request.id], ["message", "Sorry\u0000"]], 400, "not allowed"],
       ["cancelling a request", [["intent", "cancel"], ["appointmentId", request.id], ["reason", "Client called"]], 400, "approve or decline it"],
-      ["approving a practice-system appointment", [["intent", "approve"], ["appointmentId", ids.practiceAppointment]], 400, "already been answered"],
-      ["declining a confirmed booking", [["intent", "decline"], ["appointmentId", confirmed]], 400, "already been answered"],
+      ["approving a practice-system appointment", [["intent", "approve"], ["appointmentId", ids.practiceAppointment]], 400, "not a request waiting for an answer"],
+      ["declining a confirmed booking", [["intent", "decline"], ["appointmentId", confirmed]], 400, "not a request waiting for an answer"],
       ["approving an unknown id", [["intent", "approve"], ["appointmentId", UNKNOWN]], 404, null],
       ["declining an unknown id", [["intent", "decline"], ["appointmentId", UNKNOWN]], 404, null],
       ["approving another practice's id", [["intent", "approve"], ["appointmentId", ids.riversideAppointment]], 404, null],

@@ -312,6 +312,8 @@ const declineMessage = "Keep the message to the client under 500 characters, in 
 const declineNoteSchema = z
   .string({ error: declineMessage })
   .trim()
+  // A browser sends each line break of a textarea as CRLF but counts it as one character against maxlength.
+  .overwrite((note) => note.replace(/\r\n/g, "\n"))
   .max(500, declineMessage)
   .regex(/^(?:[^\p{Cc}]|[\n\r\t])*$/u, declineMessage)
   .transform((note) => note || null);
@@ -363,7 +365,7 @@ async function whenOf(scope: StaffScope, startsAt: Date): Promise<string> {
 
 /** Whether a request can still be decided: a time that has passed is for the practice system to follow up. */
 function undecidable(appointment: ActedOn, now: Date): ScheduleActionResult | undefined {
-  if (appointment.status !== "requested") return refused("This request has already been answered.");
+  if (appointment.status !== "requested") return refused("This is not a request waiting for an answer (it may have been answered already).");
   if (appointment.starts_at <= now) return refused("The time asked for has passed. Contact the client to find another.");
   return undefined;
 }

@@ -30,13 +30,14 @@ export type BookingSettings = {
   stepMinutes: number;
   cancelWindowHours: number;
   newPatients: boolean;
+  newClients: boolean;
   timeZone: string;
 };
 
 export async function readBookingSettings(trx: PracticeTransaction): Promise<BookingSettings> {
   const row = await trx
     .selectFrom("practice_settings")
-    .select(["booking_mode", "booking_min_notice_minutes", "booking_max_advance_days", "booking_slot_step_minutes", "booking_cancel_window_hours", "booking_new_patients", "time_zone"])
+    .select(["booking_mode", "booking_min_notice_minutes", "booking_max_advance_days", "booking_slot_step_minutes", "booking_cancel_window_hours", "booking_new_patients", "booking_new_clients", "time_zone"])
     .executeTakeFirstOrThrow();
   return {
     mode: row.booking_mode,
@@ -45,6 +46,7 @@ export async function readBookingSettings(trx: PracticeTransaction): Promise<Boo
     stepMinutes: row.booking_slot_step_minutes,
     cancelWindowHours: row.booking_cancel_window_hours,
     newPatients: row.booking_new_patients,
+    newClients: row.booking_new_clients,
     timeZone: row.time_zone,
   };
 }
@@ -61,17 +63,18 @@ export type BookingCatalogue = { locations: BookableLocation[]; practitioners: B
  * practice keeps one for the client: the list names staff accounts, a practitioner is on it through its staff
  * account) and the allowed types (bookable online, active, with a duration, and performed by at least one of those
  * practitioners, at the locations it is offered). Locations are the open ones where some allowed type is offered.
- * Undefined when the practice does not offer online booking or nothing can be booked.
+ * Undefined when the practice does not offer online booking or nothing can be booked. A new client (`null`, the
+ * public `/book` page) has no list, and is offered only the types the practice marked for new clients.
  */
-export async function readBookingCatalogue(trx: PracticeTransaction, settings: BookingSettings, clientId: string): Promise<BookingCatalogue | undefined> {
-  if (settings.mode === "off") return undefined;
+export async function readBookingCatalogue(trx: PracticeTransaction, settings: BookingSettings, clientId: string | null): Promise<BookingCatalogue | undefined> {
+  if (settings.mode === "off" || (clientId === null && !settings.newClients)) return undefined;
   const locations = await trx.selectFrom("locations").select(["id", "name", "address", "phone"]).where("active", "=", true).orderBy("position").orderBy("name").execute();
-  const listed = (await trx.selectFrom("client_available_practitioners").select("staff_id").where("client_id", "=", clientId).execute()).map((r) => r.staff_id);
+  const listed = clientId === null ? [] : (await trx.selectFrom("client_available_practitioners").select("staff_id").where("client_id", "=", clientId).execute()).map((r) => r.staff_id);
   let practitionerQuery = trx.selectFrom("practitioners").select(["id", "name", "title"]).where("bookable", "=", true).where("active", "=", true);
   if (listed.length) practitionerQuery = practitionerQuery.where("staff_member_id", "in", listed);
   const practitioners = await practitionerQuery.orderBy("name").execute();
   const allowed = new Set(practitioners.map((p) => p.id));
-  const types = await trx
+  let typesQuery = trx
     .selectFrom("appointment_types as t")
     .select((eb) => [
       "t.id",
@@ -85,8 +88,9 @@ export async function readBookingCatalogue(trx: PracticeTransaction, settings: B
     .where("t.bookable_online", "=", true)
     .where("t.active", "=", true)
     .where("t.duration_minutes", "is not", null)
-    .orderBy("t.name")
-    .execute();
+    .orderBy("t.name");
+  if (clientId === null) typesQuery = typesQuery.where("t.bookable_new_clients", "=", true);
+  const types = await typesQuery.execute();
   const open = new Set(locations.map((l) => l.id));
   const offered = types
     .map((t) => ({ id: t.id, name: t.name, durationMinutes: t.duration_minutes!, bufferMinutes: t.buffer_minutes, species: t.species, practitionerIds: t.practitioner_ids.filter((id) => allowed.has(id)), locationIds: t.location_ids.filter((id) => open.has(id)) }))

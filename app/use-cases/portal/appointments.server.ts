@@ -119,7 +119,8 @@ export async function appointmentCalendarFile(context: PorticoLoadContext, reque
   const { shell, page } = await portalPage(context, request, async (scope) => {
     requireArea(scope.client, PAGE_AREA.appointments);
     const row = await appointmentsOf(scope, scope.now).where("a.id", "=", id).executeTakeFirst();
-    if (!row || appointmentSection({ status: row.status, startsAt: row.starts_at }, scope.now) !== "upcoming") throw notFound();
+    // A request is not an appointment yet: nothing to put in a calendar until the practice confirms it.
+    if (!row || row.status === "requested" || appointmentSection({ status: row.status, startsAt: row.starts_at }, scope.now) !== "upcoming") throw notFound();
     return toItem(row, scope.now, 0);
   });
   const host = context.site.kind === "practice" ? new URL(context.site.origin).hostname : "portico";

@@ -4,29 +4,24 @@ import { recordAudit } from "../../../server/audit.server";
 import { recordEvent } from "../../../server/events/record-event.server";
 import { patientRefs } from "../../../server/events/refs.server";
 import { type OnlineChange, onlineChange } from "../../booking/change-rules";
-import type { Slot } from "../../booking/slots";
 import type { PorticoLoadContext } from "../../load-context";
-import { addDays, dateTimeFormat, formatDateTime, formatTimeOfDay, localeFor, zonedToUtc } from "../../time";
+import { formatDateTime, formatTimeOfDay, localeFor } from "../../time";
 import { patientVisibleSql } from "../../visibility/portal-queries.server";
 import { todayIn } from "../../visibility/portal-rules";
 import { emailBookingToClient } from "../booking/booking-email.server";
-import { type BookableLocation, type BookingCatalogue, type BookingSettings, slotValue, slotValueSchema, findFreeSlots, HOLD_MINUTES, readBookingCatalogue, readBookingSettings, typeFitsPatient } from "../booking/booking-schedule.server";
+import { type BookingCatalogue, type BookingSettings, slotValueSchema, readBookingCatalogue, readBookingSettings, typeFitsPatient } from "../booking/booking-schedule.server";
 import { requireArea } from "../client-session.server";
 import { calendarDateSchema, text } from "../record-fields";
+import { freeSlotsOfDays, noTimes, offeredTimes, type OfferedTimes } from "../booking/offered-times.server";
+import { takeHold } from "../booking/take-hold.server";
 import { requirePracticeSite } from "../require-practice.server";
 import { idParam, notFound, type PortalScope, portalPage } from "./portal-page.server";
 
-/** Days shown side by side, each with its number of free times, so a client sees where the week has room. */
-const DAYS_SHOWN = 7;
-
 type BookingPatient = { id: string; name: string; species: string | null };
-
-/** A free time as the page offers it: the value its button posts back, and how it reads. */
-export type OfferedSlot = { value: string; time: string; practitioner: string };
 
 export type BookingView =
   | { available: false }
-  | {
+  | ({
       available: true;
       /** The open locations where something can be booked; with several, the client chooses one first. */
       locations: { id: string; name: string }[];
@@ -38,16 +33,11 @@ export type BookingView =
       typeId: string | null;
       practitioners: { id: string; name: string; title: string | null }[];
       practitionerId: string | null;
-      date: string;
-      days: { date: string; label: string; free: number }[];
-      slots: OfferedSlot[];
-      previousDate: string | null;
-      nextDate: string | null;
       /** Whether the client may add a pet or family member here (the practice's setting). */
       canAddPatient: boolean;
       /** Moving an appointment booked online: its id and current time (patient and type stay as they are). */
       moving: { appointmentId: string; when: string } | null;
-    };
+    } & OfferedTimes);
 
 const choiceSchema = z.object({
   reschedule: z.uuid().optional().catch(undefined),
@@ -80,21 +70,6 @@ function practitionersFor(booking: Booking, typeId: string | undefined, practiti
   return type.practitionerIds.includes(practitionerId) ? [practitionerId] : [];
 }
 
-async function slotsOfDays(scope: PortalScope, booking: Booking, location: BookableLocation, typeId: string, practitionerIds: string[], firstDay: string, days: number): Promise<Slot[]> {
-  const type = booking.catalogue.types.find((t) => t.id === typeId)!;
-  const { timeZone } = booking.settings;
-  return findFreeSlots(scope.trx, {
-    settings: booking.settings,
-    location,
-    type,
-    practitionerIds,
-    from: zonedToUtc(firstDay, "00:00", timeZone),
-    to: zonedToUtc(addDays(firstDay, days), "00:00", timeZone),
-    now: scope.now,
-    ownHoldsOf: scope.client.viewing.clientId,
-  });
-}
-
 /**
  * `/appointments/book`: the choices made so far (pet or patient, type, optionally a practitioner, a day) come as the
  * page's query; each choice narrows the next. A choice that is not on offer (a type not allowed, someone else's pet,
@@ -123,28 +98,13 @@ export async function bookingPage(context: PorticoLoadContext, request: Request)
     const type = types.find((t) => t.id === choice.type) ?? (types.length === 1 ? types[0] : undefined);
     const practitioners = type ? catalogue.practitioners.filter((p) => type.practitionerIds.includes(p.id)) : [];
     const practitioner = practitioners.find((p) => p.id === choice.practitioner);
-    const today = todayIn(settings.timeZone, scope.now);
-    const lastDay = addDays(today, settings.maxAdvanceDays);
-    const date = choice.date && choice.date >= today && choice.date <= lastDay ? choice.date : today;
-    const locale = localeFor(settings.timeZone);
-    let days: { date: string; label: string; free: number }[] = [];
-    let slots: OfferedSlot[] = [];
-    if (type) {
-      const found = await slotsOfDays(scope, booking, location!, type.id, practitioner ? [practitioner.id] : type.practitionerIds, date, DAYS_SHOWN);
-      const names = new Map(catalogue.practitioners.map((p) => [p.id, p.name]));
-      // Each day's first instant, computed once: a slot's day is found by comparing instants, not by formatting each.
-      const shown = Array.from({ length: DAYS_SHOWN }, (_, i) => addDays(date, i)).filter((d) => d <= lastDay);
-      const starts = [...shown, addDays(date, DAYS_SHOWN)].map((d) => zonedToUtc(d, "00:00", settings.timeZone).getTime());
-      const inDay = (slot: Slot, i: number) => slot.startsAt.getTime() >= starts[i]! && slot.startsAt.getTime() < starts[i + 1]!;
-      days = shown.map((d, i) => ({ date: d, label: formatDay(d, locale), free: found.filter((s) => inDay(s, i)).length }));
-      slots = found
-        .filter((s) => inDay(s, 0))
-        .map((s) => ({
-          value: slotValue(s),
-          time: formatTimeOfDay(s.startsAt, settings.timeZone, locale),
-          practitioner: names.get(s.practitionerId) ?? "",
-        }));
-    }
+    const times = type
+      ? await offeredTimes(
+          scope.trx,
+          { settings, location: location!, type, practitionerIds: practitioner ? [practitioner.id] : type.practitionerIds, now: scope.now, ownHoldsOf: scope.client.viewing.clientId, practitionerNames: new Map(catalogue.practitioners.map((p) => [p.id, p.name])) },
+          choice.date,
+        )
+      : noTimes(settings, scope.now, choice.date);
     return {
       available: true,
       locations: catalogue.locations.map((l) => ({ id: l.id, name: l.name })),
@@ -160,24 +120,16 @@ export async function bookingPage(context: PorticoLoadContext, request: Request)
       typeId: type?.id ?? null,
       practitioners,
       practitionerId: practitioner?.id ?? null,
-      date,
-      days,
-      slots,
-      previousDate: date > today ? (addDays(date, -DAYS_SHOWN) < today ? today : addDays(date, -DAYS_SHOWN)) : null,
-      nextDate: addDays(date, DAYS_SHOWN) <= lastDay ? addDays(date, DAYS_SHOWN) : null,
+      ...times,
       canAddPatient: settings.newPatients && !moving,
       moving: moving
         ? {
             appointmentId: moving.id,
-            when: formatDateTime(moving.starts_at, settings.timeZone, locale),
+            when: formatDateTime(moving.starts_at, settings.timeZone, localeFor(settings.timeZone)),
           }
         : null,
     };
   });
-}
-
-function formatDay(date: string, locale: string): string {
-  return dateTimeFormat(locale, { weekday: "short", month: "short", day: "numeric", timeZone: "UTC" }).format(new Date(`${date}T12:00:00Z`));
 }
 
 export type HoldOutcome = { ok: true; holdId: string } | { ok: false; status: 400 | 404 | 409; message: string };
@@ -223,11 +175,6 @@ function changeRefused(change: Exclude<OnlineChange, "allowed">, windowHours: nu
   const message =
     change === "too_late" ? `This appointment is less than ${windowHours} hours away: to change it, please call the practice.` : "This appointment can be changed by calling the practice.";
   return new Response(message, { status: 409 });
-}
-
-/** The Postgres error of a broken exclusion constraint: another booking took the time first. */
-function isTimeTaken(error: unknown): boolean {
-  return typeof error === "object" && error !== null && "code" in error && error.code === "23P01";
 }
 
 /**
@@ -284,7 +231,7 @@ export async function holdSlot(context: PorticoLoadContext, request: Request, fo
         message: "Choose one of the times shown.",
       };
     const day = todayIn(booking.settings.timeZone, slot.startsAt);
-    const offered = (await slotsOfDays(scope, booking, location, typeId, practitionerIds, day, 1)).some((s) => s.startsAt.getTime() === slot.startsAt.getTime());
+    const offered = (await freeSlotsOfDays(scope.trx, { settings: booking.settings, location, type, practitionerIds, now: scope.now, ownHoldsOf: scope.client.viewing.clientId }, day, 1)).some((s) => s.startsAt.getTime() === slot.startsAt.getTime());
     if (!offered)
       return {
         ok: false,
@@ -292,44 +239,8 @@ export async function holdSlot(context: PorticoLoadContext, request: Request, fo
         message: "That time is no longer available. Please choose another.",
       };
 
-    const ends = new Date(slot.startsAt.getTime() + (type.durationMinutes + type.bufferMinutes) * 60_000);
-    const clientId = scope.client.viewing.clientId;
-    await sql`savepoint hold`.execute(scope.trx);
-    try {
-      // One hold per client at a time, and an expired hold gives its time back here: no job has to clear it first.
-      await scope.trx.deleteFrom("booked_time").where("client_id", "=", clientId).where("appointment_id", "is", null).execute();
-      await scope.trx
-        .deleteFrom("booked_time")
-        .where("practitioner_id", "=", slot.practitionerId)
-        .where("hold_expires_at", "<=", scope.now)
-        .where(sql<boolean>`during && tstzrange(${slot.startsAt}, ${ends})`)
-        .execute();
-      const hold = await scope.trx
-        .insertInto("booked_time")
-        .values({
-          practice_id: scope.practiceId,
-          practitioner_id: slot.practitionerId,
-          during: sql<string>`tstzrange(${slot.startsAt}, ${ends})` as never,
-          client_id: clientId,
-          patient_id: patient.id,
-          location_id: location.id,
-          appointment_type_id: type.id,
-          hold_expires_at: new Date(scope.now.getTime() + HOLD_MINUTES * 60_000),
-          reschedule_of: moving?.id ?? null,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      await sql`release savepoint hold`.execute(scope.trx);
-      return { ok: true, holdId: hold.id };
-    } catch (error) {
-      if (!isTimeTaken(error)) throw error;
-      await sql`rollback to savepoint hold`.execute(scope.trx);
-      return {
-        ok: false,
-        status: 409,
-        message: "That time was just taken. Here are the times still free.",
-      };
-    }
+    const held = await takeHold(scope.trx, { practiceId: scope.practiceId, slot, type, locationId: location.id, holder: scope.client.viewing.clientId, patientId: patient.id, rescheduleOf: moving?.id ?? null, now: scope.now });
+    return held.ok ? held : { ok: false, status: 409, message: "That time was just taken. Here are the times still free." };
   });
   return page;
 }
@@ -415,6 +326,7 @@ const confirmForm = z.object({
   reason: z
     .string({ error: "Tell the practice what the visit is for." })
     .trim()
+    .overwrite((reason) => reason.replace(/\r\n/g, "\n"))
     .min(1, "Tell the practice what the visit is for.")
     .max(500, "Keep the reason under 500 characters.")
     .regex(/^(?:[^\p{Cc}]|[\n\r\t])*$/u, "The reason contains characters that cannot be saved."),
