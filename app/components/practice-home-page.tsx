@@ -1,3 +1,4 @@
+import { Link } from "@remix-run/react";
 import type { PracticeHome } from "~/use-cases/get-practice-home.server";
 import type { LinkRequestResult } from "~/use-cases/sign-in-link.server";
 import { PracticeContact } from "./practice-contact";
@@ -35,6 +36,16 @@ export function PracticeHomePage({ home, result }: { home: PracticeHome; result:
           The online portal of {home.name} is not available at the moment. Please contact the practice directly using the details below.
         </p>
       )}
+      {home.newClientBooking ? (
+        <section className="card" aria-labelledby="new-client-heading">
+          <h2 id="new-client-heading">New to {home.name}?</h2>
+          <p>
+            <Link to="/book" className="button button--secondary">
+              Book a first visit
+            </Link>
+          </p>
+        </section>
+      ) : null}
       <PracticeContact home={home} />
     </>
   );

@@ -28,10 +28,21 @@ export function missingReference(field: string, singular: string): FieldProblem 
 }
 
 /** Whose record is written, and with what: the context every resource's plan is made in. */
-export type RecordContext = { trx: PracticeTransaction; refs: ReferenceLoader; now: Date };
+export type RecordContext = { trx: PracticeTransaction; refs: ReferenceLoader; now: Date; practiceId: string };
 
 /** What a resource makes of one input: the row's columns (and a check against the stored row), or field problems. */
-export type RecordPlan = { ok: true; values: Row; check?: (current: Row) => FieldProblem[] | Promise<FieldProblem[]> } | { ok: false; errors: FieldProblem[] };
+export type RecordPlan =
+  | {
+      ok: true;
+      values: Row;
+      check?: (current: Row) => FieldProblem[] | Promise<FieldProblem[]>;
+      /**
+       * Rows of other tables that belong to the record (an appointment type's practitioners), written after the row
+       * itself, created or not; names the field when anything changed, so an update of those alone is one.
+       */
+      links?: (trx: PracticeTransaction, id: string) => Promise<string | undefined>;
+    }
+  | { ok: false; errors: FieldProblem[] };
 
 /**
  * A resource the practice system upserts by external id: its table, the subject its audit entries name, and how an
@@ -63,7 +74,7 @@ export async function upsertRecords<I>(
 ): Promise<UpsertResult[]> {
   const { practiceId, items, actor, now } = options;
   if (new Set(items.map((i) => i.externalId)).size !== items.length) throw new Error(`${kind.table}: an external id is listed twice in one write`);
-  const context: RecordContext = { trx, refs: new ReferenceLoader(trx), now };
+  const context: RecordContext = { trx, refs: new ReferenceLoader(trx), now, practiceId };
   const find = async (externalIds: string[]) => new Map((await rowsByExternalId(trx, kind.table, externalIds, { forUpdate: true })).map((row) => [row.external_id as string, row]));
   const { plans, stored } = await plannedForTheirValues(trx, async () => {
     const plans = await Promise.all(items.map((item) => kind.plan(item.input, context)));
@@ -90,7 +101,9 @@ export async function upsertRecords<I>(
       .onConflict((oc) => oc.columns(["practice_id", "external_id"]).doNothing())
       .returning(["id", "external_id"])
       .execute();
+    const planOf = new Map(fresh.map((w) => [w.externalId, w.plan]));
     for (const row of created) {
+      await planOf.get(row.external_id as string)!.links?.(trx, row.id as string);
       results.set(row.external_id as string, { ok: true, id: row.id as string, outcome: "created" });
       audit(`${kind.subject}.created`, row.external_id as string, row.id as string, {});
     }
@@ -109,13 +122,19 @@ export async function upsertRecords<I>(
       continue;
     }
     const changed = Object.keys(plan.values).filter((column) => !sameJson(comparable(current[column]), comparable(plan.values[column])));
+    const linked = await plan.links?.(trx, id);
+    if (!changed.length && linked) {
+      audit(`${kind.subject}.updated`, externalId, id, { changed: [linked] });
+      results.set(externalId, { ok: true, id, outcome: "updated" });
+      continue;
+    }
     if (!changed.length) {
       results.set(externalId, { ok: true, id, outcome: "unchanged" });
       continue;
     }
     await db.updateTable(kind.table).set({ ...plan.values, updated_at: now }).where("id", "=", id).execute();
     await kind.afterUpdate?.(trx, id, plan.values);
-    audit(`${kind.subject}.updated`, externalId, id, { changed: changed.map((column) => kind.fieldNames?.[column] ?? column) });
+    audit(`${kind.subject}.updated`, externalId, id, { changed: [...changed.map((column) => kind.fieldNames?.[column] ?? column), ...(linked ? [linked] : [])] });
     results.set(externalId, { ok: true, id, outcome: "updated" });
   }
   await recordAudits(trx as Transaction<Database>, practiceId, audits);

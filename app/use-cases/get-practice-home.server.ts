@@ -8,6 +8,8 @@ export type PracticeHome = {
   kind: "veterinary" | "human";
   portalEnabled: boolean;
   signIn: { magicLink: boolean; password: boolean };
+  /** The practice takes first visits online at /book. */
+  newClientBooking: boolean;
   contact: { phone: string | null; email: string | null; website: string | null };
   locations: { id: string; name: string; address: string; phone: string | null; email: string | null; openingHours: OpeningHours }[];
 };
@@ -21,7 +23,7 @@ export async function getPracticeHome(context: PorticoLoadContext & { site: Prac
   return site.withPractice(async (trx) => {
     const cookie = request.headers.get("cookie");
     const signedIn = cookie ? (await clientSessions(trx, site.practice.id, { secure: context.secureCookies, now: context.now }).validate(cookie)) !== null : false;
-    const settings = await trx.selectFrom("practice_settings").select(["portal_enabled", "phone", "email", "website", "sign_in_methods"]).executeTakeFirst();
+    const settings = await trx.selectFrom("practice_settings").select(["portal_enabled", "phone", "email", "website", "sign_in_methods", "booking_mode", "booking_new_clients"]).executeTakeFirst();
     const locations = await trx
       .selectFrom("locations")
       .select(["id", "name", "address", "phone", "email", "opening_hours"])
@@ -34,6 +36,7 @@ export async function getPracticeHome(context: PorticoLoadContext & { site: Prac
       kind: site.practice.kind,
       portalEnabled: settings?.portal_enabled ?? false,
       signIn: { magicLink: offersMagicLink(settings?.sign_in_methods ?? "magic_link"), password: offersPassword(settings?.sign_in_methods ?? "magic_link") },
+      newClientBooking: Boolean(settings?.portal_enabled && settings.booking_mode !== "off" && settings.booking_new_clients),
       contact: { phone: settings?.phone ?? null, email: settings?.email ?? null, website: settings?.website ?? null },
       locations: locations.map((location) => ({
         id: location.id,

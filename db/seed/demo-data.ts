@@ -82,11 +82,14 @@ export type DemoPractice = {
 };
 
 export type DemoBooking = {
+  mode: "direct" | "requests";
   minNoticeMinutes: number;
   newPatients: boolean;
+  /** First visits at /book, for the types marked `newClients`. */
+  newClients: boolean;
   /** Weekly hours at the practice's locations by index (the first when left out). */
   practitioners: { externalId: string; name: string; title: string; staffEmail?: string; hours: { weekday: number; starts: string; ends: string; location?: number }[] }[];
-  types: { externalId: string; name: string; durationMinutes: number; bufferMinutes: number; species: string[]; practitioners: string[] }[];
+  types: { externalId: string; name: string; durationMinutes: number; bufferMinutes: number; species: string[]; practitioners: string[]; newClients?: boolean }[];
 };
 
 const weekdays = (hours: string) => ({ days: "Monday to Friday", hours });
@@ -110,14 +113,16 @@ export const DEMO_PRACTICES: DemoPractice[] = [
       },
     ],
     booking: {
+      mode: "direct",
       minNoticeMinutes: 120,
       newPatients: true,
+      newClients: true,
       practitioners: [
         { externalId: "HP-VET-1", name: "Dr. Emily Carter", title: "Veterinarian", staffEmail: "emily.carter@happypaws.example.com", hours: [{ weekday: 1, starts: "09:00", ends: "12:00" }, { weekday: 2, starts: "09:00", ends: "12:00" }, { weekday: 3, starts: "09:00", ends: "12:00" }, { weekday: 4, starts: "09:00", ends: "12:00" }, { weekday: 5, starts: "09:00", ends: "12:00" }, { weekday: 1, starts: "13:00", ends: "17:00" }, { weekday: 2, starts: "13:00", ends: "17:00" }, { weekday: 3, starts: "13:00", ends: "17:00" }, { weekday: 4, starts: "13:00", ends: "17:00" }, { weekday: 5, starts: "13:00", ends: "17:00" }] },
         { externalId: "HP-VET-2", name: "Dr. Marcus Webb", title: "Veterinarian", hours: [{ weekday: 2, starts: "10:00", ends: "18:00" }, { weekday: 4, starts: "10:00", ends: "18:00" }, { weekday: 6, starts: "09:00", ends: "13:00" }] },
       ],
       types: [
-        { externalId: "HP-T-WELL", name: "Wellness exam", durationMinutes: 30, bufferMinutes: 10, species: [], practitioners: ["HP-VET-1", "HP-VET-2"] },
+        { externalId: "HP-T-WELL", name: "Wellness exam", durationMinutes: 30, bufferMinutes: 10, species: [], practitioners: ["HP-VET-1", "HP-VET-2"], newClients: true },
         { externalId: "HP-T-VAX", name: "Vaccination", durationMinutes: 20, bufferMinutes: 0, species: ["Dog", "Cat"], practitioners: ["HP-VET-1", "HP-VET-2"] },
         { externalId: "HP-T-DENT", name: "Dental check", durationMinutes: 45, bufferMinutes: 15, species: ["Dog", "Cat"], practitioners: ["HP-VET-1"] },
       ],
@@ -367,8 +372,10 @@ export const DEMO_PRACTICES: DemoPractice[] = [
       },
     ],
     booking: {
+      mode: "requests",
       minNoticeMinutes: 240,
       newPatients: true,
+      newClients: true,
       practitioners: [
         {
           externalId: "RP-PT-1",
@@ -386,9 +393,9 @@ export const DEMO_PRACTICES: DemoPractice[] = [
         { externalId: "RP-DC-1", name: "Owen Price", title: "Chiropractor", staffEmail: "owen.price@riversidephysio.example.com", hours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, starts: "08:00", ends: "14:00", location: 1 })) },
       ],
       types: [
-        { externalId: "RP-T-ASSESS", name: "Physiotherapy assessment", durationMinutes: 45, bufferMinutes: 15, species: [], practitioners: ["RP-PT-1"] },
+        { externalId: "RP-T-ASSESS", name: "Physiotherapy assessment", durationMinutes: 45, bufferMinutes: 15, species: [], practitioners: ["RP-PT-1"], newClients: true },
         { externalId: "RP-T-FOLLOW", name: "Physiotherapy follow-up", durationMinutes: 30, bufferMinutes: 0, species: [], practitioners: ["RP-PT-1"] },
-        { externalId: "RP-T-CHIRO", name: "Chiropractic adjustment", durationMinutes: 20, bufferMinutes: 10, species: [], practitioners: ["RP-DC-1"] },
+        { externalId: "RP-T-CHIRO", name: "Chiropractic adjustment", durationMinutes: 20, bufferMinutes: 10, species: [], practitioners: ["RP-DC-1"], newClients: true },
       ],
     },
     staff: [
@@ -531,6 +538,8 @@ export const DEMO_PRACTICES: DemoPractice[] = [
             appointments: [
               { inDays: 4, at: "09:00", minutes: 45, location: 0, practitioner: "Hannah Brooks", reason: "Shoulder assessment (booked online)", status: "scheduled", bookedBy: "client" },
               { inDays: 11, at: "09:00", minutes: 45, location: 0, practitioner: "Hannah Brooks", reason: "Follow-up booked by the clinic", status: "scheduled" },
+              // Waiting on the schedule for the clinic to approve or decline (the clinic takes requests).
+              { inDays: 6, at: "11:00", minutes: 30, location: 0, practitioner: "Hannah Brooks", reason: "Physiotherapy follow-up", status: "requested", bookedBy: "client" },
             ],
           },
         ],

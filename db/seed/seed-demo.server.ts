@@ -94,7 +94,7 @@ async function loadPatientHistory(demo: DemoPatient, ctx: PatientContext): Promi
   }
 }
 
-/** Bookable practitioners with their weekly hours at the practice's locations, bookable types offered at all of them, and direct booking on. */
+/** Bookable practitioners with their weekly hours at the practice's locations, bookable types offered at all of them, and online booking on. */
 async function loadBooking(trx: PracticeTransaction, practice_id: string, booking: DemoBooking, locationIds: string[]): Promise<void> {
   const staff = new Map((await trx.selectFrom("staff_members").select(["id", "email"]).execute()).map((s) => [s.email, s.id]));
   const practitioners = new Map<string, string>();
@@ -110,7 +110,7 @@ async function loadBooking(trx: PracticeTransaction, practice_id: string, bookin
   for (const t of booking.types) {
     const { id } = await trx
       .insertInto("appointment_types")
-      .values({ practice_id, external_id: t.externalId, name: t.name, duration_minutes: t.durationMinutes, buffer_minutes: t.bufferMinutes, species: t.species, bookable_online: true })
+      .values({ practice_id, external_id: t.externalId, name: t.name, duration_minutes: t.durationMinutes, buffer_minutes: t.bufferMinutes, species: t.species, bookable_online: true, bookable_new_clients: t.newClients ?? false })
       .returning("id")
       .executeTakeFirstOrThrow();
     await trx.insertInto("appointment_type_practitioners").values(t.practitioners.map((p) => ({ practice_id, appointment_type_id: id, practitioner_id: practitioners.get(p)! }))).execute();
@@ -118,7 +118,19 @@ async function loadBooking(trx: PracticeTransaction, practice_id: string, bookin
   }
   // The demo's appointments name their practitioner: they take that practitioner's time, as synced ones would.
   await sql`update appointments a set practitioner_id = p.id from practitioners p where p.practice_id = a.practice_id and p.name = a.practitioner_name and a.practitioner_id is null`.execute(trx);
-  await trx.updateTable("practice_settings").set({ booking_mode: "direct", booking_min_notice_minutes: booking.minNoticeMinutes, booking_new_patients: booking.newPatients }).execute();
+  // A request made in the portal holds its practitioner's time until the clinic answers: so do the demo's.
+  await sql`
+    insert into booked_time (practice_id, practitioner_id, during, client_id, patient_id, location_id, appointment_type_id, appointment_id)
+    select a.practice_id, a.practitioner_id, tstzrange(a.starts_at, a.ends_at + make_interval(mins => t.buffer_minutes)), p.client_id, a.patient_id, a.location_id, t.id, a.id
+    from appointments a
+    join patients p on p.practice_id = a.practice_id and p.id = a.patient_id
+    join appointment_types t on t.practice_id = a.practice_id and t.name = a.reason
+    where a.status = 'requested'`.execute(trx);
+  await sql`update appointments a set appointment_type_id = t.id from appointment_types t where t.practice_id = a.practice_id and t.name = a.reason and a.status = 'requested'`.execute(trx);
+  await trx
+    .updateTable("practice_settings")
+    .set({ booking_mode: booking.mode, booking_min_notice_minutes: booking.minNoticeMinutes, booking_new_patients: booking.newPatients, booking_new_clients: booking.newClients })
+    .execute();
 }
 
 async function loadPractice(db: Kysely<Database>, demo: DemoPractice, staffPasswordHash: string, clientPasswordHash: string, placement?: PracticePlacement): Promise<void> {

@@ -35,7 +35,7 @@ beforeAll(async () => {
     await trx.updateTable("appointment_types").set({ active: false, bookable_online: false }).execute();
     await trx
       .updateTable("practice_settings")
-      .set({ booking_mode: "off", booking_min_notice_minutes: 120, booking_max_advance_days: 60, booking_slot_step_minutes: 15, booking_cancel_window_hours: 24, booking_new_patients: false })
+      .set({ booking_mode: "off", booking_min_notice_minutes: 120, booking_max_advance_days: 60, booking_slot_step_minutes: 15, booking_cancel_window_hours: 24, booking_new_patients: false, booking_new_clients: false })
       .execute();
     // Practitioners and types as the practice system pushes them, with external ids.
     const practitioner = (externalId: string, name: string, active = true) =>
@@ -113,12 +113,13 @@ async function expectRefused(forms: [string, string][][], expectedStatus = 400, 
 const lastAudit = (action: string) =>
   withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("audit_events").select(["details", "actor_id", "subject_id"]).where("action", "=", action).orderBy("seq", "desc").executeTakeFirstOrThrow());
 
-type Settings = { mode: string; minNoticeMinutes: string; maxAdvanceDays: string; slotStepMinutes: string; cancelWindowHours: string; newPatients?: boolean };
+type Settings = { mode: string; minNoticeMinutes: string; maxAdvanceDays: string; slotStepMinutes: string; cancelWindowHours: string; newPatients?: boolean; newClients?: boolean };
 const DEFAULT_SETTINGS: Settings = { mode: "off", minNoticeMinutes: "120", maxAdvanceDays: "60", slotStepMinutes: "15", cancelWindowHours: "24" };
 function settingsForm(change: Partial<Settings> = {}): [string, string][] {
   const s = { ...DEFAULT_SETTINGS, ...change };
   const fields: [string, string][] = [["intent", "settings"], ["mode", s.mode], ["minNoticeMinutes", s.minNoticeMinutes], ["maxAdvanceDays", s.maxAdvanceDays], ["slotStepMinutes", s.slotStepMinutes], ["cancelWindowHours", s.cancelWindowHours]];
   if (s.newPatients) fields.push(["newPatients", "on"]);
+  if (s.newClients) fields.push(["newClients", "on"]);
   return fields;
 }
 
@@ -167,21 +168,22 @@ describe("permission", () => {
 
 describe("booking settings", () => {
   it("stores the settings and audits what changed, before and after", async () => {
-    const res = await post(owner, settingsForm({ minNoticeMinutes: "240", maxAdvanceDays: "90", slotStepMinutes: "30", cancelWindowHours: "48", newPatients: true }));
+    const res = await post(owner, settingsForm({ minNoticeMinutes: "240", maxAdvanceDays: "90", slotStepMinutes: "30", cancelWindowHours: "48", newPatients: true, newClients: true }));
     expect(res.status).toBe(200);
     const { settings } = await snapshot();
-    expect(settings).toMatchObject({ booking_mode: "off", booking_min_notice_minutes: 240, booking_max_advance_days: 90, booking_slot_step_minutes: 30, booking_cancel_window_hours: 48, booking_new_patients: true });
+    expect(settings).toMatchObject({ booking_mode: "off", booking_min_notice_minutes: 240, booking_max_advance_days: 90, booking_slot_step_minutes: 30, booking_cancel_window_hours: 48, booking_new_patients: true, booking_new_clients: true });
     const audit = await lastAudit("staff.booking_settings_changed");
     expect(audit.details).toEqual({
       section: "settings",
-      before: { minNoticeMinutes: 120, maxAdvanceDays: 60, slotStepMinutes: 15, cancelWindowHours: 24, newPatients: false },
-      after: { minNoticeMinutes: 240, maxAdvanceDays: 90, slotStepMinutes: 30, cancelWindowHours: 48, newPatients: true },
+      before: { minNoticeMinutes: 120, maxAdvanceDays: 60, slotStepMinutes: 15, cancelWindowHours: 24, newPatients: false, newClients: false },
+      after: { minNoticeMinutes: 240, maxAdvanceDays: 90, slotStepMinutes: 30, cancelWindowHours: 48, newPatients: true, newClients: true },
     });
     DEFAULT_SETTINGS.minNoticeMinutes = "240";
     DEFAULT_SETTINGS.maxAdvanceDays = "90";
     DEFAULT_SETTINGS.slotStepMinutes = "30";
     DEFAULT_SETTINGS.cancelWindowHours = "48";
     DEFAULT_SETTINGS.newPatients = true;
+    DEFAULT_SETTINGS.newClients = true;
   });
 
   it("refuses out-of-range and garbage values with a message, writing nothing", async () => {

@@ -329,6 +329,39 @@ describe("rules of particular resources", () => {
     expect((await api("GET", "/appointments/AP-RENAME")).body).toEqual(apptBefore);
   });
 
+  it("an appointment type's online-booking fields are set by the API, read back, and kept when a later PUT leaves them out", async () => {
+    const bookable = { name: "Dental check", duration_minutes: 45, buffer_minutes: 15, bookable_online: true, bookable_new_clients: true, species: ["Dog", "Cat"], practitioner_external_ids: ["DR-1"] };
+    const created = await api("PUT", "/appointment_types/T-BOOK", bookable);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject(bookable);
+    expect((await api("PUT", "/appointment_types/T-BOOK", bookable)).status).toBe(200);
+    const links = () =>
+      withPractice(db.owner.db, fixture.practice, async (trx) => {
+        const type = await trx.selectFrom("appointment_types").select(["id", "bookable_online", "bookable_new_clients", "buffer_minutes", "species"]).where("external_id", "=", "T-BOOK").executeTakeFirstOrThrow();
+        const performers = await trx.selectFrom("appointment_type_practitioners as tp").innerJoin("practitioners as p", "p.id", "tp.practitioner_id").select("p.external_id").where("tp.appointment_type_id", "=", type.id).execute();
+        const offeredAt = await trx.selectFrom("appointment_type_locations").select("location_id").where("appointment_type_id", "=", type.id).execute();
+        return { type, performers: performers.map((p) => p.external_id), offeredAt: offeredAt.length };
+      });
+    // Offered online at every open location, performed by the practitioner named.
+    expect(await links()).toMatchObject({ type: { bookable_online: true, bookable_new_clients: true, buffer_minutes: 15, species: ["Dog", "Cat"] }, performers: ["DR-1"] });
+    expect((await links()).offeredAt).toBeGreaterThan(0);
+    // A practice system that knows nothing of booking leaves what was set alone.
+    const renamed = await api("PUT", "/appointment_types/T-BOOK", { name: "Dental check-up", duration_minutes: 45 });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ ...bookable, name: "Dental check-up" });
+    // Changing only who performs it is an update, audited by the field's name.
+    expect((await api("PUT", "/appointment_types/T-BOOK", { name: "Dental check-up", duration_minutes: 45, practitioner_external_ids: [] })).status).toBe(200);
+    expect((await links()).performers).toEqual([]);
+    const audit = await withPractice(db.owner.db, fixture.practice, (trx) => trx.selectFrom("audit_events").select("details").where("action", "=", "appointment_type.updated").orderBy("seq", "desc").limit(1).executeTakeFirstOrThrow());
+    expect(audit.details).toMatchObject({ changed: ["practitioner_external_ids"] });
+    // A practitioner the practice system never sent is a 422 naming the entry; nothing is written.
+    const unknown = await api("PUT", "/appointment_types/T-BOOK", { name: "Dental check-up", practitioner_external_ids: ["DR-1", "DR-NOBODY"] });
+    expect(unknown.status).toBe(422);
+    expect(problemPaths(unknown)).toContain("practitioner_external_ids.1");
+    expect((await links()).performers).toEqual([]);
+    expect((await api("PUT", "/appointment_types/T-BOOK", { name: "Dental check-up", buffer_minutes: 999 })).status).toBe(422);
+  });
+
   it("a closed location is no longer on the practice's home page", async () => {
     expect((await api("PUT", "/locations/L-CLOSE", { name: "Riverside branch", address: "9 River Road", time_zone: "UTC" })).status).toBe(201);
     expect((await server.request(HOST, "/")).body).toContain("Riverside branch");
