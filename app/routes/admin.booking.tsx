@@ -192,6 +192,7 @@ export default function BookingSettingsPage() {
                     <th scope="col">Buffer after (minutes)</th>
                     {page.kind === "veterinary" ? <th scope="col">Species (comma-separated; empty: any)</th> : null}
                     <th scope="col">Performed by</th>
+                    {page.locations.length > 1 ? <th scope="col">Offered at (none ticked: all)</th> : null}
                   </tr>
                 </thead>
                 <tbody>
@@ -229,6 +230,15 @@ export default function BookingSettingsPage() {
                           </label>
                         ))}
                       </td>
+                      {page.locations.length > 1 ? (
+                        <td>
+                          {page.locations.map((l) => (
+                            <label key={l.id} className="checkbox">
+                              <input type="checkbox" name={`locations-${t.id}`} value={l.id} defaultChecked={t.locationIds.includes(l.id)} /> <span className="visually-hidden">{t.name} at</span> {l.name}
+                            </label>
+                          ))}
+                        </td>
+                      ) : null}
                     </tr>
                   ))}
                 </tbody>

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ChoiceSelect } from "~/components/choice-select";
 import { FreeTimes } from "~/components/free-times";
 import { EmptyState, PortalLayout } from "~/components/portal-layout";

@@ -22,12 +22,13 @@ export const appointmentTypeInputSchema = z.strictObject({
 export type AppointmentTypeInput = z.output<typeof appointmentTypeInputSchema>;
 
 /**
- * Makes the type's practitioners exactly these, and a type offered online is offered at every open location (as
- * /admin/booking does). Names the field that changed, if any.
+ * Makes the type's practitioners exactly these. A type made bookable online that is offered nowhere yet is offered at
+ * every open location, as /admin/booking does; staff may narrow that there, and a later sync keeps their choice.
+ * Names the field that changed, if any.
  */
 async function linkTypeRows(trx: PracticeTransaction, practiceId: string, typeId: string, practitionerIds: string[] | undefined, bookable: boolean | undefined): Promise<string | undefined> {
-  if (bookable) {
-    await trx.deleteFrom("appointment_type_locations").where("appointment_type_id", "=", typeId).execute();
+  const offered = await trx.selectFrom("appointment_type_locations").select("location_id").where("appointment_type_id", "=", typeId).executeTakeFirst();
+  if (bookable && !offered) {
     const open = await trx.selectFrom("locations").select("id").where("active", "=", true).execute();
     if (open.length) await trx.insertInto("appointment_type_locations").values(open.map((l) => ({ practice_id: practiceId, appointment_type_id: typeId, location_id: l.id }))).execute();
   }

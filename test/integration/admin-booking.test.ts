@@ -295,8 +295,9 @@ describe("practitioners and appointment types", () => {
     expect(after.offeredAt).toEqual([{ practice_id: happyPaws.id, appointment_type_id: ids.vaccination, location_id: ids.location }]);
     expect((await lastAudit("staff.booking_settings_changed")).details).toEqual({
       section: "appointment types",
-      before: { Vaccination: { bookable: false, buffer: 0, species: [], practitioners: [] } },
-      after: { Vaccination: { bookable: true, buffer: 10, species: ["Dog", "cat", "Rabbit"], practitioners: ["Dr. Ben Ortiz", "Dr. Emily Carter"] } },
+      before: { Vaccination: { bookable: false, buffer: 0, species: [], practitioners: [], locations: [] } },
+      // No location ticked (a single-location practice is not asked): offered at every open one.
+      after: { Vaccination: { bookable: true, buffer: 10, species: ["Dog", "cat", "Rabbit"], practitioners: ["Dr. Ben Ortiz", "Dr. Emily Carter"], locations: ["Happy Paws Animal Hospital"] } },
     });
 
     // Dropping a performer is saved; a bookable type cannot lose its last bookable practitioner from the other side.

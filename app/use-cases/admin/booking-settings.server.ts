@@ -27,7 +27,7 @@ export type BookingPage = {
   locations: { id: string; name: string }[];
   staffMembers: { id: string; name: string }[];
   practitioners: { id: string; name: string; title: string | null; bookable: boolean; staffMemberId: string | null }[];
-  types: { id: string; name: string; durationMinutes: number | null; bufferMinutes: number; bookable: boolean; newClients: boolean; species: string[]; practitionerIds: string[] }[];
+  types: { id: string; name: string; durationMinutes: number | null; bufferMinutes: number; bookable: boolean; newClients: boolean; species: string[]; practitionerIds: string[]; locationIds: string[] }[];
   hours: { practitionerId: string; practitionerName: string; rows: { id: string; weekday: number; starts: string; ends: string; locationName: string }[] }[];
   exceptions: { id: string; kind: ScheduleExceptionKind; practitionerName: string | null; locationName: string | null; when: string; note: string | null }[];
 };
@@ -78,13 +78,14 @@ const activeTypes = (trx: PracticeTransaction) =>
 
 async function readPage(scope: StaffScope): Promise<BookingPage> {
   const { trx, now } = scope;
-  const [settings, locations, staffMembers, practitioners, types, links, hours, exceptions] = await Promise.all([
+  const [settings, locations, staffMembers, practitioners, types, links, offeredAt, hours, exceptions] = await Promise.all([
     readSettings(trx),
     activeLocations(trx),
     trx.selectFrom("staff_members").select(["id", "name"]).where("active", "=", true).orderBy("name").execute(),
     activePractitioners(trx),
     activeTypes(trx),
     trx.selectFrom("appointment_type_practitioners").select(["appointment_type_id", "practitioner_id"]).execute(),
+    trx.selectFrom("appointment_type_locations").select(["appointment_type_id", "location_id"]).execute(),
     trx
       .selectFrom("practitioner_hours as h")
       .innerJoin("locations as l", (join) => join.onRef("l.practice_id", "=", "h.practice_id").onRef("l.id", "=", "h.location_id"))
@@ -119,6 +120,7 @@ async function readPage(scope: StaffScope): Promise<BookingPage> {
       newClients: t.bookable_new_clients,
       species: t.species,
       practitionerIds: links.filter((l) => l.appointment_type_id === t.id).map((l) => l.practitioner_id),
+      locationIds: offeredAt.filter((l) => l.appointment_type_id === t.id).map((l) => l.location_id),
     })),
     hours: practitioners
       .filter((p) => p.bookable)
@@ -234,6 +236,7 @@ const typesSchema = z.object({
         buffer: z.union([z.literal("").transform(() => 0), wholeNumber(0, 240, "The buffer is between 0 and 240 minutes.")], { error: "The buffer is between 0 and 240 minutes." }),
         species: z.union([z.undefined(), speciesList]),
         practitionerIds: idList.max(500, uuidMessage),
+        locationIds: idList.max(500, uuidMessage),
       }),
     )
     .min(1, "There are no appointment types to save.")
@@ -427,6 +430,7 @@ async function saveTypes(context: PorticoLoadContext, request: Request, form: Fo
     buffer: formText(form, `buffer-${String(id)}`) ?? "",
     species: formText(form, `species-${String(id)}`),
     practitionerIds: formTexts(form, `practitioners-${String(id)}`),
+    locationIds: formTexts(form, `locations-${String(id)}`),
   }));
   const parsed = typesSchema.safeParse({ rows, bookable, newClients: forNewClients });
   const { page } = await adminPage(context, request, PERMISSION, async (scope): Promise<Outcome> => {
@@ -446,9 +450,10 @@ async function saveTypes(context: PorticoLoadContext, request: Request, form: Fo
     if (posted.size !== input.length || [...parsed.data.bookable, ...parsed.data.newClients].some((id) => !posted.has(id))) return refused(uuidMessage);
     if (input.some((r) => !byId.has(r.id))) return refused("One of the appointment types is no longer active. Please reload the page.");
 
-    const [practitioners, links, locations, settings] = await Promise.all([
+    const [practitioners, links, offeredAt, locations, settings] = await Promise.all([
       trx.selectFrom("practitioners").select(["id", "name"]).where("active", "=", true).where("bookable", "=", true).execute(),
       trx.selectFrom("appointment_type_practitioners").select(["appointment_type_id", "practitioner_id"]).where("appointment_type_id", "in", [...posted]).execute(),
+      trx.selectFrom("appointment_type_locations").select(["appointment_type_id", "location_id"]).where("appointment_type_id", "in", [...posted]).execute(),
       activeLocations(trx),
       readSettings(trx),
     ]);
@@ -456,6 +461,7 @@ async function saveTypes(context: PorticoLoadContext, request: Request, form: Fo
     for (const row of input) {
       const name = byId.get(row.id)!.name;
       if (row.practitionerIds.some((id) => !practitionerName.has(id))) return refused(`${name}: one of the practitioners is not bookable any more. Please reload the page.`);
+      if (row.locationIds.some((id) => !locations.some((l) => l.id === id))) return refused(`${name}: one of the locations is closed. Please reload the page.`);
       if (!row.bookable) continue;
       if (row.duration === null) return refused(`${name}: enter how long it takes (5 to 480 minutes) to make it bookable online.`);
       if (!row.practitionerIds.length) return refused(`${name}: choose at least one practitioner who performs it to make it bookable online.`);
@@ -467,6 +473,11 @@ async function saveTypes(context: PorticoLoadContext, request: Request, form: Fo
 
     // Only the links to bookable practitioners are on the form; links to others are kept as they are.
     const performersBefore = (typeId: string) => links.filter((l) => l.appointment_type_id === typeId && practitionerName.has(l.practitioner_id)).map((l) => l.practitioner_id);
+    const locationName = new Map(locations.map((l) => [l.id, l.name]));
+    const placesBefore = (typeId: string) => offeredAt.filter((l) => l.appointment_type_id === typeId && locationName.has(l.location_id)).map((l) => locationName.get(l.location_id)!).sort();
+    // Where a bookable type is offered: the locations ticked, or every open one when none is (a single-location
+    // practice has no choice to make).
+    const placesOf = (row: (typeof input)[number]) => (!row.bookable ? [] : row.locationIds.length ? [...new Set(row.locationIds)] : locations.map((l) => l.id));
     const names = (ids: string[]) => ids.map((id) => practitionerName.get(id)!).sort();
     const before: Record<string, Record<string, unknown>> = {};
     const after: Record<string, Record<string, unknown>> = {};
@@ -475,8 +486,8 @@ async function saveTypes(context: PorticoLoadContext, request: Request, form: Fo
       const species = scope.site.practice.kind === "veterinary" && row.species !== undefined ? row.species : type.species;
       // Offered to new clients only when bookable at all: the /book page shows a subset of what clients may book.
       const newClients = row.bookable && row.newClients;
-      const was = { bookable: type.bookable_online, newClients: type.bookable_new_clients, duration: type.duration_minutes, buffer: type.buffer_minutes, species: type.species, practitioners: names(performersBefore(row.id)) };
-      const now = { bookable: row.bookable, newClients, duration: row.duration, buffer: row.buffer, species, practitioners: names([...new Set(row.practitionerIds)]) };
+      const was = { bookable: type.bookable_online, newClients: type.bookable_new_clients, duration: type.duration_minutes, buffer: type.buffer_minutes, species: type.species, practitioners: names(performersBefore(row.id)), locations: type.bookable_online ? placesBefore(row.id) : [] };
+      const now = { bookable: row.bookable, newClients, duration: row.duration, buffer: row.buffer, species, practitioners: names([...new Set(row.practitionerIds)]), locations: placesOf(row).map((id) => locationName.get(id)!).sort() };
       const diff = changes(was, now);
       if (!diff) continue;
       before[type.name] = diff.before;
@@ -493,9 +504,9 @@ async function saveTypes(context: PorticoLoadContext, request: Request, form: Fo
     }
     const newLinks = input.flatMap((r) => [...new Set(r.practitionerIds)].map((practitionerId) => ({ practice_id: scope.practiceId, appointment_type_id: r.id, practitioner_id: practitionerId })));
     if (newLinks.length) await trx.insertInto("appointment_type_practitioners").values(newLinks).execute();
-    // A bookable type is offered at every open location; where it can be booked is where its practitioners have hours.
+    // Where it can be booked is where it is offered and its practitioners have hours.
     await trx.deleteFrom("appointment_type_locations").where("appointment_type_id", "in", typeIds).execute();
-    const offered = input.filter((r) => r.bookable).flatMap((r) => locations.map((l) => ({ practice_id: scope.practiceId, appointment_type_id: r.id, location_id: l.id })));
+    const offered = input.flatMap((r) => placesOf(r).map((location_id) => ({ practice_id: scope.practiceId, appointment_type_id: r.id, location_id })));
     if (offered.length) await trx.insertInto("appointment_type_locations").values(offered).execute();
 
     await audit(scope, context, "staff.booking_settings_changed", { section: "appointment types", before, after });
