@@ -393,6 +393,45 @@ describe("schedule exceptions", () => {
   });
 });
 
+describe("where a type is offered, and to whom (two locations)", () => {
+  it("offers a bookable type at the locations ticked (none: all), marks it for new clients, and refuses a location not open", async () => {
+    const demo = await withPractice(db.owner.db, riverside, async (trx) => ({
+      type: await trx.selectFrom("appointment_types").select("id").where("external_id", "=", "RP-T-CHIRO").executeTakeFirstOrThrow(),
+      owen: await trx.selectFrom("practitioners").select("id").where("external_id", "=", "RP-DC-1").executeTakeFirstOrThrow(),
+      locations: await trx.selectFrom("locations").select(["id", "name"]).orderBy("position").orderBy("name").execute(),
+    }));
+    const [first, second] = demo.locations as [{ id: string; name: string }, { id: string; name: string }];
+    const row = (locations: string[], newClients: boolean): [string, string][] => [
+      ...typesForm([{ id: demo.type.id, bookable: true, duration: "20", buffer: "10", practitioners: [demo.owen.id] }]),
+      ...locations.map((l): [string, string] => [`locations-${demo.type.id}`, l]),
+      ...(newClients ? [["newClients", demo.type.id] as [string, string]] : []),
+    ];
+    const stored = () =>
+      withPractice(db.owner.db, riverside, async (trx) => ({
+        at: (await trx.selectFrom("appointment_type_locations").select("location_id").where("appointment_type_id", "=", demo.type.id).execute()).map((r) => r.location_id).sort(),
+        newClients: (await trx.selectFrom("appointment_types").select("bookable_new_clients").where("id", "=", demo.type.id).executeTakeFirstOrThrow()).bookable_new_clients,
+      }));
+
+    expect((await post(riversideOwner, row([second.id], false), RIVERSIDE)).status).toBe(200);
+    expect(await stored()).toEqual({ at: [second.id], newClients: false });
+    const audit = await withPractice(db.owner.db, riverside, (trx) => trx.selectFrom("audit_events").select("details").where("action", "=", "staff.booking_settings_changed").orderBy("seq", "desc").limit(1).executeTakeFirstOrThrow());
+    expect(audit.details).toMatchObject({ after: { "Chiropractic adjustment": { locations: [second.name], newClients: false } } });
+    const page = (await get(riversideOwner, PAGE, RIVERSIDE)).body;
+    const boxes = page.match(new RegExp(`<input[^>]*name="locations-${demo.type.id}"[^>]*>`, "g")) ?? [];
+    expect(boxes.find((tag) => tag.includes(second.id)), boxes.join("\n")).toContain('checked=""');
+    expect(boxes.find((tag) => tag.includes(first.id))).not.toContain("checked");
+
+    expect((await post(riversideOwner, row([], true), RIVERSIDE)).status).toBe(200);
+    expect(await stored()).toEqual({ at: [first.id, second.id].sort(), newClients: true });
+
+    const before = await stored();
+    const refused = await post(riversideOwner, row([first.id, "00000000-0000-4000-8000-000000000000"], false), RIVERSIDE);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain("one of the locations is closed");
+    expect(await stored()).toEqual(before);
+  });
+});
+
 describe("going live and the page", () => {
   it("turns direct booking on once a practitioner and a type are bookable", async () => {
     expect((await post(owner, settingsForm({ mode: "direct" }))).status).toBe(200);
