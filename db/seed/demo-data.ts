@@ -89,7 +89,8 @@ export type DemoBooking = {
   newClients: boolean;
   /** Weekly hours at the practice's locations by index (the first when left out). */
   practitioners: { externalId: string; name: string; title: string; staffEmail?: string; hours: { weekday: number; starts: string; ends: string; location?: number }[] }[];
-  types: { externalId: string; name: string; durationMinutes: number; bufferMinutes: number; species: string[]; practitioners: string[]; newClients?: boolean }[];
+  /** `locations`: where it is offered, by index (all when left out). */
+  types: { externalId: string; name: string; durationMinutes: number; bufferMinutes: number; species: string[]; practitioners: string[]; newClients?: boolean; locations?: number[] }[];
 };
 
 const weekdays = (hours: string) => ({ days: "Monday to Friday", hours });
@@ -395,7 +396,7 @@ export const DEMO_PRACTICES: DemoPractice[] = [
       types: [
         { externalId: "RP-T-ASSESS", name: "Physiotherapy assessment", durationMinutes: 45, bufferMinutes: 15, species: [], practitioners: ["RP-PT-1"], newClients: true },
         { externalId: "RP-T-FOLLOW", name: "Physiotherapy follow-up", durationMinutes: 30, bufferMinutes: 0, species: [], practitioners: ["RP-PT-1"] },
-        { externalId: "RP-T-CHIRO", name: "Chiropractic adjustment", durationMinutes: 20, bufferMinutes: 10, species: [], practitioners: ["RP-DC-1"], newClients: true },
+        { externalId: "RP-T-CHIRO", name: "Chiropractic adjustment", durationMinutes: 20, bufferMinutes: 10, species: [], practitioners: ["RP-DC-1"], newClients: true, locations: [1] },
       ],
     },
     staff: [

@@ -94,7 +94,7 @@ async function loadPatientHistory(demo: DemoPatient, ctx: PatientContext): Promi
   }
 }
 
-/** Bookable practitioners with their weekly hours at the practice's locations, bookable types offered at all of them, and online booking on. */
+/** Bookable practitioners with their weekly hours at the practice's locations, bookable types where they are offered, and online booking on. */
 async function loadBooking(trx: PracticeTransaction, practice_id: string, booking: DemoBooking, locationIds: string[]): Promise<void> {
   const staff = new Map((await trx.selectFrom("staff_members").select(["id", "email"]).execute()).map((s) => [s.email, s.id]));
   const practitioners = new Map<string, string>();
@@ -114,7 +114,8 @@ async function loadBooking(trx: PracticeTransaction, practice_id: string, bookin
       .returning("id")
       .executeTakeFirstOrThrow();
     await trx.insertInto("appointment_type_practitioners").values(t.practitioners.map((p) => ({ practice_id, appointment_type_id: id, practitioner_id: practitioners.get(p)! }))).execute();
-    await trx.insertInto("appointment_type_locations").values(locationIds.map((location_id) => ({ practice_id, appointment_type_id: id, location_id }))).execute();
+    const offeredAt = t.locations ? t.locations.map((i) => locationIds[i]!) : locationIds;
+    await trx.insertInto("appointment_type_locations").values(offeredAt.map((location_id) => ({ practice_id, appointment_type_id: id, location_id }))).execute();
   }
   // The demo's appointments name their practitioner: they take that practitioner's time, as synced ones would.
   await sql`update appointments a set practitioner_id = p.id from practitioners p where p.practice_id = a.practice_id and p.name = a.practitioner_name and a.practitioner_id is null`.execute(trx);
