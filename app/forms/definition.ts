@@ -5,8 +5,11 @@ import { z } from "zod";
  * server and the PDF renderer all read definitions through this one schema.
  */
 
-/** Question ids double as HTML field names (`<id>.name`), so they never contain a dot. */
-const slug = z.string().regex(/^[a-z0-9_-]{1,60}$/, "Use 1 to 60 lowercase letters, digits, - or _.");
+/**
+ * Ids double as HTML field names (`<id>.name`), so they never contain a dot, and as object keys, so they never start
+ * with an underscore (`__proto__`).
+ */
+const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,59}$/, "Use 1 to 60 lowercase letters, digits, - or _, starting with a letter or digit.");
 
 const isoDate = z.iso.date();
 
@@ -84,8 +87,13 @@ export function allQuestions(definition: FormDefinition): Question[] {
   return definition.sections.flatMap((section) => section.questions);
 }
 
+/** A question's answer, never something inherited: a question may well be called "constructor". */
+export function answerOf(answers: Readonly<Record<string, unknown>>, questionId: string): unknown {
+  return Object.hasOwn(answers, questionId) ? answers[questionId] : undefined;
+}
+
 /** The JS type of an answer a show-if `equals` can compare with; null where `equals` makes no sense. */
-export function equalsTypeOf(kind: QuestionKind): "string" | "number" | "boolean" | null {
+function equalsTypeOf(kind: QuestionKind): "string" | "number" | "boolean" | null {
   switch (kind) {
     case "short_text":
     case "long_text":
@@ -158,8 +166,9 @@ function showIfProblems(showIf: ShowIf, ownId: string, earlier: ReadonlyMap<stri
   if (target.kind === "single_choice" && !target.options.some((option) => option.value === showIf.equals)) {
     return [`"${String(showIf.equals)}" is not an option of "${target.id}".`];
   }
-  if (target.kind === "scale" && !(Number.isInteger(showIf.equals) && (showIf.equals as number) >= target.min && (showIf.equals as number) <= target.max)) {
-    return [`"${target.id}" is a scale from ${target.min} to ${target.max}, which never gives ${String(showIf.equals)}.`];
+  const equals = showIf.equals;
+  if (target.kind === "scale" && !(typeof equals === "number" && Number.isInteger(equals) && equals >= target.min && equals <= target.max)) {
+    return [`"${target.id}" is a scale from ${target.min} to ${target.max}, which never gives ${String(equals)}.`];
   }
   return [];
 }

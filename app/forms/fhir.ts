@@ -1,4 +1,4 @@
-import { allQuestions, formDefinitionSchema, type AnswerValue, type Answers, type FormDefinition, type Question, type ShowIf } from "./definition";
+import { allQuestions, answerOf, formDefinitionSchema, type AnswerValue, type Answers, type FormDefinition, type Question, type ShowIf } from "./definition";
 
 /**
  * FHIR R4 Questionnaire and QuestionnaireResponse, as plain JSON, for exchange with clinical systems. Each kind maps
@@ -59,7 +59,7 @@ export type QuestionnaireResponse = {
   item: ResponseItem[];
 };
 
-export type FromFhir<T> = { ok: true } & T | { ok: false; problems: string[] };
+export type FromFhir<T> = ({ ok: true } & T) | { ok: false; problems: string[] };
 
 export function toQuestionnaire(
   definition: FormDefinition,
@@ -237,7 +237,10 @@ function readQuestion(item: Json, index: number, problems: string[]): Json {
 }
 
 function inferredKind(item: Json, extensions: Json[]): string | undefined {
-  const isSlider = extensions.some((entry) => entry.url === ITEM_CONTROL && JSON.stringify(entry.valueCodeableConcept ?? "").includes('"slider"'));
+  const isSlider = extensions.some((entry) => {
+    const concept = entry.valueCodeableConcept;
+    return entry.url === ITEM_CONTROL && isRecord(concept) && arrayOf(concept.coding).some((coding) => coding.code === "slider");
+  });
   switch (item.type) {
     case "string":
       return "short_text";
@@ -264,7 +267,7 @@ function inferredKind(item: Json, extensions: Json[]): string | undefined {
 function readShowIf(item: Json): Json | string | undefined {
   if (item.enableWhen === undefined) return undefined;
   const conditions = arrayOf(item.enableWhen);
-  if (conditions.length === 0 || conditions.length !== (Array.isArray(item.enableWhen) ? item.enableWhen.length : -1)) return "enableWhen must be a list of conditions.";
+  if (!Array.isArray(item.enableWhen) || conditions.length === 0 || conditions.length !== item.enableWhen.length) return "enableWhen must be a list of conditions.";
   if (conditions.some((condition) => condition.operator !== "=")) return 'only the "=" operator can become a show-if.';
   const question = conditions[0]?.question;
   if (conditions.some((condition) => condition.question !== question)) return "all conditions must be on the same question.";
@@ -288,7 +291,7 @@ export function toQuestionnaireResponse(
   const item: ResponseItem[] = [];
   for (const section of definition.sections) {
     const answered = section.questions.flatMap((question): ResponseItem[] => {
-      const answer = responseAnswers(question, answers[question.id]);
+      const answer = responseAnswers(question, answerOf(answers, question.id));
       return answer ? [{ linkId: question.id, text: question.label, answer }] : [];
     });
     if (answered.length > 0) item.push({ linkId: section.id, text: section.title, item: answered });

@@ -1,4 +1,4 @@
-import { allQuestions, type AnswerValue, type Answers, type FormDefinition, type Question, type QuestionOf } from "./definition";
+import { allQuestions, answerOf, type AnswerValue, type Answers, type FormDefinition, type Question, type QuestionOf } from "./definition";
 
 /**
  * The one place that decides which questions show and whether answers are acceptable: the page (as the client
@@ -25,7 +25,7 @@ export function visibleQuestionIds(definition: FormDefinition, answers: LooseAns
       continue;
     }
     if (!visible.has(showIf.question)) continue;
-    const answer = answers[showIf.question];
+    const answer = answerOf(answers, showIf.question);
     const matches = showIf.anyOf
       ? showIf.anyOf.some((value) => answer === value || (Array.isArray(answer) && answer.includes(value)))
       : answer === showIf.equals;
@@ -58,7 +58,7 @@ export function answerProblems(definition: FormDefinition, answers: LooseAnswers
 
   const visible = visibleQuestionIds(definition, answers);
   for (const question of questions.values()) {
-    const value = answers[question.id];
+    const value = answerOf(answers, question.id);
     const answered = isAnswered(value);
     let problem: string | null = null;
     if (!visible.has(question.id)) problem = answered ? NOT_SHOWN : null;
@@ -173,9 +173,9 @@ export function normaliseAnswers(definition: FormDefinition, raw: FormFields): A
 }
 
 function fieldAnswer(question: Question, raw: FormFields): AnswerValue | undefined {
-  const field = raw[question.id];
+  const field = fieldOf(raw, question.id);
   const text = (name: string) => {
-    const value = raw[name];
+    const value = fieldOf(raw, name);
     return Array.isArray(value) ? value[0] : value;
   };
   switch (question.kind) {
@@ -213,11 +213,15 @@ function fieldAnswer(question: Question, raw: FormFields): AnswerValue | undefin
   }
 }
 
+function fieldOf(raw: FormFields, name: string): string | string[] | undefined {
+  return Object.hasOwn(raw, name) ? raw[name] : undefined;
+}
+
 /** The fields that re-fill the page's inputs with saved answers: `normaliseAnswers` reads them back unchanged. */
 export function answersToFields(definition: FormDefinition, answers: LooseAnswers): FormFields {
   const fields: FormFields = {};
   for (const question of allQuestions(definition)) {
-    const value = answers[question.id];
+    const value = answerOf(answers, question.id);
     if (value === undefined || value === null) continue;
     const id = question.id;
     if (typeof value === "string" || typeof value === "number") fields[id] = String(value);

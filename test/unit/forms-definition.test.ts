@@ -69,6 +69,7 @@ describe("form definitions", () => {
     ["an empty title", { title: "", sections: [{ id: "a", title: "A", questions: [] }] }],
     ["an id with capitals", withQuestions([yesNo("Pet")])],
     ["an id with a dot", withQuestions([yesNo("pet.name")])],
+    ["an id starting with an underscore", withQuestions([yesNo("__proto__")])],
     ["a single option", withQuestions([{ ...choice("one"), options: [{ value: "a", label: "A" }] }])],
     ["a long text over 5000", withQuestions([{ id: "t", kind: "long_text", label: "T", required: false, maxLength: 5001 }])],
     ["a scale to 11", withQuestions([{ id: "s", kind: "scale", label: "S", required: false, min: 0, max: 11 }])],

@@ -279,7 +279,52 @@ function randomDefinition(specs: QuestionSpec[], description: string | undefined
   return { title: "Random", description, sections: [{ id: "a", title: "A", questions: questions.slice(0, 3) }, { id: "b", title: "B", questions: questions.slice(3) }] };
 }
 
-describe("property over random definitions", () => {
+const nonEmpty = fc.string({ minLength: 1, maxLength: 40 });
+
+function validAnswer(question: FormDefinition["sections"][number]["questions"][number]): fc.Arbitrary<Answers[string]> {
+  switch (question.kind) {
+    case "short_text":
+    case "long_text":
+      return nonEmpty;
+    case "number":
+      return question.integer ? fc.integer() : fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => n + 0);
+    case "date":
+      return fc.date({ min: new Date("1900-01-01T00:00:00Z"), max: new Date("2100-12-31T00:00:00Z"), noInvalidDate: true }).map((date) => date.toISOString().slice(0, 10));
+    case "single_choice":
+      return fc.constantFrom(...question.options.map((option) => option.value));
+    case "multiple_choice":
+      return fc.subarray(question.options.map((option) => option.value), { minLength: 1 });
+    case "yes_no":
+      return fc.boolean();
+    case "scale":
+      return fc.integer({ min: question.min, max: question.max });
+    case "file":
+      return fc.uuid();
+    case "signature":
+      return fc.oneof(fc.uuid().map((id) => ({ method: "drawn" as const, fileId: id })), nonEmpty.map((name) => ({ method: "typed" as const, name })));
+    case "consent":
+      return fc.record({ accepted: fc.boolean(), name: fc.oneof(fc.constant(""), nonEmpty) });
+  }
+}
+
+describe("properties over random definitions and answers", () => {
+  it("round-trips any valid answers to every kind through a QuestionnaireResponse", () => {
+    const questions = every.sections.flatMap((section) => section.questions);
+    const answerSets = fc.tuple(...questions.map((question) => fc.option(validAnswer(question), { nil: undefined }))).map((values) => {
+      const chosen: Answers = {};
+      values.forEach((value, index) => {
+        if (value !== undefined) chosen[questions[index]!.id] = value;
+      });
+      return chosen;
+    });
+    fc.assert(
+      fc.property(answerSets, (chosen) => {
+        expect(fromQuestionnaireResponse(every, overTheWire(toQuestionnaireResponse(every, chosen, responseMeta)))).toEqual({ ok: true, answers: chosen });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("round-trips random definitions through a Questionnaire", () => {
     const definitions = fc
       .tuple(fc.array(questionSpec, { minLength: 1, maxLength: 10 }), optional(text))

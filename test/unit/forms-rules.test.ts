@@ -145,6 +145,20 @@ describe("show-if", () => {
   });
 });
 
+describe("question ids that are also names of object properties", () => {
+  const awkward = form([
+    { id: "constructor", kind: "yes_no", label: "Constructor", required: true },
+    { id: "valueof", kind: "short_text", label: "Value", required: false, showIf: { question: "constructor", equals: true } },
+  ]);
+
+  it("reads only the answers given, never what every object inherits", () => {
+    expect(answerProblems(awkward, {}, { final: true })).toEqual({ constructor: REQUIRED });
+    expect([...visibleQuestionIds(awkward, {})]).toEqual(["constructor"]);
+    expect(normaliseAnswers(awkward, {})).toEqual({});
+    expect(answersToFields(awkward, {})).toEqual({});
+  });
+});
+
 describe("form fields", () => {
   it("turns posted fields into typed answers, keeping what does not parse for the problems to report", () => {
     const fields = {
