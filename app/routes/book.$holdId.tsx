@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Page } from "~/components/page";
 import { ResultNotice } from "~/components/result-notice";
@@ -10,10 +10,12 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   return newClientHold(context, params.holdId);
 }
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
+export async function action({ params, context, request }: ActionFunctionArgs) {
   const outcome = await confirmNewClientBooking(context, params.holdId, await request.formData());
   if (!outcome.ok) return data({ ok: false as const, error: outcome.message }, { status: outcome.status });
-  return { ok: true as const, email: outcome.email };
+  // Away from the hold's page at once: the work after the response uses the hold up, and this page's loader would
+  // then answer "gone" sooner or later depending on whether the address was known.
+  throw redirect("/book/sent");
 }
 
 export default function NewClientDetailsPage() {
@@ -21,16 +23,6 @@ export default function NewClientDetailsPage() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const veterinary = page.kind === "veterinary";
-  if (result?.ok) {
-    // The same words whether or not the address was already a client's: the email says which.
-    return (
-      <Page>
-        <h1>Check your email</h1>
-        <p role="status" className="notice notice--success">{`Thank you. We have sent an email to ${result.email} about your booking. Follow it to see your appointment, or to sign in if you are already a client.`}</p>
-        <p className="muted">If nothing arrives within a few minutes, check your spam folder or call the practice.</p>
-      </Page>
-    );
-  }
   return (
     <Page>
       <h1>{page.asRequest ? "Your details, to send the request" : "Your details, to book"}</h1>

@@ -237,9 +237,9 @@ describe("a first visit at a veterinary practice (direct booking, emailed links)
     const before = await counts(happyPaws);
     const email = "nora.newcomer@example.com";
     const res = await post(HAPPY, `/book/${holdId}`, vetDetails("  Nora.Newcomer@Example.com ", { reason: "First check-up\r\nfor a new puppy" }));
-    expect(res.status).toBe(200);
-    expect(text(res)).toContain("Check your email");
-    expect(text(res)).toContain(`We have sent an email to ${email} about your booking.`);
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe("/book/sent");
+    expect(text(await get(HAPPY, "/book/sent"))).toContain("Check your email");
     await server.settled();
 
     const stored = await newClientRecords(happyPaws, email);
@@ -345,8 +345,8 @@ describe("a first visit at a human-health practice (requests, two locations, pas
     const email = "ravi.fresh@example.com";
     const password = "quiet-river-stones-8812";
     const res = await post(RIVERSIDE, `/book/${holdId}`, humanDetails(email, { password }));
-    expect(res.status).toBe(200);
-    expect(text(res)).toContain(`We have sent an email to ${email} about your booking.`);
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe("/book/sent");
     await server.settled();
 
     const stored = await newClientRecords(riverside, email);
@@ -434,8 +434,8 @@ describe("an address that is already a client's", () => {
       type: res.headers["content-type"],
       body: res.body.replaceAll(email, "EMAIL").replaceAll(until, "UNTIL").replace(/nonce="[^"]+"/g, 'nonce=""'),
     });
-    expect(knownRes.status).toBe(200);
-    expect(text(knownRes)).toContain(`We have sent an email to ${known} about your booking.`);
+    expect(knownRes.status).toBe(302);
+    expect(knownRes.headers.location).toBe("/book/sent");
     expect(normalise(freshRes, fresh, freshUntil)).toEqual(normalise(knownRes, known, knownUntil));
     expect((await emailsTo(happyPaws, fresh)).map((m) => m.kind)).toEqual(["client_appointment_booked"]);
     expect((await emailsTo(happyPaws, known)).map((m) => m.kind)).toEqual(["new_client_booking_existing_client"]);
@@ -544,7 +544,7 @@ describe("refusals write nothing", () => {
     // Still held, and good details still book it.
     expect((await get(HAPPY, `/book/${happyHoldId}`)).status).toBe(200);
     // Posted as the page's script does (`.data`): the action's own answer, without the page's loader running after it.
-    expect((await post(HAPPY, `/book/${happyHoldId}.data`, vetDetails(email))).status).toBe(200);
+    expect((await post(HAPPY, `/book/${happyHoldId}.data`, vetDetails(email))).status).toBe(202);
     await server.settled();
     expect((await newClientRecords(happyPaws, email)).appointments).toHaveLength(1);
   });
@@ -565,7 +565,7 @@ describe("refusals write nothing", () => {
       await server.settled();
       expect(await snapshot(happyPaws)).toEqual(before);
       // Compared without case; no breed is fine.
-      expect((await post(HAPPY, `/book/${holdId}.data`, vetDetails("cat.owner@example.com", { patientName: "Whiskers", species: " cat ", breed: "" }))).status).toBe(200);
+      expect((await post(HAPPY, `/book/${holdId}.data`, vetDetails("cat.owner@example.com", { patientName: "Whiskers", species: " cat ", breed: "" }))).status).toBe(202);
       await server.settled();
       expect((await newClientRecords(happyPaws, "cat.owner@example.com")).patients).toMatchObject([{ name: "Whiskers", species: "cat", breed: null }]);
     } finally {
@@ -590,7 +590,7 @@ describe("refusals write nothing", () => {
       expect(await snapshot(riverside)).toEqual(before);
 
       const password = "lantern-harbour-5521";
-      expect((await post(RIVERSIDE, `/book/${holdId}.data`, humanDetails("pat.password@example.com", { password }))).status).toBe(200);
+      expect((await post(RIVERSIDE, `/book/${holdId}.data`, humanDetails("pat.password@example.com", { password }))).status).toBe(202);
       await server.settled();
       const [mail] = await emailsTo(riverside, "pat.password@example.com");
       expect(mail!.kind).toBe("client_appointment_requested");
@@ -633,7 +633,7 @@ describe("two confirmations at once", () => {
     const before = await counts(happyPaws);
     const answers = await Promise.all([post(HAPPY, `/book/${holdId}`, vetDetails("first.racer@example.com")), post(HAPPY, `/book/${holdId}`, vetDetails("second.racer@example.com"))]);
     // Which one reads the hold after the other's booking took it depends on timing: that one is told at once (410) or by email.
-    for (const answer of answers) expect(answer.status).toBeOneOf([200, 410]);
+    for (const answer of answers) expect(answer.status).toBeOneOf([302, 410]);
     await server.settled();
     const kinds = [...(await emailsTo(happyPaws, "first.racer@example.com")), ...(await emailsTo(happyPaws, "second.racer@example.com"))].map((m) => m.kind).sort();
     expect(kinds).toContain("client_appointment_booked");
@@ -654,7 +654,7 @@ describe("one new address confirmed twice at once", () => {
     const [first, second] = [await happyHold(slots[0]!), await happyHold(slots[8]!)];
     // Two tabs, two times, one person: both answered with the same page.
     const answers = await Promise.all([post(HAPPY, `/book/${first}`, vetDetails("twin.tabs@example.com")), post(HAPPY, `/book/${second}`, vetDetails("twin.tabs@example.com", { patientName: "Max" }))]);
-    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    expect(answers.map((a) => a.status)).toEqual([302, 302]);
     await server.settled();
     const clients = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("client_emails").select("client_id").where("email_key", "=", "twin.tabs@example.com").execute());
     expect(clients).toHaveLength(1);
@@ -743,12 +743,12 @@ describe("per-address limits", () => {
     const slot = (await happyTimes(day, ids.carter))[0]!;
     const known = "maria.lopez@example.com";
     // A known address gives the time back each time, so the same time serves every attempt. Posted as the page's
-    // script does (`.data`): the action alone answers, without the page's loader running again after it.
+    // script does (`.data`): the redirect to /book/sent comes back as data.
     for (let i = 0; i < 5; i++) {
       const holdId = await happyHold(slot);
       const sent = await post(HAPPY, `/book/${holdId}.data`, vetDetails(known));
-      expect(sent.status).toBe(200);
-      expect(sent.body).toContain(known);
+      expect(sent.status).toBe(202);
+      expect(sent.body).toContain("/book/sent");
       await server.settled();
     }
     expect((await emailsTo(happyPaws, known)).filter((m) => m.kind === "new_client_booking_existing_client")).toHaveLength(5);

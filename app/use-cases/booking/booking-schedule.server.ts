@@ -153,7 +153,8 @@ export async function findFreeSlots(
   ]);
   const busy: BusyTime[] = [
     ...appointments.map((a) => ({ practitionerId: a.practitioner_id!, startsAt: a.starts_at, endsAt: new Date(a.ends_at.getTime() + (a.buffer_minutes ?? 0) * 60_000) })),
-    ...booked.filter((b) => b.appointment_id !== null || b.client_id !== options.ownHoldsOf).map((b) => ({ practitionerId: b.practitioner_id, startsAt: new Date(b.starts_at), endsAt: new Date(b.ends_at) })),
+    // A client choosing again frees their own hold; a new client's hold on /book (no client yet) is always busy.
+    ...booked.filter((b) => b.appointment_id !== null || b.client_id === null || b.client_id !== options.ownHoldsOf).map((b) => ({ practitionerId: b.practitioner_id, startsAt: new Date(b.starts_at), endsAt: new Date(b.ends_at) })),
   ];
   return freeSlots({
     timeZone: settings.timeZone,

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { z } from "zod";
 import type { PracticeKind, SignInMethods } from "../../../db/schema";
 import type { PracticeTransaction } from "../../../db/with-practice.server";
@@ -243,7 +244,7 @@ const FIELD_NAMES: Record<string, string> = {
   password: "password",
 };
 
-export type NewClientConfirmOutcome = { ok: true; email: string } | { ok: false; status: 400 | 429; message: string };
+export type NewClientConfirmOutcome = { ok: true } | { ok: false; status: 400 | 429; message: string };
 
 type Details = z.output<typeof detailsSchema>;
 
@@ -285,7 +286,7 @@ export async function confirmNewClientBooking(context: PorticoLoadContext, rawId
   if (!withinLimit) return { ok: false, status: 429, message: "Too many bookings were made from this connection. Please try again in an hour, or call the practice." };
   const passwordHash = details.password ? await hashPassword(details.password) : null;
   await context.runAfterResponse("new-client booking", () => completeNewClientBooking({ site, holdId, details, passwordHash, now, ip, userAgent }));
-  return { ok: true, email: details.email };
+  return { ok: true };
 }
 
 type Completion = { site: PracticeSite; holdId: string; details: Details; passwordHash: string | null; now: Date; ip: string | null; userAgent: string | null };
@@ -312,6 +313,8 @@ export async function completeNewClientBooking(input: Completion): Promise<Compl
     };
     const hold = await trx.selectFrom("booked_time").selectAll().where("id", "=", input.holdId).where("client_id", "is", null).where("appointment_id", "is", null).forUpdate().executeTakeFirst();
     if (!hold || hold.hold_expires_at! <= now) return notMade("time_gone");
+    // Two first bookings from one new address at once: the second waits here, then finds the first one's client.
+    await sql`select pg_advisory_xact_lock(hashtext(${`new-client:${details.email}`}))`.execute(trx);
     const known = await trx.selectFrom("client_emails").select("id").where("email_key", "=", details.email).executeTakeFirst();
     if (known) {
       await trx.deleteFrom("booked_time").where("id", "=", hold.id).execute();
