@@ -167,6 +167,7 @@ function showIfProblems(showIf: ShowIf, ownId: string, earlier: ReadonlyMap<stri
     return [`"${String(showIf.equals)}" is not an option of "${target.id}".`];
   }
   const equals = showIf.equals;
+  if (target.kind === "number" && target.integer && !Number.isInteger(equals)) return [`"${target.id}" takes whole numbers, which never give ${String(equals)}.`];
   if (target.kind === "scale" && !(typeof equals === "number" && Number.isInteger(equals) && equals >= target.min && equals <= target.max)) {
     return [`"${target.id}" is a scale from ${target.min} to ${target.max}, which never gives ${String(equals)}.`];
   }

@@ -92,6 +92,7 @@ describe("form definitions", () => {
     ["equals with a value that is not an option", [choice("a"), yesNo("b", { showIf: { question: "a", equals: "horse" } })], /"horse" is not an option/],
     ["equals on a multiple choice question", [choice("a", "multiple_choice"), yesNo("b", { showIf: { question: "a", equals: "dog" } })], /cannot depend/],
     ["equals on a consent", [{ id: "a", kind: "consent", label: "A", text: "T", required: false }, yesNo("b", { showIf: { question: "a", equals: true } })], /cannot depend/],
+    ["a fraction for a whole-number question", [{ id: "a", kind: "number", label: "A", required: false, integer: true }, yesNo("b", { showIf: { question: "a", equals: 2.5 } })], /never give 2.5/],
     ["equals outside a scale's range", [{ id: "a", kind: "scale", label: "A", required: false, min: 1, max: 5 }, yesNo("b", { showIf: { question: "a", equals: 6 } })], /never gives 6/],
     ["both equals and any-of", [choice("a"), yesNo("b", { showIf: { question: "a", equals: "dog", anyOf: ["dog"] } })], /exactly one of equals or anyOf/],
     ["neither equals nor any-of", [choice("a"), yesNo("b", { showIf: { question: "a" } })], /exactly one of equals or anyOf/],
