@@ -353,6 +353,55 @@ export type ClientAccountsTable = {
   last_sign_in_at: Date | null;
 };
 
+export type FormsTable = {
+  practice_id: string;
+  id: Generated<string>;
+  name: string;
+  /** The definition staff are editing (app/forms/definition.ts); published copies are in form_versions. */
+  draft: JsonWithDefault<Record<string, unknown>>;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+};
+
+export type FormVersionsTable = {
+  practice_id: string;
+  id: Generated<string>;
+  form_id: string;
+  version: number;
+  definition: Record<string, unknown>;
+  published_at: Date;
+  published_by: string | null;
+};
+
+export type FormRequestStatus = "sent" | "started" | "submitted" | "reviewed";
+
+export type FormRequestsTable = {
+  practice_id: string;
+  id: Generated<string>;
+  form_version_id: string;
+  client_id: string;
+  patient_id: string | null;
+  appointment_id: string | null;
+  status: Generated<FormRequestStatus>;
+  answers: JsonWithDefault<Record<string, unknown>>;
+  sent_via: "staff" | "appointment" | "kiosk";
+  sent_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  started_at: Date | null;
+  submitted_at: Date | null;
+  submitted_ip: string | null;
+  reviewed_at: Date | null;
+  reviewed_by: string | null;
+};
+
+export type AppointmentTypeFormsTable = {
+  practice_id: string;
+  appointment_type_id: string;
+  form_id: string;
+};
+
 export type ClientAccountLinkKind = "invitation" | "access_link" | "password_reset";
 
 export type ClientAccountLinksTable = {
@@ -794,6 +843,10 @@ export type Database = {
   practitioner_hours: PractitionerHoursTable;
   schedule_exceptions: ScheduleExceptionsTable;
   booked_time: BookedTimeTable;
+  forms: FormsTable;
+  form_versions: FormVersionsTable;
+  form_requests: FormRequestsTable;
+  appointment_type_forms: AppointmentTypeFormsTable;
   patient_photos: PatientPhotosTable;
   file_keys: FileKeysTable;
   files: FilesTable;

@@ -33,6 +33,7 @@ export function PortalLayout({ shell, children }: { shell: PortalShell; children
     { to: "/prescriptions", label: "Prescriptions", show: areas[PAGE_AREA.prescriptions] },
     { to: "/appointments", label: "Appointments", show: areas[PAGE_AREA.appointments] },
     { to: "/reminders", label: "Reminders", show: areas[PAGE_AREA.reminders] },
+    { to: "/forms", label: "Forms", show: areas.forms },
     { to: "/settings", label: "Settings", show: true },
   ].filter((link) => link.show);
   return (

@@ -66,6 +66,13 @@ export default function ClientPage() {
         <Link to="/admin/clients">← All clients</Link>
       </p>
       <h1>{page.client.name}</h1>
+      {shell.permissions.includes("manage_forms") ? (
+        <p>
+          <Link to={`${here}/forms`} className="button button--small button--secondary">
+            Forms: send one, see what was answered
+          </Link>
+        </p>
+      ) : null}
       <section className="card" aria-labelledby="details-heading">
         <h2 id="details-heading">Details</h2>
         {page.can.chart ? (

@@ -17,6 +17,7 @@ import * as imports from "./practice/2026-12-08T14-00-imports";
 import * as documentFiles from "./practice/2026-12-08T15-00-document-files";
 import * as onlineBooking from "./practice/2026-12-09T09-00-online-booking";
 import * as bookingRequests from "./practice/2026-12-10T09-00-booking-requests";
+import * as smartForms from "./practice/2026-12-11T09-00-smart-forms";
 
 /** The control plane: only in the main database. Listed explicitly so that bundlers and tsx load the same set. */
 export const platformMigrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const practiceMigrations: Record<string, Migration> = {
   "2026-12-08T15-00-document-files": documentFiles,
   "2026-12-09T09-00-online-booking": onlineBooking,
   "2026-12-10T09-00-booking-requests": bookingRequests,
+  "2026-12-11T09-00-smart-forms": smartForms,
 };

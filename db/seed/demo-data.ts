@@ -1,3 +1,4 @@
+import { DOG_INTAKE, type DemoForm, PHYSIO_INTAKE } from "./demo-forms";
 import type { AppointmentStatus, DocumentCategory, DocumentStatus, OpeningHours, PatientStatus, PracticeKind, PrescriptionStatus, ReminderStatus, ShareThreshold } from "../schema";
 
 /**
@@ -79,6 +80,8 @@ export type DemoPractice = {
   clients: DemoClient[];
   /** Online booking: the practitioners clients may book (a staff account by email, or none) and what they may book. */
   booking?: DemoBooking;
+  /** SmartForms, published, attached to appointment types and sent to a client. */
+  forms?: DemoForm[];
 };
 
 export type DemoBooking = {
@@ -128,6 +131,7 @@ export const DEMO_PRACTICES: DemoPractice[] = [
         { externalId: "HP-T-DENT", name: "Dental check", durationMinutes: 45, bufferMinutes: 15, species: ["Dog", "Cat"], practitioners: ["HP-VET-1"] },
       ],
     },
+    forms: [DOG_INTAKE],
     staff: [
       { name: "Dana Whitfield", email: "owner@happypaws.example.com", jobTitle: "Owner", role: "Owner" },
       { name: "Dr. Emily Carter", email: "emily.carter@happypaws.example.com", jobTitle: "Veterinarian", role: "Veterinarian" },
@@ -399,6 +403,7 @@ export const DEMO_PRACTICES: DemoPractice[] = [
         { externalId: "RP-T-CHIRO", name: "Chiropractic adjustment", durationMinutes: 20, bufferMinutes: 10, species: [], practitioners: ["RP-DC-1"], newClients: true, locations: [1] },
       ],
     },
+    forms: [PHYSIO_INTAKE],
     staff: [
       { name: "Rosa Adeyemi", email: "owner@riversidephysio.example.com", jobTitle: "Clinic owner", role: "Owner" },
       { name: "Hannah Brooks", email: "hannah.brooks@riversidephysio.example.com", jobTitle: "Physiotherapist", role: "Practitioner" },

@@ -1,10 +1,12 @@
 import { type Kysely, sql } from "kysely";
+import { formDefinitionSchema } from "../../app/forms/definition";
 import { addDays, zonedToUtc } from "../../app/time";
 import { todayIn } from "../../app/visibility/portal-rules";
 import { createPractice, type PracticePlacement } from "../../tenants/practices.server";
 import type { Database, DocumentCategory } from "../schema";
 import type { PracticeTransaction } from "../with-practice.server";
 import { hashPassword } from "../../server/auth/passwords.server";
+import type { DemoForm } from "./demo-forms";
 import { DEMO_CLIENT_PASSWORD, DEMO_PRACTICES, DEMO_STAFF_PASSWORD, type DemoBooking, type DemoPatient, type DemoPractice } from "./demo-data";
 
 type PatientContext = {
@@ -134,6 +136,21 @@ async function loadBooking(trx: PracticeTransaction, practice_id: string, bookin
     .execute();
 }
 
+/** Each form published as version 1, attached to its appointment types, and waiting in one client's portal. */
+async function loadForms(trx: PracticeTransaction, practice_id: string, forms: DemoForm[]): Promise<void> {
+  for (const demoForm of forms) {
+    const definition = formDefinitionSchema.parse(demoForm.definition);
+    const form = await trx.insertInto("forms").values({ practice_id, name: definition.title, draft: definition }).returning("id").executeTakeFirstOrThrow();
+    const version = await trx.insertInto("form_versions").values({ practice_id, form_id: form.id, version: 1, definition, published_at: new Date(), published_by: null }).returning("id").executeTakeFirstOrThrow();
+    const types = await trx.selectFrom("appointment_types").select("id").where("external_id", "in", demoForm.appointmentTypes).execute();
+    if (types.length) await trx.insertInto("appointment_type_forms").values(types.map((t) => ({ practice_id, appointment_type_id: t.id, form_id: form.id }))).execute();
+    if (!demoForm.sendTo) continue;
+    const client = await trx.selectFrom("client_emails").select("client_id").where("email_key", "=", demoForm.sendTo.email).executeTakeFirstOrThrow();
+    const patient = demoForm.sendTo.patient ? await trx.selectFrom("patients").select("id").where("client_id", "=", client.client_id).where("name", "=", demoForm.sendTo.patient).executeTakeFirstOrThrow() : undefined;
+    await trx.insertInto("form_requests").values({ practice_id, form_version_id: version.id, client_id: client.client_id, patient_id: patient?.id ?? null, sent_via: "staff", sent_by: null }).execute();
+  }
+}
+
 async function loadPractice(db: Kysely<Database>, demo: DemoPractice, staffPasswordHash: string, clientPasswordHash: string, placement?: PracticePlacement): Promise<void> {
   const created = await createPractice(db, { subdomain: demo.subdomain, name: demo.name, kind: demo.kind, timeZone: demo.timeZone }, async (trx, practice) => {
     const practice_id = practice.id;
@@ -251,6 +268,7 @@ async function loadPractice(db: Kysely<Database>, demo: DemoPractice, staffPassw
       }
     }
     if (demo.booking) await loadBooking(trx, practice_id, demo.booking, locations.map((l) => l.id));
+    if (demo.forms) await loadForms(trx, practice_id, demo.forms);
   }, placement);
   // The registry's copy of how to reach the practice, for the pages shown when its portal cannot answer.
   await db.updateTable("platform.practices").set({ contact_phone: demo.phone, contact_email: demo.email }).where("id", "=", created.id).execute();

@@ -89,6 +89,10 @@ export const EVENT_CATALOGUE = {
     description: "Someone new to the practice booked a first visit on the public booking page (/book): a client and a patient made in Portico, without external ids, like those staff add by hand. The practice system should create its own records from it; appointment.booked or appointment.requested (via new_client) follows in the same transaction.",
     data: z.object({ client: recordRef, patient: recordRef }).strict(),
   },
+  "form.submitted": {
+    description: "A client submitted a form the practice sent (SmartForms). Fetch the answers from the admin, or as a FHIR QuestionnaireResponse.",
+    data: z.object({ formRequest: ref, client: recordRef, submittedAt: z.iso.datetime() }).strict(),
+  },
   "client.signed_in": {
     description: "A client signed in to the portal (an email link or a password); the practice system may note portal use.",
     data: z.object({ client: recordRef, method: z.enum(["email_link", "password"]) }).strict(),

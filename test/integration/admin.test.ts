@@ -21,7 +21,7 @@ let db: TestDatabase;
 let server: TestServer;
 let happyPaws: Practice;
 let owner: string;
-const ids: Record<"client" | "document" | "patient", string> = { client: "", document: "", patient: "" };
+const ids: Record<"client" | "document" | "patient" | "form" | "formRequest", string> = { client: "", document: "", patient: "", form: "", formRequest: "" };
 
 beforeAll(async () => {
   ({ db, server } = await startDemoServer());
@@ -30,6 +30,8 @@ beforeAll(async () => {
   await withPractice(db.owner.db, happyPaws, async (trx) => {
     ids.client = (await trx.selectFrom("clients").select("id").where("last_name", "=", "Lopez").executeTakeFirstOrThrow()).id;
     ids.document = (await trx.selectFrom("documents").select("id").where("title", "=", "Hip radiographs").executeTakeFirstOrThrow()).id;
+    ids.form = (await trx.selectFrom("forms").select("id").where("name", "=", "Dog intake form").executeTakeFirstOrThrow()).id;
+    ids.formRequest = (await trx.selectFrom("form_requests").select("id").where("client_id", "=", ids.client).executeTakeFirstOrThrow()).id;
     ids.patient = (await trx.selectFrom("patients").select("id").where("name", "=", "Biscuit").executeTakeFirstOrThrow()).id;
     const photo = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#888" } }).jpeg().toBuffer();
     await trx.insertInto("patient_photos").values({ practice_id: happyPaws.id, patient_id: ids.patient, content: photo, content_type: "image/jpeg", width: 8, height: 8, uploaded_by: "staff" }).execute();
@@ -107,6 +109,15 @@ const ROUTES: Route[] = [
   { method: "POST", path: () => "/admin/booking", fields: () => [["intent", "remove-hours"], ["id", "00000000-0000-4000-8000-000000000000"]], allowed: (p) => p.includes("manage_booking") },
   { method: "GET", path: () => "/admin/import", allowed: (p) => p.includes("manage_integrations") },
   { method: "GET", path: () => "/admin/import-template.csv?kind=clients", allowed: (p) => p.includes("manage_integrations") },
+  { method: "GET", path: () => "/admin/forms", allowed: (p) => p.includes("manage_forms") },
+  { method: "POST", path: () => "/admin/forms", fields: () => [["name", ""]], allowed: (p) => p.includes("manage_forms") },
+  { method: "GET", path: () => `/admin/forms/${ids.form}`, allowed: (p) => p.includes("manage_forms") },
+  { method: "POST", path: () => `/admin/forms/${ids.form}`, fields: () => [["intent", "nonsense"]], allowed: (p) => p.includes("manage_forms") },
+  { method: "GET", path: () => `/admin/clients/${ids.client}/forms`, allowed: (p) => p.includes("manage_forms") },
+  { method: "POST", path: () => `/admin/clients/${ids.client}/forms`, fields: () => [["formId", ""]], allowed: (p) => p.includes("manage_forms") },
+  { method: "GET", path: () => "/admin/form-submissions", allowed: (p) => p.includes("chart_access") },
+  { method: "GET", path: () => `/admin/form-submissions/${ids.formRequest}`, allowed: (p) => p.includes("chart_access") },
+  { method: "POST", path: () => `/admin/form-submissions/${ids.formRequest}`, fields: () => [], allowed: (p) => p.includes("chart_access") },
 ];
 
 describe("every admin route checks its permission on the server", () => {

@@ -11,6 +11,7 @@ import { findFreeSlots, readBookingCatalogue, readBookingSettings, slotValue, sl
 import { calendarDateSchema } from "../record-fields";
 import { adminPage, type StaffScope } from "./admin-page.server";
 import { directoryQuery } from "./clients.server";
+import { sendAppointmentForms } from "./form-requests.server";
 
 /**
  * `/admin/schedule/book` (permission `manage_booking`): the front desk books for a client on the phone, with the
@@ -185,7 +186,8 @@ export async function bookForClient(context: PorticoLoadContext, request: Reques
     });
     await recordEvent(trx, scope.practiceId, { type: "appointment.booked", data: { appointment: { id: appointmentId }, ...(await patientRefs(trx, patient.id)), practitioner: { id: practitionerId }, appointmentType: { id: type.id }, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), bookedVia: "staff" } }, now);
     const when = formatDateTime(startsAt, settings.timeZone, localeFor(settings.timeZone));
-    if (scope.site.kind === "practice") await emailBookingToClient(trx, scope.site, { kind: "booked", appointmentId });
+    await emailBookingToClient(trx, scope.site, { kind: "booked", appointmentId });
+    await sendAppointmentForms(trx, scope.site, appointmentId, now);
     return { ok: true, message: `Booked: ${type.name} for ${patient.name}, ${when}, with ${practitioner.name}. ${offer.client.first_name} has been emailed.` };
   });
   return page;

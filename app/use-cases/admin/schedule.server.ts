@@ -12,6 +12,7 @@ import { notFound } from "../portal/portal-page.server";
 import { requirePracticeSite } from "../require-practice.server";
 import { calendarDateSchema } from "../record-fields";
 import { adminPage, type StaffScope } from "./admin-page.server";
+import { sendAppointmentForms } from "./form-requests.server";
 
 /**
  * `/admin/schedule` (permission `manage_booking`): the front desk's view of the practice's days. Appointments from
@@ -407,6 +408,7 @@ async function approveRequest(context: PorticoLoadContext, request: Request, for
       now,
     );
     await emailBookingToClient(trx, site, { kind: "approved", appointmentId: appointment.id });
+    await sendAppointmentForms(trx, site, appointment.id, now);
     return { ok: true, message: `Approved: ${appointment.reason} for ${appointment.patient_name}, ${await whenOf(scope, appointment.starts_at)}. The client has been emailed.` };
   });
   return page;

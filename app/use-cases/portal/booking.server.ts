@@ -13,6 +13,7 @@ import { type BookingCatalogue, type BookingSettings, slotValueSchema, readBooki
 import { requireArea } from "../client-session.server";
 import { calendarDateSchema, text } from "../record-fields";
 import { freeSlotsOfDays, noTimes, offeredTimes, type OfferedTimes } from "../booking/offered-times.server";
+import { sendAppointmentForms } from "../admin/form-requests.server";
 import { takeHold } from "../booking/take-hold.server";
 import { requirePracticeSite } from "../require-practice.server";
 import { idParam, notFound, type PortalScope, portalPage } from "./portal-page.server";
@@ -409,6 +410,7 @@ export async function confirmHold(context: PorticoLoadContext, request: Request,
     const facts = { appointment: { id: appointment.id }, ...refs, practitioner: { id: hold.practitioner_id }, appointmentType: { id: hold.appointment_type_id }, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() };
     await recordEvent(scope.trx, scope.practiceId, requested ? { type: "appointment.requested", data: { ...facts, requestedVia: "portal" } } : { type: "appointment.booked", data: { ...facts, bookedVia: "portal" } }, now);
     await emailBookingToClient(scope.trx, requirePracticeSite(context), { kind: requested ? "requested" : "booked", appointmentId: appointment.id, to: { email: scope.client.email, firstName: scope.client.firstName } });
+    if (!requested) await sendAppointmentForms(scope.trx, requirePracticeSite(context), appointment.id, now);
     return { ok: true, appointmentId: appointment.id, moved: false, requested };
   });
   return page;

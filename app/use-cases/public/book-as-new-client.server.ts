@@ -12,6 +12,7 @@ import { clientRef, patientRefs } from "../../../server/events/refs.server";
 import type { PorticoLoadContext, PracticeSite } from "../../load-context";
 import { formatDateTime, formatTimeOfDay, localeFor } from "../../time";
 import { todayIn } from "../../visibility/portal-rules";
+import { sendAppointmentForms } from "../admin/form-requests.server";
 import { emailBookingToClient } from "../booking/booking-email.server";
 import { type BookingCatalogue, type BookingSettings, readBookingCatalogue, readBookingSettings, slotValueSchema, typeFitsPatient } from "../booking/booking-schedule.server";
 import { freeSlotsOfDays, noTimes, offeredTimes, type OfferedTimes } from "../booking/offered-times.server";
@@ -387,6 +388,7 @@ export async function completeNewClientBooking(input: Completion): Promise<Compl
     await recordEvent(trx, practiceId, requested ? { type: "appointment.requested", data: { ...facts, requestedVia: "new_client" } } : { type: "appointment.booked", data: { ...facts, bookedVia: "new_client" } }, now);
     const signInLink = offersMagicLink(offer.methods) ? `${site.origin}/sign-in/${await createSignInLink(trx, practiceId, { clientId: client.id, emailId: email.id, email: details.email }, now)}` : `${site.origin}/`;
     await emailBookingToClient(trx, site, { kind: requested ? "requested" : "booked", appointmentId: appointment.id, to: { email: details.email, firstName: details.firstName }, signInLink });
+    if (!requested) await sendAppointmentForms(trx, site, appointment.id, now);
     return "booked";
   });
 }

@@ -1,0 +1,137 @@
+import type { Question } from "~/forms/definition";
+import type { FormFields } from "~/forms/rules";
+
+const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? "";
+const all = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/** Label, help and problem of one question, wired together for assistive technology. */
+function Described({ question, problem, children }: { question: Question; problem: string | undefined; children: (ids: { describedBy: string | undefined; invalid: boolean }) => React.ReactNode }) {
+  const helpId = question.help ? `${question.id}-help` : undefined;
+  const problemId = problem ? `${question.id}-problem` : undefined;
+  const describedBy = [helpId, problemId].filter(Boolean).join(" ") || undefined;
+  return (
+    <>
+      {question.help ? (
+        <p id={helpId} className="muted">
+          {question.help}
+        </p>
+      ) : null}
+      {problem ? (
+        <p id={problemId} className="field-error">
+          {problem}
+        </p>
+      ) : null}
+      {children({ describedBy, invalid: Boolean(problem) })}
+    </>
+  );
+}
+
+function Choices({ question, type, options, values, disabled, describedBy }: { question: Question; type: "radio" | "checkbox"; options: { value: string; label: string }[]; values: string[]; disabled: boolean; describedBy: string | undefined }) {
+  return (
+    <>
+      {options.map((option) => (
+        <label key={option.value} className="checkbox">
+          <input type={type} name={question.id} value={option.value} defaultChecked={values.includes(option.value)} disabled={disabled} aria-describedby={describedBy} /> {option.label}
+        </label>
+      ))}
+    </>
+  );
+}
+
+/**
+ * One question as the client answers it, from the saved (or just posted) fields. Choice questions are fieldsets with
+ * a legend; a signature is a typed name (the keyboard's way to sign); consent shows its text, a box to accept and
+ * the name typed beside it.
+ */
+export function FormQuestion({ question, fields, problem, disabled }: { question: Question; fields: FormFields; problem: string | undefined; disabled: boolean }) {
+  const label = `${question.label}${question.required ? " (required)" : ""}`;
+  const value = fields[question.id];
+  const textProps = (describedBy: string | undefined, invalid: boolean) => ({ id: question.id, name: question.id, defaultValue: first(value), disabled, "aria-required": question.required || undefined, "aria-describedby": describedBy, "aria-invalid": invalid || undefined });
+  switch (question.kind) {
+    case "short_text":
+    case "long_text":
+    case "number":
+    case "date":
+      return (
+        <div className="stack form-question">
+          <label htmlFor={question.id}>{label}</label>
+          <Described question={question} problem={problem}>
+            {({ describedBy, invalid }) =>
+              question.kind === "long_text" ? (
+                <textarea {...textProps(describedBy, invalid)} rows={4} maxLength={question.maxLength} />
+              ) : question.kind === "short_text" ? (
+                <input {...textProps(describedBy, invalid)} maxLength={question.maxLength} />
+              ) : question.kind === "number" ? (
+                <input {...textProps(describedBy, invalid)} inputMode="decimal" min={question.min} max={question.max} />
+              ) : (
+                <input {...textProps(describedBy, invalid)} type="date" min={question.notBefore} max={question.notAfter} />
+              )
+            }
+          </Described>
+        </div>
+      );
+    case "single_choice":
+    case "multiple_choice":
+    case "yes_no":
+    case "scale": {
+      const options =
+        question.kind === "yes_no"
+          ? [
+              { value: "yes", label: "Yes" },
+              { value: "no", label: "No" },
+            ]
+          : question.kind === "scale"
+            ? Array.from({ length: question.max - question.min + 1 }, (_, i) => {
+                const n = question.min + i;
+                const words = n === question.min && question.minLabel ? ` (${question.minLabel})` : n === question.max && question.maxLabel ? ` (${question.maxLabel})` : "";
+                return { value: String(n), label: `${n}${words}` };
+              })
+            : question.options;
+      return (
+        <fieldset className="stack form-question" aria-invalid={problem ? true : undefined}>
+          <legend>{label}</legend>
+          <Described question={question} problem={problem}>
+            {({ describedBy }) => <Choices question={question} type={question.kind === "multiple_choice" ? "checkbox" : "radio"} options={options} values={all(value)} disabled={disabled} describedBy={describedBy} />}
+          </Described>
+        </fieldset>
+      );
+    }
+    case "signature":
+      return (
+        <div className="stack form-question">
+          <input type="hidden" name={`${question.id}.method`} value="typed" />
+          <label htmlFor={`${question.id}.name`}>{`${label}: type your full name to sign`}</label>
+          <Described question={question} problem={problem}>
+            {({ describedBy, invalid }) => (
+              <input id={`${question.id}.name`} name={`${question.id}.name`} defaultValue={first(fields[`${question.id}.name`])} disabled={disabled} autoComplete="name" maxLength={200} aria-describedby={describedBy} aria-invalid={invalid || undefined} />
+            )}
+          </Described>
+        </div>
+      );
+    case "consent":
+      return (
+        <fieldset className="stack form-question" aria-invalid={problem ? true : undefined}>
+          <legend>{label}</legend>
+          <div className="consent-text">{question.text}</div>
+          <Described question={question} problem={problem}>
+            {({ describedBy }) => (
+              <>
+                <label className="checkbox">
+                  <input type="checkbox" name={`${question.id}.accepted`} defaultChecked={first(fields[`${question.id}.accepted`]) === "on"} disabled={disabled} aria-describedby={describedBy} /> I have read and agree to this
+                </label>
+                <label htmlFor={`${question.id}.name`}>Your full name, as your signature</label>
+                <input id={`${question.id}.name`} name={`${question.id}.name`} defaultValue={first(fields[`${question.id}.name`])} disabled={disabled} autoComplete="name" maxLength={200} aria-describedby={describedBy} />
+              </>
+            )}
+          </Described>
+        </fieldset>
+      );
+    case "file":
+      return (
+        <div className="stack form-question">
+          <p>{label}</p>
+          <p className="muted">Please bring or email this to the practice: files cannot be added to this form online yet.</p>
+        </div>
+      );
+  }
+}

@@ -1,0 +1,159 @@
+import type { FormRequestStatus } from "../../../db/schema";
+import { recordAudit } from "../../../server/audit.server";
+import { recordEvent } from "../../../server/events/record-event.server";
+import { clientRef } from "../../../server/events/refs.server";
+import { type Answers, type FormDefinition, formDefinitionSchema } from "../../forms/definition";
+import { answerProblems, answersToFields, type FormFields, NOT_SHOWN, normaliseAnswers, visibleQuestionIds } from "../../forms/rules";
+import type { PorticoLoadContext } from "../../load-context";
+import { formatDateTime, localeFor } from "../../time";
+import { requireArea } from "../client-session.server";
+import { idParam, notFound, type PortalScope, portalPage } from "./portal-page.server";
+
+/**
+ * The client's forms (docs/decisions/022-smart-forms.md): those sent to the client being viewed, outstanding or
+ * submitted. A limited account sees them too: forms are sent to the client, not shared from the practice's records.
+ * Answers are saved as the client goes; submitting checks them against the version sent, all or nothing.
+ */
+
+export type FormListEntry = { id: string; title: string; patientName: string | null; status: FormRequestStatus; sentAt: string; submittedAt: string | null };
+
+function requestsOf(scope: PortalScope) {
+  return scope.trx
+    .selectFrom("form_requests as r")
+    .innerJoin("form_versions as v", (join) => join.onRef("v.practice_id", "=", "r.practice_id").onRef("v.id", "=", "r.form_version_id"))
+    .leftJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "r.practice_id").onRef("p.id", "=", "r.patient_id"))
+    .select(["r.id", "r.status", "r.answers", "r.created_at", "r.submitted_at", "v.definition", "p.name as patient_name"])
+    .where("r.client_id", "=", scope.client.viewing.clientId);
+}
+
+export async function listClientForms(context: PorticoLoadContext, request: Request) {
+  return portalPage(context, request, async (scope) => {
+    requireArea(scope.client, "forms");
+    const rows = await requestsOf(scope).orderBy("r.created_at", "desc").limit(200).execute();
+    const locale = localeFor(scope.timeZone);
+    const entry = (r: (typeof rows)[number]): FormListEntry => ({
+      id: r.id,
+      title: String((r.definition as { title?: unknown }).title ?? "Form"),
+      patientName: r.patient_name,
+      status: r.status,
+      sentAt: formatDateTime(r.created_at, scope.timeZone, locale),
+      submittedAt: r.submitted_at ? formatDateTime(r.submitted_at, scope.timeZone, locale) : null,
+    });
+    return {
+      outstanding: rows.filter((r) => r.status === "sent" || r.status === "started").map(entry),
+      submitted: rows.filter((r) => r.status === "submitted" || r.status === "reviewed").map(entry),
+    };
+  });
+}
+
+export type FormToFill = {
+  id: string;
+  definition: FormDefinition;
+  patientName: string | null;
+  /** The saved answers as the page's fields, to fill its inputs. */
+  fields: FormFields;
+  answers: Answers;
+  submitted: boolean;
+  submittedAt: string | null;
+};
+
+async function readRequest(scope: PortalScope, id: string, forUpdate: boolean) {
+  let query = requestsOf(scope).select(["r.client_id"]).where("r.id", "=", id);
+  if (forUpdate) query = query.forUpdate("r");
+  const row = await query.executeTakeFirst();
+  if (!row) throw notFound();
+  return { ...row, definition: formDefinitionSchema.parse(row.definition), answers: row.answers as Answers };
+}
+
+function toFill(row: Awaited<ReturnType<typeof readRequest>>, scope: PortalScope): FormToFill {
+  return {
+    id: row.id,
+    definition: row.definition,
+    patientName: row.patient_name,
+    fields: answersToFields(row.definition, row.answers),
+    answers: row.answers,
+    submitted: row.status === "submitted" || row.status === "reviewed",
+    submittedAt: row.submitted_at ? formatDateTime(row.submitted_at, scope.timeZone, localeFor(scope.timeZone)) : null,
+  };
+}
+
+export async function formToFill(context: PorticoLoadContext, request: Request, rawId: string | undefined) {
+  const id = idParam(rawId);
+  return portalPage(context, request, async (scope) => {
+    requireArea(scope.client, "forms");
+    return toFill(await readRequest(scope, id, false), scope);
+  });
+}
+
+/** Posted fields as `normaliseAnswers` wants them: every value a string, several for checkboxes. */
+function fieldsOf(form: FormData): FormFields {
+  const fields: FormFields = {};
+  for (const [name, value] of form.entries()) {
+    if (typeof value !== "string" || name === "intent") continue;
+    const before = fields[name];
+    fields[name] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value];
+  }
+  return fields;
+}
+
+/** Fields posted for questions the answers hide: the page never shows those, so only a crafted request sends them. */
+function hiddenAnswered(definition: FormDefinition, fields: FormFields, answers: Answers): Record<string, string> {
+  const visible = visibleQuestionIds(definition, answers);
+  const problems: Record<string, string> = {};
+  for (const question of definition.sections.flatMap((s) => s.questions)) {
+    if (visible.has(question.id)) continue;
+    const posted = Object.entries(fields).some(([name, value]) => (name === question.id || name.startsWith(`${question.id}.`)) && (Array.isArray(value) ? value.length > 0 : value.trim() !== ""));
+    if (posted) problems[question.id] = NOT_SHOWN;
+  }
+  return problems;
+}
+
+export type SaveFormOutcome = { ok: true; submitted: boolean } | { ok: false; status: 400 | 409; problems: Record<string, string>; page: FormToFill };
+
+/**
+ * Saves the answers (intent `save`, as the client goes: kept even when some are not valid yet, so nothing typed is
+ * lost) or submits them (intent `submit`: every visible required question answered, every value of its kind, no
+ * answer to a hidden question — else a 400 listing the problems and the form stays a draft). A submitted form is
+ * read-only (409). Submitting is audited and announced as `form.submitted`.
+ */
+export async function saveFormAnswers(context: PorticoLoadContext, request: Request, rawId: string | undefined, form: FormData): Promise<SaveFormOutcome> {
+  const id = idParam(rawId);
+  const submit = form.get("intent") === "submit";
+  const fields = fieldsOf(form);
+  const { page } = await portalPage(context, request, async (scope): Promise<SaveFormOutcome> => {
+    requireArea(scope.client, "forms");
+    const row = await readRequest(scope, id, true);
+    if (row.status === "submitted" || row.status === "reviewed") return { ok: false, status: 409, problems: { _form: "This form has already been sent to the practice." }, page: toFill(row, scope) };
+    const answers = normaliseAnswers(row.definition, fields);
+    const problems = { ...answerProblems(row.definition, answers, { final: submit }), ...(submit ? hiddenAnswered(row.definition, fields, answers) : {}) };
+    const now = scope.now;
+    if (submit && Object.keys(problems).length) {
+      // What was typed is kept as a draft; nothing is submitted.
+      await scope.trx.updateTable("form_requests").set({ answers, status: "started", started_at: row.status === "sent" ? now : undefined, updated_at: now }).where("id", "=", id).execute();
+      return { ok: false, status: 400, problems, page: { ...toFill(row, scope), fields: answersToFields(row.definition, answers), answers } };
+    }
+    if (!submit) {
+      await scope.trx.updateTable("form_requests").set({ answers, status: "started", started_at: row.status === "sent" ? now : undefined, updated_at: now }).where("id", "=", id).execute();
+      return Object.keys(problems).length ? { ok: false, status: 400, problems, page: { ...toFill(row, scope), fields: answersToFields(row.definition, answers), answers } } : { ok: true, submitted: false };
+    }
+    await scope.trx
+      .updateTable("form_requests")
+      .set({ answers, status: "submitted", started_at: row.status === "sent" ? now : undefined, submitted_at: now, submitted_ip: context.visitor.ip, updated_at: now })
+      .where("id", "=", id)
+      .execute();
+    await recordAudit(scope.trx, scope.practiceId, {
+      actorType: "client",
+      actorId: scope.client.id,
+      action: "client.form_submitted",
+      subjectType: "form_request",
+      subjectId: id,
+      ip: context.visitor.ip,
+      userAgent: context.visitor.userAgent,
+      details: { title: row.definition.title, forClientId: row.client_id },
+      at: now,
+    });
+    await recordEvent(scope.trx, scope.practiceId, { type: "form.submitted", data: { formRequest: { id }, client: await clientRef(scope.trx, row.client_id), submittedAt: now.toISOString() } }, now);
+    return { ok: true, submitted: true };
+  });
+  return page;
+}
