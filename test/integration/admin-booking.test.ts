@@ -412,14 +412,15 @@ describe("where a type is offered, and to whom (two locations)", () => {
         newClients: (await trx.selectFrom("appointment_types").select("bookable_new_clients").where("id", "=", demo.type.id).executeTakeFirstOrThrow()).bookable_new_clients,
       }));
 
-    expect((await post(riversideOwner, row([second.id], false), RIVERSIDE)).status).toBe(200);
-    expect(await stored()).toEqual({ at: [second.id], newClients: false });
+    // The demo offers it at the second location only; staff move it to the first.
+    expect((await post(riversideOwner, row([first.id], false), RIVERSIDE)).status).toBe(200);
+    expect(await stored()).toEqual({ at: [first.id], newClients: false });
     const audit = await withPractice(db.owner.db, riverside, (trx) => trx.selectFrom("audit_events").select("details").where("action", "=", "staff.booking_settings_changed").orderBy("seq", "desc").limit(1).executeTakeFirstOrThrow());
-    expect(audit.details).toMatchObject({ after: { "Chiropractic adjustment": { locations: [second.name], newClients: false } } });
+    expect(audit.details).toMatchObject({ before: { "Chiropractic adjustment": { locations: [second.name] } }, after: { "Chiropractic adjustment": { locations: [first.name], newClients: false } } });
     const page = (await get(riversideOwner, PAGE, RIVERSIDE)).body;
     const boxes = page.match(new RegExp(`<input[^>]*name="locations-${demo.type.id}"[^>]*>`, "g")) ?? [];
-    expect(boxes.find((tag) => tag.includes(second.id)), boxes.join("\n")).toContain('checked=""');
-    expect(boxes.find((tag) => tag.includes(first.id))).not.toContain("checked");
+    expect(boxes.find((tag) => tag.includes(first.id)), boxes.join("\n")).toContain('checked=""');
+    expect(boxes.find((tag) => tag.includes(second.id))).not.toContain("checked");
 
     expect((await post(riversideOwner, row([], true), RIVERSIDE)).status).toBe(200);
     expect(await stored()).toEqual({ at: [first.id, second.id].sort(), newClients: true });
