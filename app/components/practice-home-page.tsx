@@ -6,7 +6,7 @@ import { PasswordSignInForm, SignInForm, SignInLinkSent } from "./sign-in";
 
 export type HomeActionResult = LinkRequestResult | { status: "password_refused"; login: string; error: string };
 
-export function PracticeHomePage({ home, result }: { home: PracticeHome; result: HomeActionResult | undefined }) {
+export function PracticeHomePage({ home, result, next }: { home: PracticeHome; result: HomeActionResult | undefined; next: string | undefined }) {
   const available = home.portalEnabled;
   return (
     <>
@@ -24,10 +24,10 @@ export function PracticeHomePage({ home, result }: { home: PracticeHome; result:
         ) : (
           <>
             {home.signIn.password ? (
-              <PasswordSignInForm login={result?.status === "password_refused" ? result.login : undefined} error={result?.status === "password_refused" ? result.error : undefined} />
+              <PasswordSignInForm login={result?.status === "password_refused" ? result.login : undefined} error={result?.status === "password_refused" ? result.error : undefined} next={next} />
             ) : null}
             {home.signIn.magicLink ? (
-              <SignInForm email={result?.status === "invalid" ? result.email : undefined} error={result?.status === "invalid" ? result.error : undefined} />
+              <SignInForm email={result?.status === "invalid" ? result.email : undefined} error={result?.status === "invalid" ? result.error : undefined} next={next} />
             ) : null}
           </>
         )

@@ -1,12 +1,13 @@
 import { Form, Link, useNavigation } from "@remix-run/react";
 import type { PracticeHome } from "~/use-cases/get-practice-home.server";
 
-export function SignInForm({ email, error, action }: { email?: string; error?: string; action?: string }) {
+export function SignInForm({ email, error, action, next }: { email?: string; error?: string; action?: string; next?: string }) {
   const busy = useNavigation().state === "submitting";
   return (
     <section className="card sign-in" aria-labelledby="sign-in-heading">
       <h2 id="sign-in-heading">Sign in</h2>
       <Form method="post" action={action} className="stack" noValidate>
+        {next ? <input type="hidden" name="next" value={next} /> : null}
         <label htmlFor="email">Enter the email address the practice has on file for you.</label>
         <input
           id="email"
@@ -38,13 +39,14 @@ export function SignInForm({ email, error, action }: { email?: string; error?: s
 }
 
 /** Email (or username) and password; the server's answer is the same for every kind of mismatch. */
-export function PasswordSignInForm({ login, error }: { login?: string; error?: string }) {
+export function PasswordSignInForm({ login, error, next }: { login?: string; error?: string; next?: string }) {
   const busy = useNavigation().state === "submitting";
   return (
     <section className="card sign-in" aria-labelledby="password-heading">
       <h2 id="password-heading">Sign in with your password</h2>
       <Form method="post" className="stack">
         <input type="hidden" name="intent" value="password" />
+        {next ? <input type="hidden" name="next" value={next} /> : null}
         {error ? (
           <p className="field-error" role="alert">
             {error}

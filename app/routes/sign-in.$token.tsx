@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData, useRouteLoaderData } from "@remix-r
 import { Page } from "~/components/page";
 import { SignInForm } from "~/components/sign-in";
 import type { loader as rootLoader } from "~/root";
+import { returnPath } from "~/use-cases/return-path";
 import { inspectSignInLink, redeemSignInLink, resendSignInLink } from "~/use-cases/sign-in-link.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in" }, { name: "robots", content: "noindex" }, { name: "referrer", content: "no-referrer" }];
@@ -21,7 +22,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   if (intent !== "sign-in") throw new Response("Unknown action", { status: 400 });
   const result = await redeemSignInLink(context, token);
-  if (result.status === "signed_in") throw redirect("/home", { headers: { "Set-Cookie": result.cookie } });
+  if (result.status === "signed_in") throw redirect(returnPath(new URL(request.url).searchParams.get("next")) ?? "/home", { headers: { "Set-Cookie": result.cookie } });
   return data({ outcome: result.status }, { status: result.status === "rate_limited" ? 429 : 200 });
 }
 

@@ -1,4 +1,5 @@
 import { redirect } from "@remix-run/node";
+import { returnPath } from "./return-path";
 import type { PracticeTransaction } from "../../db/with-practice.server";
 import { recordAudit } from "../../server/audit.server";
 import { clientSessions, type SignedInClient } from "../../server/auth/client-session.server";
@@ -51,7 +52,10 @@ export async function withSignedInClient<T>(context: PorticoLoadContext, request
     return { signedIn: true as const, result: await work({ trx, client: signedIn.holder, practiceId: site.practice.id, sessionKey: signedIn.sessionKey }) };
   });
   if (!outcome.signedIn) {
-    throw redirect("/", cookieHeader ? { headers: { "Set-Cookie": outcome.blankCookie } } : undefined);
+    // A form's emailed link: back to the form once signed in. (Other pages start again from the home page.)
+    const url = new URL(request.url);
+    const next = request.method === "GET" && url.pathname.startsWith("/forms") ? returnPath(`${url.pathname}${url.search}`) : undefined;
+    throw redirect(next ? `/?next=${encodeURIComponent(next)}` : "/", cookieHeader ? { headers: { "Set-Cookie": outcome.blankCookie } } : undefined);
   }
   if ("rotated" in outcome) throw redirect(sameAddress(request), outcome.rotated ? { headers: { "Set-Cookie": outcome.rotated } } : undefined);
   if ("mustChangePassword" in outcome) throw redirect(PASSWORD_CHANGE_PATH);

@@ -11,6 +11,7 @@ import { sendEmail } from "../../server/email/send-email.server";
 import { signInLinkEmail } from "../../server/email/templates/sign-in-link";
 import type { PorticoLoadContext, PracticeSite } from "../load-context";
 import { requirePracticeSite } from "./require-practice.server";
+import { returnPath } from "./return-path";
 
 const LINK_LIFETIME_MS = 60 * 60_000;
 
@@ -34,13 +35,13 @@ export async function requestSignInLink(context: PorticoLoadContext, form: FormD
   const raw = form.get("email");
   const parsed = emailSchema.safeParse(typeof raw === "string" ? raw : undefined);
   if (!parsed.success) return { status: "invalid", email: typeof raw === "string" ? raw.slice(0, 254) : "", error: parsed.error.issues[0]?.message ?? "Enter your email address." };
-  await scheduleSignInLinks(context, site, parsed.data);
+  await scheduleSignInLinks(context, site, parsed.data, returnPath(form.get("next")));
   return { status: "sent", email: parsed.data };
 }
 
-function scheduleSignInLinks(context: PorticoLoadContext, site: PracticeSite, email: string): Promise<void> {
+function scheduleSignInLinks(context: PorticoLoadContext, site: PracticeSite, email: string, next?: string): Promise<void> {
   const { ip, userAgent } = context.visitor;
-  return context.runAfterResponse("sign-in link", () => issueSignInLinks({ site, email, ip, userAgent, now: context.now(), ipRateLimits: context.ipRateLimits }));
+  return context.runAfterResponse("sign-in link", () => issueSignInLinks({ site, email, ip, userAgent, now: context.now(), ipRateLimits: context.ipRateLimits, next }));
 }
 
 export type IssueOutcome = "sent" | "no_match" | "rate_limited" | "portal_disabled";
@@ -56,6 +57,8 @@ export async function issueSignInLinks(input: {
   userAgent: string | null;
   now: Date;
   ipRateLimits: IpRateLimits;
+  /** The portal page the link lands on once signed in (a form), instead of the home page. */
+  next?: string | undefined;
 }): Promise<IssueOutcome> {
   const { site, email, now } = input;
   const practiceId = site.practice.id;
@@ -93,7 +96,7 @@ export async function issueSignInLinks(input: {
       const message = signInLinkEmail({
         practiceName: site.practice.name,
         clientFirstName: match.first_name,
-        link: `${site.origin}/sign-in/${token}`,
+        link: `${site.origin}/sign-in/${token}${input.next ? `?next=${encodeURIComponent(input.next)}` : ""}`,
         practicePhone: settings.phone,
         practiceEmail: settings.email,
       });

@@ -520,3 +520,38 @@ describe("the audit log", () => {
     expect(events.every((e) => e.occurred_at instanceof Date)).toBe(true);
   });
 });
+
+describe("a form's emailed link", () => {
+  it("brings a signed-out client to sign in, and the emailed sign-in link lands on the form", async () => {
+    const formId = await withPractice(db.owner.db, happyPaws, async (trx) => {
+      const maria = await trx.selectFrom("client_emails").select("client_id").where("email_key", "=", "maria.lopez@example.com").executeTakeFirstOrThrow();
+      return (await trx.selectFrom("form_requests").select("id").where("client_id", "=", maria.client_id).executeTakeFirstOrThrow()).id;
+    });
+    const formPath = `/forms/${formId}`;
+    const opened = await server.request(HAPPY, formPath);
+    expect(opened.status).toBe(302);
+    expect(opened.headers.location).toBe(`/?next=${encodeURIComponent(formPath)}`);
+    const home = await server.request(HAPPY, opened.headers.location!);
+    expect(home.body).toMatch(new RegExp(`<input type="hidden" name="next" value="${formPath}"/>`));
+
+    await post(HAPPY, "/?index", { email: "maria.lopez@example.com", next: formPath });
+    await deliverMail();
+    const text = fake.deliveries.at(-1)!.text;
+    const link = /https?:\/\/\S+\/sign-in\/[A-Za-z0-9_-]+\?next=\S+/.exec(text)?.[0];
+    expect(link, text).toContain(`?next=${encodeURIComponent(formPath)}`);
+    const url = new URL(link!);
+    const signedIn = await post(HAPPY, `${url.pathname}${url.search}`, { intent: "sign-in" });
+    expect(signedIn.status).toBe(302);
+    expect(signedIn.headers.location).toBe(formPath);
+    expect((await server.request(HAPPY, formPath, { headers: { cookie: sessionCookie(signedIn) } })).body).toContain("Dog intake form");
+  });
+
+  it("never leads anywhere but the portal's own pages", async () => {
+    await post(HAPPY, "/?index", { email: "maria.lopez@example.com", next: "//evil.example/forms" });
+    await deliverMail();
+    expect(fake.deliveries.at(-1)!.text).not.toContain("next=");
+    const link = linkIn(fake.deliveries.at(-1));
+    const signedIn = await post(HAPPY, `${pathOf(link)}?next=${encodeURIComponent("https://evil.example/")}`, { intent: "sign-in" });
+    expect(signedIn.headers.location).toBe("/home");
+  });
+});
