@@ -41,6 +41,11 @@ export default function SubmissionPage() {
         <dt>Reviewed</dt>
         <dd>{page.reviewedAt ?? "Not yet"}</dd>
       </dl>
+      <p>
+        <a href={`/admin/form-submissions/${page.id}/response.json`} download>
+          Download as a FHIR QuestionnaireResponse
+        </a>
+      </p>
       {page.status === "submitted" ? (
         <Form method="post">
           <button type="submit" className="button" disabled={busy}>

@@ -102,6 +102,11 @@ export default function FormBuilderPage() {
             {page.active ? "Retire the form" : "Restore the form"}
           </button>
         </Form>
+        <p>
+          <a href={`/admin/forms/${page.id}/questionnaire.json`} download>
+            Download as a FHIR Questionnaire
+          </a>
+        </p>
         <Form method="post" className="stack">
           <label htmlFor="rename">Name</label>
           <input id="rename" name="name" required maxLength={200} defaultValue={page.name} />

@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AdminLayout } from "~/components/admin-layout";
 import { ResultNotice } from "~/components/result-notice";
-import { createForm, listForms } from "~/use-cases/admin/forms.server";
+import { createForm, importQuestionnaire, listForms } from "~/use-cases/admin/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Forms · Administration" }];
 
@@ -11,7 +11,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const result = await createForm(context, request, await request.formData());
+  const form = await request.formData();
+  const result = form.get("intent") === "import" ? await importQuestionnaire(context, request, form) : await createForm(context, request, form);
   if (result.ok && result.formId) throw redirect(`/admin/forms/${result.formId}`);
   return data(result, { status: result.ok ? 200 : 400 });
 }
@@ -62,6 +63,14 @@ export default function FormsPage() {
         <input id="name" name="name" required maxLength={200} />
         <button type="submit" className="button" disabled={busy}>
           Create form
+        </button>
+      </Form>
+      <Form method="post" className="card stack">
+        <h2>Import a FHIR Questionnaire</h2>
+        <label htmlFor="questionnaire">Questionnaire (FHIR R4 JSON, as another system or Portico exported it)</label>
+        <textarea id="questionnaire" name="questionnaire" rows={6} required />
+        <button type="submit" name="intent" value="import" className="button button--secondary" disabled={busy}>
+          Import as a new form
         </button>
       </Form>
     </AdminLayout>

@@ -90,7 +90,7 @@ export const EVENT_CATALOGUE = {
     data: z.object({ client: recordRef, patient: recordRef }).strict(),
   },
   "form.submitted": {
-    description: "A client submitted a form the practice sent (SmartForms). Fetch the answers from the admin, or as a FHIR QuestionnaireResponse.",
+    description: "A client submitted a form the practice sent (SmartForms). Staff read the answers in Portico and may download them as a FHIR QuestionnaireResponse.",
     data: z.object({ formRequest: ref, client: recordRef, submittedAt: z.iso.datetime() }).strict(),
   },
   "client.signed_in": {

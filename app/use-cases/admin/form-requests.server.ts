@@ -5,6 +5,7 @@ import { recordAudit } from "../../../server/audit.server";
 import { sendEmail } from "../../../server/email/send-email.server";
 import { formsSentEmail } from "../../../server/email/templates/forms-sent";
 import { type Answers, formDefinitionSchema, type Question } from "../../forms/definition";
+import { toQuestionnaireResponse } from "../../forms/fhir";
 import { visibleQuestionIds } from "../../forms/rules";
 import type { PorticoLoadContext, PracticeSite } from "../../load-context";
 import { formatDateTime, localeFor } from "../../time";
@@ -311,6 +312,30 @@ export async function markReviewed(context: PorticoLoadContext, request: Request
     await scope.trx.updateTable("form_requests").set({ status: "reviewed", reviewed_at: scope.now, reviewed_by: scope.staff.actorType === "staff" ? scope.staff.id : null, updated_at: scope.now }).where("id", "=", requestId).execute();
     await audit(context, scope, "staff.form_reviewed", requestId, { clientId: row.client_id });
     return { ok: true, message: "Marked reviewed." };
+  });
+  return page;
+}
+
+/** A submission as a FHIR R4 QuestionnaireResponse of its version's Questionnaire (as exported from the form). */
+export async function exportQuestionnaireResponse(context: PorticoLoadContext, request: Request, rawId: string | undefined): Promise<{ filename: string; json: string }> {
+  const requestId = idParam(rawId);
+  const { page } = await adminPage(context, request, "chart_access", async (scope) => {
+    const row = await scope.trx
+      .selectFrom("form_requests as r")
+      .innerJoin("form_versions as v", (join) => join.onRef("v.practice_id", "=", "r.practice_id").onRef("v.id", "=", "r.form_version_id"))
+      .select(["r.id", "r.status", "r.answers", "r.submitted_at", "r.client_id", "v.form_id", "v.version", "v.definition"])
+      .where("r.id", "=", requestId)
+      .executeTakeFirst();
+    if (!row) throw notFound();
+    const definition = formDefinitionSchema.parse(row.definition);
+    const submitted = row.status === "submitted" || row.status === "reviewed";
+    const response = toQuestionnaireResponse(definition, row.answers as Answers, {
+      questionnaireUrl: `${scope.site.origin}/fhir/Questionnaire/${row.form_id}|${row.version}`,
+      status: submitted ? "completed" : "in-progress",
+      authored: (row.submitted_at ?? scope.now).toISOString(),
+    });
+    await audit(context, scope, "staff.form_submission_exported", requestId, { clientId: row.client_id });
+    return { filename: `form-answers-${requestId.slice(0, 8)}.json`, json: JSON.stringify(response, null, 2) };
   });
   return page;
 }

@@ -3,6 +3,7 @@ import type { PracticeTransaction } from "../../../db/with-practice.server";
 import { recordAudit } from "../../../server/audit.server";
 import { addQuestion, addSection, type Edited, freshId, moveQuestion, removeQuestion, removeSection, renameSection, replaceQuestion } from "../../form-builder/edit-definition";
 import { allQuestions, type FormDefinition, type FormDefinitionInput, formDefinitionSchema, type Question, type QuestionKind, questionSchema } from "../../forms/definition";
+import { fromQuestionnaire, toQuestionnaire } from "../../forms/fhir";
 import type { PorticoLoadContext } from "../../load-context";
 import { formatDateTime, localeFor } from "../../time";
 import { notFound } from "../portal/portal-page.server";
@@ -279,4 +280,50 @@ async function attachToTypes(context: PorticoLoadContext, scope: StaffScope, for
   if (wanted.length) await scope.trx.insertInto("appointment_type_forms").values(wanted.map((appointment_type_id) => ({ practice_id: scope.practiceId, appointment_type_id, form_id: formId }))).execute();
   await audit(context, scope, "staff.form_appointment_types_changed", formId, { appointmentTypes: wanted.length });
   return { ok: true, message: wanted.length ? "Saved: the form is sent with each booking of these types." : "Saved: the form is not sent with bookings." };
+}
+
+/**
+ * The form as a FHIR R4 Questionnaire: its latest published version (`active`, or `retired` when the form is), or
+ * the draft (`draft`) when nothing is published. Its canonical URL is the form's address on this practice's host.
+ */
+export async function exportQuestionnaire(context: PorticoLoadContext, request: Request, rawId: string | undefined): Promise<{ filename: string; json: string }> {
+  const formId = idParam(rawId);
+  const { page } = await adminPage(context, request, PERMISSION, async (scope) => {
+    const form = await readForm(scope.trx, formId);
+    const latest = await scope.trx.selectFrom("form_versions").select(["version", "definition"]).where("form_id", "=", formId).orderBy("version", "desc").limit(1).executeTakeFirst();
+    const definition = latest ? formDefinitionSchema.parse(latest.definition) : form.draft;
+    const questionnaire = toQuestionnaire(definition, {
+      url: `${scope.site.origin}/fhir/Questionnaire/${form.id}`,
+      version: latest ? String(latest.version) : "draft",
+      status: !latest ? "draft" : form.active ? "active" : "retired",
+      name: form.name,
+    });
+    await audit(context, scope, "staff.form_exported", formId, { version: latest?.version ?? null });
+    return { filename: `${form.name.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase() || "form"}.questionnaire.json`, json: JSON.stringify(questionnaire, null, 2) };
+  });
+  return page;
+}
+
+/** Pasted JSON, at most 1 MB: a Questionnaire that large is not a clinic's intake form. */
+const questionnaireText = z.string({ error: "Paste the Questionnaire's JSON." }).trim().min(2, "Paste the Questionnaire's JSON.").max(1_000_000, "That Questionnaire is larger than 1 MB.");
+
+/** A new form whose draft is a FHIR R4 Questionnaire (pasted JSON): what cannot be asked here is refused, named. */
+export async function importQuestionnaire(context: PorticoLoadContext, request: Request, form: FormData): Promise<FormActionResult> {
+  const text = questionnaireText.safeParse(form.get("questionnaire"));
+  const { page } = await adminPage(context, request, PERMISSION, async (scope): Promise<FormActionResult> => {
+    if (!text.success) return { ok: false, error: text.error.issues[0]?.message ?? "Paste the Questionnaire's JSON." };
+    let json: unknown;
+    try {
+      json = JSON.parse(text.data);
+    } catch {
+      return { ok: false, error: "That is not JSON: paste the Questionnaire exactly as exported." };
+    }
+    const imported = fromQuestionnaire(json);
+    if (!imported.ok) return { ok: false, error: `That Questionnaire cannot be used: ${imported.problems.slice(0, 3).join(" ")}` };
+    const name = imported.definition.title.slice(0, 200);
+    const created = await scope.trx.insertInto("forms").values({ practice_id: scope.practiceId, name, draft: imported.definition, created_at: scope.now, updated_at: scope.now }).returning("id").executeTakeFirstOrThrow();
+    await audit(context, scope, "staff.form_imported", created.id, { name });
+    return { ok: true, message: `Imported “${name}” as a draft: check it, then publish.`, formId: created.id };
+  });
+  return page;
 }
