@@ -1,9 +1,7 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { type FormEvent, useEffect, useState } from "react";
-import { FormQuestion } from "~/components/form-question";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { PortalLayout } from "~/components/portal-layout";
-import { type FormFields, normaliseAnswers, visibleQuestionIds } from "~/forms/rules";
+import { SmartForm } from "~/components/smart-form";
 import { formToFill, saveFormAnswers } from "~/use-cases/portal/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [{ title: `${loaded?.page.definition.title ?? "Form"} · ${loaded?.shell.practiceName ?? "Portal"}` }];
@@ -19,32 +17,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   return data({ problems: outcome.problems, fields: outcome.page.fields }, { status: outcome.status });
 }
 
-function fieldsFrom(form: HTMLFormElement): FormFields {
-  const fields: FormFields = {};
-  for (const [name, value] of new FormData(form).entries()) {
-    if (typeof value !== "string") continue;
-    const before = fields[name];
-    fields[name] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value];
-  }
-  return fields;
-}
-
-/**
- * The form, one question after another by section. Which questions show follows the answers as the client types
- * (the same rules the server applies); without script, the saved answers decide, and saving shows what they open.
- */
 export default function FillFormPage() {
   const { shell, page, saved } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
-  // What the inputs start from: the saved answers, or what was just posted back with its problems.
-  const base = result?.fields ?? page.fields;
-  const [fields, setFields] = useState<FormFields>(base);
-  useEffect(() => setFields(base), [base]);
-  const visible = visibleQuestionIds(page.definition, normaliseAnswers(page.definition, fields));
-  const problems = result?.problems ?? {};
-  const problemCount = Object.keys(problems).length;
-  const onChange = (event: FormEvent<HTMLFormElement>) => setFields(fieldsFrom(event.currentTarget));
   return (
     <PortalLayout shell={shell}>
       <p>
@@ -59,35 +35,7 @@ export default function FillFormPage() {
           Saved. You can come back to finish it later.
         </p>
       ) : null}
-      {problemCount ? (
-        <div className="notice notice--warning" role="alert">
-          <p>{problems._form ?? `Please check ${problemCount === 1 ? "one answer" : `${problemCount} answers`} below.`}</p>
-        </div>
-      ) : null}
-      <Form key={JSON.stringify(base)} method="post" className="stack smart-form" onChange={onChange}>
-        {page.definition.sections.map((section) => {
-          const shown = section.questions.filter((q) => visible.has(q.id));
-          if (!shown.length) return null;
-          return (
-            <section key={section.id} className="card stack" aria-labelledby={`section-${section.id}`}>
-              <h2 id={`section-${section.id}`}>{section.title}</h2>
-              {shown.map((question) => (
-                <FormQuestion key={question.id} question={question} fields={base} problem={problems[question.id]} disabled={page.submitted} />
-              ))}
-            </section>
-          );
-        })}
-        {page.submitted ? null : (
-          <div className="button-row">
-            <button type="submit" name="intent" value="submit" className="button" disabled={busy}>
-              Send to the practice
-            </button>
-            <button type="submit" name="intent" value="save" className="button button--secondary" disabled={busy}>
-              Save and finish later
-            </button>
-          </div>
-        )}
-      </Form>
+      <SmartForm definition={page.definition} fields={result?.fields ?? page.fields} problems={result?.problems ?? {}} readOnly={page.submitted} busy={busy} />
     </PortalLayout>
   );
 }

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Page } from "~/components/page";
 import { kioskPage, submitIntake } from "~/use-cases/portal/kiosk.server";
 import { FormError } from "~/components/form-error";
@@ -17,9 +17,28 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function KioskPage() {
-  const { firstName, practiceName } = useLoaderData<typeof loader>();
+  const { firstName, practiceName, forms } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const values = result && !result.ok ? result.values : {};
+  if (forms.length) {
+    return (
+      <Page>
+        <section className="card sign-in" aria-labelledby="forms-heading">
+          <h1 id="forms-heading">{`Welcome to ${practiceName}, ${firstName}`}</h1>
+          <p className="muted">The practice asked you to fill in these forms. When the last one is sent, the tablet returns to the front desk.</p>
+          <ul className="item-list">
+            {forms.map((form) => (
+              <li key={form.id}>
+                <Link to={`/kiosk/forms/${form.id}`} className="button">
+                  {form.patientName ? `${form.title} (${form.patientName})` : form.title}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      </Page>
+    );
+  }
   return (
     <Page>
       <section className="card sign-in" aria-labelledby="intake-heading">

@@ -293,6 +293,36 @@ describe("kiosk intake", () => {
     expect(staffView.body).toContain("on the practice tablet");
     expect(await auditActions()).toEqual(expect.arrayContaining(["staff.kiosk_started", "client.intake_submitted"]));
   });
+
+  it("offers the client's outstanding forms instead, and ends when the last one is sent", async () => {
+    const frontDesk = await staffCookieFor(db, riverside, "mia.patel@riversidephysio.example.com");
+    const alex = await clientId("Morgan");
+    const requestId = await withPractice(db.owner.db, riverside, async (trx) => (await trx.selectFrom("form_requests").select("id").where("client_id", "=", alex).where("status", "=", "sent").executeTakeFirstOrThrow()).id);
+    const started = await post(`/admin/clients/${alex}`, [["intent", "kiosk"]], frontDesk);
+    const kiosk = [started.headers["set-cookie"]].flat().map((c) => c!.split(";")[0]!).find((c) => c.startsWith("portico_session="))!;
+    const page = await get("/kiosk", kiosk);
+    expect(page.body).toContain("New-patient physiotherapy intake");
+    expect(page.body).not.toContain('name="emergencyContact"');
+    expect((await get(`/kiosk/forms/${requestId}`, kiosk)).body).toContain("Where is the problem?");
+    // Not the portal's form page, and no one else's form.
+    expect((await get(`/forms/${requestId}`, kiosk)).status).toBe(403);
+    const otherForm = await withPractice(db.owner.db, riverside, async (trx) => {
+      const version = await trx.selectFrom("form_versions").select("id").executeTakeFirstOrThrow();
+      return (await trx.insertInto("form_requests").values({ practice_id: riverside.id, form_version_id: version.id, client_id: await clientId("Novak"), sent_via: "staff" }).returning("id").executeTakeFirstOrThrow()).id;
+    });
+    expect((await get(`/kiosk/forms/${otherForm}`, kiosk)).status).toBe(404);
+
+    const missing = await post(`/kiosk/forms/${requestId}`, [["intent", "submit"], ["area", "knee"]], kiosk);
+    expect(missing.status).toBe(400);
+    const answers: [string, string][] = [["area", "knee"], ["pain", "6"], ["injury", "no"], ["treatment_consent.accepted", "on"], ["treatment_consent.name", "Alex Morgan"], ["signature.method", "typed"], ["signature.name", "Alex Morgan"]];
+    const sent = await post(`/kiosk/forms/${requestId}`, [["intent", "submit"], ...answers], kiosk);
+    expect(sent.headers.location).toBe("/kiosk/done");
+    expect([sent.headers["set-cookie"]].flat().join()).toMatch(/portico_session=;/);
+    expect((await get("/kiosk", kiosk)).headers.location).toBe("/");
+    const stored = await withPractice(db.owner.db, riverside, (trx) => trx.selectFrom("form_requests").select(["status", "answers"]).where("id", "=", requestId).executeTakeFirstOrThrow());
+    expect(stored).toMatchObject({ status: "submitted", answers: { area: "knee", pain: 6, injury: false, signature: { method: "typed", name: "Alex Morgan" } } });
+    expect(await auditActions()).toEqual(expect.arrayContaining(["client.form_submitted"]));
+  });
 });
 
 describe("forgotten passwords", () => {

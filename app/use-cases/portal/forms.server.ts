@@ -1,4 +1,5 @@
 import type { FormRequestStatus } from "../../../db/schema";
+import type { PracticeTransaction } from "../../../db/with-practice.server";
 import { recordAudit } from "../../../server/audit.server";
 import { recordEvent } from "../../../server/events/record-event.server";
 import { clientRef } from "../../../server/events/refs.server";
@@ -17,18 +18,25 @@ import { idParam, notFound, type PortalScope, portalPage } from "./portal-page.s
 
 export type FormListEntry = { id: string; title: string; patientName: string | null; status: FormRequestStatus; sentAt: string; submittedAt: string | null };
 
-function requestsOf(scope: PortalScope) {
+/** Whose forms, who acts (a proxy may fill a family member's), on which clock: the portal's page or the kiosk's. */
+export type FormsScope = { trx: PracticeTransaction; practiceId: string; clientId: string; actorId: string; timeZone: string; now: Date };
+
+function portalFormsScope(scope: PortalScope): FormsScope {
+  requireArea(scope.client, "forms");
+  return { trx: scope.trx, practiceId: scope.practiceId, clientId: scope.client.viewing.clientId, actorId: scope.client.id, timeZone: scope.timeZone, now: scope.now };
+}
+
+function requestsOf(scope: FormsScope) {
   return scope.trx
     .selectFrom("form_requests as r")
     .innerJoin("form_versions as v", (join) => join.onRef("v.practice_id", "=", "r.practice_id").onRef("v.id", "=", "r.form_version_id"))
     .leftJoin("patients as p", (join) => join.onRef("p.practice_id", "=", "r.practice_id").onRef("p.id", "=", "r.patient_id"))
     .select(["r.id", "r.status", "r.answers", "r.created_at", "r.submitted_at", "v.definition", "p.name as patient_name"])
-    .where("r.client_id", "=", scope.client.viewing.clientId);
+    .where("r.client_id", "=", scope.clientId);
 }
 
-export async function listClientForms(context: PorticoLoadContext, request: Request) {
-  return portalPage(context, request, async (scope) => {
-    requireArea(scope.client, "forms");
+/** The client's forms, outstanding and submitted, newest first. */
+export async function formsOf(scope: FormsScope): Promise<{ outstanding: FormListEntry[]; submitted: FormListEntry[] }> {
     const rows = await requestsOf(scope).orderBy("r.created_at", "desc").limit(200).execute();
     const locale = localeFor(scope.timeZone);
     const entry = (r: (typeof rows)[number]): FormListEntry => ({
@@ -43,7 +51,10 @@ export async function listClientForms(context: PorticoLoadContext, request: Requ
       outstanding: rows.filter((r) => r.status === "sent" || r.status === "started").map(entry),
       submitted: rows.filter((r) => r.status === "submitted" || r.status === "reviewed").map(entry),
     };
-  });
+}
+
+export async function listClientForms(context: PorticoLoadContext, request: Request) {
+  return portalPage(context, request, (scope) => formsOf(portalFormsScope(scope)));
 }
 
 export type FormToFill = {
@@ -57,7 +68,7 @@ export type FormToFill = {
   submittedAt: string | null;
 };
 
-async function readRequest(scope: PortalScope, id: string, forUpdate: boolean) {
+async function readRequest(scope: FormsScope, id: string, forUpdate: boolean) {
   let query = requestsOf(scope).select(["r.client_id"]).where("r.id", "=", id);
   if (forUpdate) query = query.forUpdate("r");
   const row = await query.executeTakeFirst();
@@ -65,7 +76,7 @@ async function readRequest(scope: PortalScope, id: string, forUpdate: boolean) {
   return { ...row, definition: formDefinitionSchema.parse(row.definition), answers: row.answers as Answers };
 }
 
-function toFill(row: Awaited<ReturnType<typeof readRequest>>, scope: PortalScope): FormToFill {
+function toFill(row: Awaited<ReturnType<typeof readRequest>>, scope: FormsScope): FormToFill {
   return {
     id: row.id,
     definition: row.definition,
@@ -77,16 +88,18 @@ function toFill(row: Awaited<ReturnType<typeof readRequest>>, scope: PortalScope
   };
 }
 
+/** One of the client's forms, to fill or (submitted) to read; someone else's is not there. */
+export async function formOf(scope: FormsScope, id: string): Promise<FormToFill> {
+  return toFill(await readRequest(scope, id, false), scope);
+}
+
 export async function formToFill(context: PorticoLoadContext, request: Request, rawId: string | undefined) {
   const id = idParam(rawId);
-  return portalPage(context, request, async (scope) => {
-    requireArea(scope.client, "forms");
-    return toFill(await readRequest(scope, id, false), scope);
-  });
+  return portalPage(context, request, (scope) => formOf(portalFormsScope(scope), id));
 }
 
 /** Posted fields as `normaliseAnswers` wants them: every value a string, several for checkboxes. */
-function fieldsOf(form: FormData): FormFields {
+export function fieldsOf(form: FormData): FormFields {
   const fields: FormFields = {};
   for (const [name, value] of form.entries()) {
     if (typeof value !== "string" || name === "intent") continue;
@@ -111,49 +124,50 @@ function hiddenAnswered(definition: FormDefinition, fields: FormFields, answers:
 export type SaveFormOutcome = { ok: true; submitted: boolean } | { ok: false; status: 400 | 409; problems: Record<string, string>; page: FormToFill };
 
 /**
- * Saves the answers (intent `save`, as the client goes: kept even when some are not valid yet, so nothing typed is
- * lost) or submits them (intent `submit`: every visible required question answered, every value of its kind, no
- * answer to a hidden question — else a 400 listing the problems and the form stays a draft). A submitted form is
- * read-only (409). Submitting is audited and announced as `form.submitted`.
+ * Saves the answers (as the client goes: kept even when some are not valid yet, so nothing typed is lost) or
+ * submits them (every visible required question answered, every value of its kind, no answer to a hidden question —
+ * else a 400 listing the problems and the form stays a draft). A submitted form is read-only (409). Submitting is
+ * audited and announced as `form.submitted`.
  */
+export async function saveAnswers(scope: FormsScope, id: string, fields: FormFields, options: { submit: boolean; ip: string | null; userAgent: string | null; via: "portal" | "kiosk" }): Promise<SaveFormOutcome> {
+  const { submit } = options;
+  const row = await readRequest(scope, id, true);
+  if (row.status === "submitted" || row.status === "reviewed") return { ok: false, status: 409, problems: { _form: "This form has already been sent to the practice." }, page: toFill(row, scope) };
+  const answers = normaliseAnswers(row.definition, fields);
+  const problems = { ...answerProblems(row.definition, answers, { final: submit }), ...(submit ? hiddenAnswered(row.definition, fields, answers) : {}) };
+  const now = scope.now;
+  const draft = { answers, status: "started" as const, started_at: row.status === "sent" ? now : undefined, updated_at: now };
+  const withProblems = (status: 400): SaveFormOutcome => ({ ok: false, status, problems, page: { ...toFill(row, scope), fields: answersToFields(row.definition, answers), answers } });
+  if (!submit || Object.keys(problems).length) {
+    // What was typed is kept as a draft; nothing is submitted.
+    await scope.trx.updateTable("form_requests").set(draft).where("id", "=", id).execute();
+    return Object.keys(problems).length ? withProblems(400) : { ok: true, submitted: false };
+  }
+  await scope.trx
+    .updateTable("form_requests")
+    .set({ ...draft, status: "submitted", submitted_at: now, submitted_ip: options.ip })
+    .where("id", "=", id)
+    .execute();
+  await recordAudit(scope.trx, scope.practiceId, {
+    actorType: "client",
+    actorId: scope.actorId,
+    action: "client.form_submitted",
+    subjectType: "form_request",
+    subjectId: id,
+    ip: options.ip,
+    userAgent: options.userAgent,
+    details: { title: row.definition.title, forClientId: row.client_id, via: options.via },
+    at: now,
+  });
+  await recordEvent(scope.trx, scope.practiceId, { type: "form.submitted", data: { formRequest: { id }, client: await clientRef(scope.trx, row.client_id), submittedAt: now.toISOString() } }, now);
+  return { ok: true, submitted: true };
+}
+
 export async function saveFormAnswers(context: PorticoLoadContext, request: Request, rawId: string | undefined, form: FormData): Promise<SaveFormOutcome> {
   const id = idParam(rawId);
-  const submit = form.get("intent") === "submit";
   const fields = fieldsOf(form);
-  const { page } = await portalPage(context, request, async (scope): Promise<SaveFormOutcome> => {
-    requireArea(scope.client, "forms");
-    const row = await readRequest(scope, id, true);
-    if (row.status === "submitted" || row.status === "reviewed") return { ok: false, status: 409, problems: { _form: "This form has already been sent to the practice." }, page: toFill(row, scope) };
-    const answers = normaliseAnswers(row.definition, fields);
-    const problems = { ...answerProblems(row.definition, answers, { final: submit }), ...(submit ? hiddenAnswered(row.definition, fields, answers) : {}) };
-    const now = scope.now;
-    if (submit && Object.keys(problems).length) {
-      // What was typed is kept as a draft; nothing is submitted.
-      await scope.trx.updateTable("form_requests").set({ answers, status: "started", started_at: row.status === "sent" ? now : undefined, updated_at: now }).where("id", "=", id).execute();
-      return { ok: false, status: 400, problems, page: { ...toFill(row, scope), fields: answersToFields(row.definition, answers), answers } };
-    }
-    if (!submit) {
-      await scope.trx.updateTable("form_requests").set({ answers, status: "started", started_at: row.status === "sent" ? now : undefined, updated_at: now }).where("id", "=", id).execute();
-      return Object.keys(problems).length ? { ok: false, status: 400, problems, page: { ...toFill(row, scope), fields: answersToFields(row.definition, answers), answers } } : { ok: true, submitted: false };
-    }
-    await scope.trx
-      .updateTable("form_requests")
-      .set({ answers, status: "submitted", started_at: row.status === "sent" ? now : undefined, submitted_at: now, submitted_ip: context.visitor.ip, updated_at: now })
-      .where("id", "=", id)
-      .execute();
-    await recordAudit(scope.trx, scope.practiceId, {
-      actorType: "client",
-      actorId: scope.client.id,
-      action: "client.form_submitted",
-      subjectType: "form_request",
-      subjectId: id,
-      ip: context.visitor.ip,
-      userAgent: context.visitor.userAgent,
-      details: { title: row.definition.title, forClientId: row.client_id },
-      at: now,
-    });
-    await recordEvent(scope.trx, scope.practiceId, { type: "form.submitted", data: { formRequest: { id }, client: await clientRef(scope.trx, row.client_id), submittedAt: now.toISOString() } }, now);
-    return { ok: true, submitted: true };
-  });
+  const { page } = await portalPage(context, request, (scope) =>
+    saveAnswers(portalFormsScope(scope), id, fields, { submit: form.get("intent") === "submit", ip: context.visitor.ip, userAgent: context.visitor.userAgent, via: "portal" }),
+  );
   return page;
 }

@@ -2,7 +2,9 @@ import { z } from "zod";
 import { recordAudit } from "../../../server/audit.server";
 import { clientSessions } from "../../../server/auth/client-session.server";
 import type { PorticoLoadContext } from "../../load-context";
-import { withSignedInClient } from "../client-session.server";
+import { type ClientScope, withSignedInClient } from "../client-session.server";
+import { fieldsOf, formOf, formsOf, type FormsScope, type SaveFormOutcome, saveAnswers } from "./forms.server";
+import { idParam } from "./portal-page.server";
 import { requirePracticeSite } from "../require-practice.server";
 
 /** The intake form: what a new client fills in on the practice's tablet before their first visit. */
@@ -18,9 +20,50 @@ export const intakeSchema = z.object({
   consent: z.literal("on", { error: "Please confirm the information is correct." }),
 });
 
+/** On the tablet the client acts for themselves, on the practice's clock. */
+async function kioskFormsScope(scope: ClientScope, now: Date): Promise<FormsScope> {
+  const { time_zone: timeZone } = await scope.trx.selectFrom("practice_settings").select("time_zone").executeTakeFirstOrThrow();
+  return { trx: scope.trx, practiceId: scope.practiceId, clientId: scope.client.id, actorId: scope.client.id, timeZone, now };
+}
+
+/**
+ * The tablet's page: the forms the practice sent the client and are still to fill in, when there are any; else the
+ * practice's fixed intake form.
+ */
 export async function kioskPage(context: PorticoLoadContext, request: Request) {
   const site = requirePracticeSite(context);
-  return withSignedInClient(context, request, async ({ client }) => ({ firstName: client.firstName, practiceName: site.practice.name }), { kioskPage: true });
+  return withSignedInClient(
+    context,
+    request,
+    async (scope) => ({ firstName: scope.client.firstName, practiceName: site.practice.name, forms: (await formsOf(await kioskFormsScope(scope, context.now()))).outstanding }),
+    { kioskPage: true },
+  );
+}
+
+export async function kioskForm(context: PorticoLoadContext, request: Request, rawId: string | undefined) {
+  const id = idParam(rawId);
+  return withSignedInClient(context, request, async (scope) => formOf(await kioskFormsScope(scope, context.now()), id), { kioskPage: true });
+}
+
+export type KioskFormOutcome = SaveFormOutcome | { ok: true; submitted: true; done: true; cookie: string };
+
+/** Saves or submits one of the client's forms on the tablet; the last one submitted ends the tablet's session. */
+export async function saveKioskForm(context: PorticoLoadContext, request: Request, rawId: string | undefined, form: FormData): Promise<KioskFormOutcome> {
+  const id = idParam(rawId);
+  const site = requirePracticeSite(context);
+  const fields = fieldsOf(form);
+  return withSignedInClient(
+    context,
+    request,
+    async (scope): Promise<KioskFormOutcome> => {
+      const formsScope = await kioskFormsScope(scope, context.now());
+      const saved = await saveAnswers(formsScope, id, fields, { submit: form.get("intent") === "submit", ip: context.visitor.ip, userAgent: context.visitor.userAgent, via: "kiosk" });
+      if (!saved.ok || !saved.submitted || (await formsOf(formsScope)).outstanding.length) return saved;
+      await scope.trx.deleteFrom("client_sessions").where("id", "=", scope.sessionKey).execute();
+      return { ok: true, submitted: true, done: true, cookie: clientSessions(scope.trx, site.practice.id, { secure: context.secureCookies, now: context.now }).blankCookie() };
+    },
+    { kioskPage: true },
+  );
 }
 
 export type IntakeResult = { ok: true; cookie: string } | { ok: false; error: string; values: Record<string, string> };

@@ -1,0 +1,61 @@
+import { Form } from "@remix-run/react";
+import { type FormEvent, useEffect, useState } from "react";
+import type { FormDefinition } from "~/forms/definition";
+import { type FormFields, normaliseAnswers, visibleQuestionIds } from "~/forms/rules";
+import { FormQuestion } from "./form-question";
+
+function fieldsFrom(form: HTMLFormElement): FormFields {
+  const fields: FormFields = {};
+  for (const [name, value] of new FormData(form).entries()) {
+    if (typeof value !== "string") continue;
+    const before = fields[name];
+    fields[name] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value];
+  }
+  return fields;
+}
+
+/**
+ * A form to fill, one section after another. Which questions show follows the answers as the client types (the
+ * same rules the server applies); without script, the saved answers decide, and saving shows what they open.
+ * `fields` are the saved answers, or what was just posted back with its `problems`.
+ */
+export function SmartForm({ definition, fields: base, problems, readOnly, busy }: { definition: FormDefinition; fields: FormFields; problems: Record<string, string>; readOnly: boolean; busy: boolean }) {
+  const [fields, setFields] = useState<FormFields>(base);
+  useEffect(() => setFields(base), [base]);
+  const visible = visibleQuestionIds(definition, normaliseAnswers(definition, fields));
+  const problemCount = Object.keys(problems).length;
+  const onChange = (event: FormEvent<HTMLFormElement>) => setFields(fieldsFrom(event.currentTarget));
+  return (
+    <>
+      {problemCount ? (
+        <div className="notice notice--warning" role="alert">
+          <p>{problems._form ?? `Please check ${problemCount === 1 ? "one answer" : `${problemCount} answers`} below.`}</p>
+        </div>
+      ) : null}
+      <Form key={JSON.stringify(base)} method="post" className="stack smart-form" onChange={onChange}>
+        {definition.sections.map((section) => {
+          const shown = section.questions.filter((q) => visible.has(q.id));
+          if (!shown.length) return null;
+          return (
+            <section key={section.id} className="card stack" aria-labelledby={`section-${section.id}`}>
+              <h2 id={`section-${section.id}`}>{section.title}</h2>
+              {shown.map((question) => (
+                <FormQuestion key={question.id} question={question} fields={base} problem={problems[question.id]} disabled={readOnly} />
+              ))}
+            </section>
+          );
+        })}
+        {readOnly ? null : (
+          <div className="button-row">
+            <button type="submit" name="intent" value="submit" className="button" disabled={busy}>
+              Send to the practice
+            </button>
+            <button type="submit" name="intent" value="save" className="button button--secondary" disabled={busy}>
+              Save and finish later
+            </button>
+          </div>
+        )}
+      </Form>
+    </>
+  );
+}
