@@ -42,6 +42,10 @@ export default function SubmissionPage() {
         <dd>{page.reviewedAt ?? "Not yet"}</dd>
       </dl>
       <p>
+        <a href={`/admin/form-submissions/${page.id}.pdf`} download>
+          Download as PDF
+        </a>
+        {" · "}
         <a href={`/admin/form-submissions/${page.id}/response.json`} download>
           Download as a FHIR QuestionnaireResponse
         </a>

@@ -29,7 +29,14 @@ export default function FillFormPage() {
       <h1>{page.definition.title}</h1>
       {page.patientName ? <p className="muted">{`About ${page.patientName}`}</p> : null}
       {page.definition.description ? <p>{page.definition.description}</p> : null}
-      {page.submitted ? <p className="notice">{`Sent to the practice ${page.submittedAt}. These are your answers.`}</p> : null}
+      {page.submitted ? (
+        <p className="notice">
+          {`Sent to the practice ${page.submittedAt}. These are your answers. `}
+          <a href={`/forms/${page.id}.pdf`} download>
+            Download a copy (PDF)
+          </a>
+        </p>
+      ) : null}
       {saved && !result ? (
         <p className="notice" role="status">
           Saved. You can come back to finish it later.

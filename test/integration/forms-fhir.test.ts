@@ -4,7 +4,7 @@ import type { Practice } from "../../tenants/practice";
 import type { TestDatabase } from "../support/database";
 import { startDemoServer } from "../support/demo-server";
 import type { TestServer } from "../support/http";
-import { staffCookieFor } from "../support/sessions";
+import { sessionCookieFor, staffCookieFor } from "../support/sessions";
 
 const HAPPY = "happy-paws.localhost:3000";
 const RIVERSIDE = "riverside-physio.localhost:3000";
@@ -79,5 +79,31 @@ describe("forms as FHIR R4", () => {
     expect(response.questionnaire).toMatch(/\/fhir\/Questionnaire\/[0-9a-f-]{36}\|1$/);
     expect(JSON.stringify(response.item)).toContain("Kibble twice a day");
     expect((await server.request(RIVERSIDE, `/admin/form-submissions/${request.id}/response.json`, { headers: { cookie: riversideOwner } })).status).toBe(404);
+  });
+});
+
+describe("PDF copies of a submission", () => {
+  it("are the client's once submitted (never before), and staff's with chart access, audited", async () => {
+    const maria = await sessionCookieFor(db, happyPaws, "maria.lopez@example.com");
+    const request = await withPractice(db.owner.db, happyPaws, async (trx) => {
+      const row = await trx.selectFrom("form_requests").select(["id", "client_id"]).executeTakeFirstOrThrow();
+      await trx.updateTable("form_requests").set({ answers: { diet: "Kibble twice a day", vaccinated: false }, status: "started", submitted_at: null }).where("id", "=", row.id).execute();
+      return row;
+    });
+    expect((await server.request(HAPPY, `/forms/${request.id}.pdf`, { headers: { cookie: maria } })).status).toBe(404);
+    await withPractice(db.owner.db, happyPaws, (trx) => trx.updateTable("form_requests").set({ status: "submitted", submitted_at: new Date() }).where("id", "=", request.id).execute());
+    const copy = await server.request(HAPPY, `/forms/${request.id}.pdf`, { headers: { cookie: maria } });
+    expect(copy.status).toBe(200);
+    expect(copy.headers["content-type"]).toBe("application/pdf");
+    expect(copy.body.startsWith("%PDF-")).toBe(true);
+    const staff = await server.request(HAPPY, `/admin/form-submissions/${request.id}.pdf`, { headers: { cookie: happyOwner } });
+    expect(staff.status).toBe(200);
+    expect(staff.body.startsWith("%PDF-")).toBe(true);
+    const audit = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("audit_events").select("action").where("subject_id", "=", request.id).execute());
+    expect(audit.map((a) => a.action)).toContain("staff.form_submission_downloaded");
+    // Another practice's staff, and another client, get nothing.
+    expect((await server.request(RIVERSIDE, `/admin/form-submissions/${request.id}.pdf`, { headers: { cookie: riversideOwner } })).status).toBe(404);
+    const alex = await sessionCookieFor(db, riverside, "alex.morgan@example.com");
+    expect((await server.request(RIVERSIDE, `/forms/${request.id}.pdf`, { headers: { cookie: alex } })).status).toBe(404);
   });
 });

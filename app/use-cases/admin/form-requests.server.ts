@@ -4,9 +4,10 @@ import type { PracticeTransaction } from "../../../db/with-practice.server";
 import { recordAudit } from "../../../server/audit.server";
 import { sendEmail } from "../../../server/email/send-email.server";
 import { formsSentEmail } from "../../../server/email/templates/forms-sent";
-import { type Answers, formDefinitionSchema, type Question } from "../../forms/definition";
+import { renderRecordPdf } from "../../../server/pdf/record-pdf.server";
+import { type AnsweredSection, answeredBlocks, answeredSections } from "../../forms/answer-text";
+import { type Answers, formDefinitionSchema } from "../../forms/definition";
 import { toQuestionnaireResponse } from "../../forms/fhir";
-import { visibleQuestionIds } from "../../forms/rules";
 import type { PorticoLoadContext, PracticeSite } from "../../load-context";
 import { formatDateTime, localeFor } from "../../time";
 import { idParam, notFound } from "../portal/portal-page.server";
@@ -223,25 +224,6 @@ export async function listSubmissions(context: PorticoLoadContext, request: Requ
   });
 }
 
-/** One answer in words, as staff read it (and as the PDF prints it). */
-function answerText(question: Question, value: Answers[string] | undefined): string {
-  if (value === undefined) return "—";
-  switch (question.kind) {
-    case "single_choice":
-      return question.options.find((o) => o.value === value)?.label ?? String(value);
-    case "multiple_choice":
-      return Array.isArray(value) ? value.map((v) => question.options.find((o) => o.value === v)?.label ?? v).join(", ") : String(value);
-    case "yes_no":
-      return value === true ? "Yes" : value === false ? "No" : String(value);
-    case "signature":
-      return typeof value === "object" && !Array.isArray(value) && "method" in value ? (value.method === "typed" ? `Signed: ${value.name}` : "Signed (drawn)") : String(value);
-    case "consent":
-      return typeof value === "object" && !Array.isArray(value) && "accepted" in value ? (value.accepted ? `Accepted, signed: ${value.name}` : "Not accepted") : String(value);
-    default:
-      return String(value);
-  }
-}
-
 export type SubmissionView = {
   id: string;
   title: string;
@@ -253,7 +235,7 @@ export type SubmissionView = {
   submittedAt: string | null;
   submittedFrom: string | null;
   reviewedAt: string | null;
-  sections: { title: string; answers: { question: string; answer: string; consentText: string | null }[] }[];
+  sections: AnsweredSection[];
 };
 
 async function readSubmission(scope: StaffScope, requestId: string): Promise<SubmissionView> {
@@ -267,8 +249,6 @@ async function readSubmission(scope: StaffScope, requestId: string): Promise<Sub
     .executeTakeFirst();
   if (!row) throw notFound();
   const definition = formDefinitionSchema.parse(row.definition);
-  const answers = row.answers as Answers;
-  const visible = visibleQuestionIds(definition, answers);
   const { time_zone: timeZone } = await scope.trx.selectFrom("practice_settings").select("time_zone").executeTakeFirstOrThrow();
   const when = (at: Date | null) => (at ? formatDateTime(at, timeZone, localeFor(timeZone)) : null);
   return {
@@ -282,12 +262,7 @@ async function readSubmission(scope: StaffScope, requestId: string): Promise<Sub
     submittedAt: when(row.submitted_at),
     submittedFrom: row.submitted_ip,
     reviewedAt: when(row.reviewed_at),
-    sections: definition.sections
-      .map((section) => ({
-        title: section.title,
-        answers: section.questions.filter((q) => visible.has(q.id)).map((q) => ({ question: q.label, answer: answerText(q, answers[q.id]), consentText: q.kind === "consent" ? q.text : null })),
-      }))
-      .filter((section) => section.answers.length > 0),
+    sections: answeredSections(definition, row.answers as Answers),
   };
 }
 
@@ -338,4 +313,27 @@ export async function exportQuestionnaireResponse(context: PorticoLoadContext, r
     return { filename: `form-answers-${requestId.slice(0, 8)}.json`, json: JSON.stringify(response, null, 2) };
   });
   return page;
+}
+
+/** A submission as a PDF, in the look of the client's copy and of the practice's records; opening it is audited. */
+export async function submissionPdf(context: PorticoLoadContext, request: Request, rawId: string | undefined): Promise<{ filename: string; content: Buffer }> {
+  const requestId = idParam(rawId);
+  const { page } = await adminPage(context, request, "chart_access", async (scope) => {
+    const view = await readSubmission(scope, requestId);
+    await audit(context, scope, "staff.form_submission_downloaded", requestId, { clientId: view.client.id });
+    const contact = await scope.trx.selectFrom("practice_settings").select(["phone", "email"]).executeTakeFirstOrThrow();
+    return { view, practiceName: scope.site.practice.name, practiceContact: [contact.phone, contact.email].filter(Boolean).join("  ·  ") };
+  });
+  const { view } = page;
+  const content = await renderRecordPdf({
+    practiceName: page.practiceName,
+    practiceContact: page.practiceContact,
+    patientName: view.patientName ? `${view.client.name}, about ${view.patientName}` : view.client.name,
+    title: view.title,
+    category: `Form, version ${view.version}`,
+    visitDate: view.submittedAt ? `Submitted ${view.submittedAt}` : "Not submitted",
+    author: null,
+    blocks: answeredBlocks(view.sections),
+  });
+  return { filename: `${view.title.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase() || "form"}.pdf`, content };
 }

@@ -2,6 +2,8 @@ import type { FormRequestStatus } from "../../../db/schema";
 import type { PracticeTransaction } from "../../../db/with-practice.server";
 import { recordAudit } from "../../../server/audit.server";
 import { recordEvent } from "../../../server/events/record-event.server";
+import { renderRecordPdf } from "../../../server/pdf/record-pdf.server";
+import { answeredBlocks, answeredSections } from "../../forms/answer-text";
 import { clientRef } from "../../../server/events/refs.server";
 import { type Answers, type FormDefinition, formDefinitionSchema } from "../../forms/definition";
 import { answerProblems, answersToFields, type FormFields, NOT_SHOWN, normaliseAnswers, visibleQuestionIds } from "../../forms/rules";
@@ -170,4 +172,26 @@ export async function saveFormAnswers(context: PorticoLoadContext, request: Requ
     saveAnswers(portalFormsScope(scope), id, fields, { submit: form.get("intent") === "submit", ip: context.visitor.ip, userAgent: context.visitor.userAgent, via: "portal" }),
   );
   return page;
+}
+
+/** The client's copy of a submitted form, as a PDF in the look of the practice's records. */
+export async function formCopyPdf(context: PorticoLoadContext, request: Request, rawId: string | undefined): Promise<{ filename: string; content: Buffer }> {
+  const id = idParam(rawId);
+  const { shell, page } = await portalPage(context, request, async (scope) => {
+    const row = await readRequest(portalFormsScope(scope), id, false);
+    if (row.status !== "submitted" && row.status !== "reviewed") throw notFound();
+    return { row, submittedAt: formatDateTime(row.submitted_at!, scope.timeZone, localeFor(scope.timeZone)) };
+  });
+  const { row } = page;
+  const content = await renderRecordPdf({
+    practiceName: shell.practiceName,
+    practiceContact: [shell.contact.phone, shell.contact.email].filter(Boolean).join("  ·  "),
+    patientName: row.patient_name ?? shell.clientName,
+    title: row.definition.title,
+    category: "Form",
+    visitDate: `Sent to the practice ${page.submittedAt}`,
+    author: null,
+    blocks: answeredBlocks(answeredSections(row.definition, row.answers)),
+  });
+  return { filename: `${row.definition.title.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase() || "form"}.pdf`, content };
 }
