@@ -613,8 +613,26 @@ describe("filling in a form (client)", () => {
     expect((await get(cookies.alex, `/forms/${ids.requestV2}`, RIVER)).status).toBe(404);
     expect((await fill([["intent", "save"], ["name", "Intruder"]], cookies.alex, ids.requestV2, RIVER)).status).toBe(404);
     for (const id of ["garbage", UNKNOWN]) expect((await get(cookies.maria, `/forms/${id}`)).status).toBe(404);
+    // Signed out: sent to sign in, coming back to the form afterwards; a post changes nothing.
+    const signedOut = await server.request(HAPPY, `/forms/${ids.requestV2}`);
+    expect(signedOut.status).toBe(302);
+    expect(signedOut.headers.location).toBe(`/?next=${encodeURIComponent(`/forms/${ids.requestV2}`)}`);
+    expect(signedOut.body).not.toContain("Puppy intake");
+    expect((await fill([["intent", "submit"], ...valid], "", ids.requestV2)).status).toBe(302);
     expect(await snapshot()).toEqual(before);
     expect((await requestRow(ids.requestV2)).status).toBe("sent");
+  });
+
+  it("can still be filled in after its form is retired", async () => {
+    expect((await builder([["intent", "retire"]])).status).toBe(200);
+    try {
+      expect(text(await get(cookies.maria, "/forms"))).toContain(`href="/forms/${ids.requestV2}"`);
+      const saved = await fill([["intent", "save"], ["name", "Bella"]], cookies.maria, ids.requestV2);
+      expect(saved.status).toBe(302);
+      expect(await requestRow(ids.requestV2)).toMatchObject({ status: "started", answers: { name: "Bella" } });
+    } finally {
+      expect(statusOf(await builder([["intent", "restore"]]))).toBe("Restored.");
+    }
   });
 
   it("reaches a limited account: Riverside's owner sends Leo the intake, he sees and fills it", async () => {
@@ -740,6 +758,9 @@ describe("reading answers (staff)", () => {
     for (const id of [UNKNOWN, ids.leoRequest, "garbage"]) expect((await post(cookies.owner, `/admin/form-submissions/${id}`, [])).status).toBe(404);
     expect(await snapshot()).toMatchObject(before);
     expect(text(await get(cookies.owner, "/admin/form-submissions?status=reviewed"))).toContain(ids.request);
+    const outstanding = text(await get(cookies.owner, "/admin/form-submissions?status=outstanding"));
+    expect(outstanding).toContain(ids.requestV2);
+    expect(outstanding).not.toContain(ids.request);
     // A reviewed form stays read-only for the client.
     expect((await post(cookies.maria, `/forms/${ids.request}`, [["intent", "submit"], ["name", "Late change"]])).status).toBe(409);
   });
