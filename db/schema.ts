@@ -402,7 +402,7 @@ export type AppointmentTypeFormsTable = {
   form_id: string;
 };
 
-export type ClientAccountLinkKind = "invitation" | "access_link" | "password_reset";
+export type ClientAccountLinkKind = "invitation" | "access_link" | "password_reset" | "form_registration";
 
 export type ClientAccountLinksTable = {
   practice_id: string;

@@ -45,7 +45,8 @@ function Choices({ question, type, options, values, disabled, describedBy }: { q
  */
 export function FormQuestion({ question, fields, problem, disabled }: { question: Question; fields: FormFields; problem: string | undefined; disabled: boolean }) {
   const label = `${question.label}${question.required ? " (required)" : ""}`;
-  const value = fields[question.id];
+  // Own properties only: a question may be called "constructor" (the `<id>.name` fields cannot clash: ids have no dot).
+  const value = Object.hasOwn(fields, question.id) ? fields[question.id] : undefined;
   const textProps = (describedBy: string | undefined, invalid: boolean) => ({ id: question.id, name: question.id, defaultValue: first(value), disabled, "aria-required": question.required || undefined, "aria-describedby": describedBy, "aria-invalid": invalid || undefined });
   switch (question.kind) {
     case "short_text":
@@ -60,9 +61,9 @@ export function FormQuestion({ question, fields, problem, disabled }: { question
               question.kind === "long_text" ? (
                 <textarea {...textProps(describedBy, invalid)} rows={4} maxLength={question.maxLength} />
               ) : question.kind === "short_text" ? (
-                <input {...textProps(describedBy, invalid)} maxLength={question.maxLength} />
+                <input {...textProps(describedBy, invalid)} type="text" maxLength={question.maxLength} />
               ) : question.kind === "number" ? (
-                <input {...textProps(describedBy, invalid)} inputMode="decimal" min={question.min} max={question.max} />
+                <input {...textProps(describedBy, invalid)} type="text" inputMode="decimal" />
               ) : (
                 <input {...textProps(describedBy, invalid)} type="date" min={question.notBefore} max={question.notAfter} />
               )
@@ -103,7 +104,7 @@ export function FormQuestion({ question, fields, problem, disabled }: { question
           <label htmlFor={`${question.id}.name`}>{`${label}: type your full name to sign`}</label>
           <Described question={question} problem={problem}>
             {({ describedBy, invalid }) => (
-              <input id={`${question.id}.name`} name={`${question.id}.name`} defaultValue={first(fields[`${question.id}.name`])} disabled={disabled} autoComplete="name" maxLength={200} aria-describedby={describedBy} aria-invalid={invalid || undefined} />
+              <input type="text" id={`${question.id}.name`} name={`${question.id}.name`} defaultValue={first(fields[`${question.id}.name`])} disabled={disabled} autoComplete="name" maxLength={200} aria-describedby={describedBy} aria-invalid={invalid || undefined} />
             )}
           </Described>
         </div>
@@ -120,7 +121,7 @@ export function FormQuestion({ question, fields, problem, disabled }: { question
                   <input type="checkbox" name={`${question.id}.accepted`} defaultChecked={first(fields[`${question.id}.accepted`]) === "on"} disabled={disabled} aria-describedby={describedBy} /> I have read and agree to this
                 </label>
                 <label htmlFor={`${question.id}.name`}>Your full name, as your signature</label>
-                <input id={`${question.id}.name`} name={`${question.id}.name`} defaultValue={first(fields[`${question.id}.name`])} disabled={disabled} autoComplete="name" maxLength={200} aria-describedby={describedBy} />
+                <input type="text" id={`${question.id}.name`} name={`${question.id}.name`} defaultValue={first(fields[`${question.id}.name`])} disabled={disabled} autoComplete="name" maxLength={200} aria-describedby={describedBy} />
               </>
             )}
           </Described>

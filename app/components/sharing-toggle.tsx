@@ -6,8 +6,10 @@ export function SharingToggle({ documentId, shared, returnTo }: { documentId: st
     <Form method="post" action={`/admin/documents/${documentId}`} className="inline">
       <input type="hidden" name="shared" value={shared ? "off" : "on"} />
       <input type="hidden" name="returnTo" value={returnTo} />
-      <button type="submit" className="button button--secondary button--small" aria-label={`Portal sharing is ${shared ? "on" : "off"}. Turn it ${shared ? "off" : "on"}`}>
+      {/* The accessible name starts with the visible words, so voice users can say what they see. */}
+      <button type="submit" className="button button--secondary button--small">
         Portal sharing: {shared ? "On" : "Off"}
+        <span className="visually-hidden">{`. Turn it ${shared ? "off" : "on"}`}</span>
       </button>
     </Form>
   );

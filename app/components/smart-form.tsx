@@ -1,5 +1,5 @@
 import { Form } from "@remix-run/react";
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import type { FormDefinition } from "~/forms/definition";
 import { type FormFields, normaliseAnswers, visibleQuestionIds } from "~/forms/rules";
 import { FormQuestion } from "./form-question";
@@ -8,7 +8,8 @@ function fieldsFrom(form: HTMLFormElement): FormFields {
   const fields: FormFields = {};
   for (const [name, value] of new FormData(form).entries()) {
     if (typeof value !== "string") continue;
-    const before = fields[name];
+    // Own properties only: a question may be called "constructor".
+    const before = Object.hasOwn(fields, name) ? fields[name] : undefined;
     fields[name] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value];
   }
   return fields;
@@ -22,13 +23,18 @@ function fieldsFrom(form: HTMLFormElement): FormFields {
 export function SmartForm({ definition, fields: base, problems, readOnly, busy }: { definition: FormDefinition; fields: FormFields; problems: Record<string, string>; readOnly: boolean; busy: boolean }) {
   const [fields, setFields] = useState<FormFields>(base);
   useEffect(() => setFields(base), [base]);
+  // The form is rebuilt with what came back: focus goes to the list of problems, not to the top of the page.
+  const alert = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (Object.keys(problems).length) alert.current?.focus();
+  }, [problems]);
   const visible = visibleQuestionIds(definition, normaliseAnswers(definition, fields));
   const problemCount = Object.keys(problems).length;
   const onChange = (event: FormEvent<HTMLFormElement>) => setFields(fieldsFrom(event.currentTarget));
   return (
     <>
       {problemCount ? (
-        <div className="notice notice--warning" role="alert">
+        <div ref={alert} tabIndex={-1} className="notice notice--warning" role="alert">
           <p>{problems._form ?? `Please check ${problemCount === 1 ? "one answer" : `${problemCount} answers`} below.`}</p>
         </div>
       ) : null}
@@ -40,7 +46,7 @@ export function SmartForm({ definition, fields: base, problems, readOnly, busy }
             <section key={section.id} className="card stack" aria-labelledby={`section-${section.id}`}>
               <h2 id={`section-${section.id}`}>{section.title}</h2>
               {shown.map((question) => (
-                <FormQuestion key={question.id} question={question} fields={base} problem={problems[question.id]} disabled={readOnly} />
+                <FormQuestion key={question.id} question={question} fields={base} problem={Object.hasOwn(problems, question.id) ? problems[question.id] : undefined} disabled={readOnly} />
               ))}
             </section>
           );

@@ -21,7 +21,7 @@ export function freshId(draft: DraftLike<QuestionLike>, wanted: string): string 
       .replace(/[^a-z0-9]+/g, "_")
       .replace(/^_+|_+$/g, "")
       .slice(0, 40) || "question";
-  const taken = new Set([...draft.sections.map((s) => s.id), ...allQuestions(draft).map((q) => q.id)]);
+  const taken = new Set([...draft.sections.map((s) => s.id), ...allQuestions(draft).map((q) => q.id), ...Object.getOwnPropertyNames(Object.prototype)]);
   if (!taken.has(base)) return base;
   let n = 2;
   while (taken.has(`${base}_${n}`)) n++;

@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData, useRouteLoaderData } from "@remix-r
 import { Page } from "~/components/page";
 import type { loader as rootLoader } from "~/root";
 import { inspectAccountLink, useAccountLink } from "~/use-cases/client-accounts.server";
+import { returnPath } from "~/use-cases/return-path";
 import { FormError } from "~/components/form-error";
 
 export const meta: MetaFunction = () => [{ title: "Your portal account" }, { name: "robots", content: "noindex" }, { name: "referrer", content: "no-referrer" }];
@@ -14,11 +15,11 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const result = await useAccountLink(context, params.token ?? "", await request.formData());
-  if (result.ok) throw redirect("/home", { headers: { "Set-Cookie": result.cookie } });
+  if (result.ok) throw redirect(returnPath(new URL(request.url).searchParams.get("next")) ?? "/home", { headers: { "Set-Cookie": result.cookie } });
   return data({ error: result.error }, { status: 400 });
 }
 
-const TITLES = { invitation: "Create your account", access_link: "Open your records", password_reset: "Choose a new password" };
+const TITLES = { invitation: "Create your account", access_link: "Open your records", password_reset: "Choose a new password", form_registration: "Create your account to fill in your forms" };
 
 export default function AccountLinkPage() {
   const view = useLoaderData<typeof loader>();

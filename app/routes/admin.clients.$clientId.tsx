@@ -337,7 +337,7 @@ function FamilyPanel({ accounts }: { accounts: Accounts }) {
   );
 }
 
-const LINK_LABELS = { invitation: "Invitation", access_link: "Access link", password_reset: "Password reset" } as const;
+const LINK_LABELS = { invitation: "Invitation", access_link: "Access link", password_reset: "Password reset", form_registration: "Form registration" } as const;
 const VIA_LABELS: Record<string, string> = { invitation: "invitation", access_link: "access link", manual: "created by staff", self_registration: "self-registration" };
 
 type Accounts = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["page"]["accounts"]>;

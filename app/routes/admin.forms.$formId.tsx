@@ -3,7 +3,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { AdminLayout } from "~/components/admin-layout";
 import { ResultNotice } from "~/components/result-notice";
 import type { Question } from "~/forms/definition";
-import { changeForm, getFormBuilder, QUESTION_KINDS } from "~/use-cases/admin/forms.server";
+import { QUESTION_KINDS } from "~/forms/question-kinds";
+import { changeForm, getFormBuilder } from "~/use-cases/admin/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [{ title: `${loaded?.page.name ?? "Form"} · Forms · Administration` }];
 

@@ -25,6 +25,8 @@ export const LINK_LIFETIME_MS: Record<ClientAccountLinkKind, number> = {
   invitation: 3 * 86_400_000,
   access_link: 3 * 86_400_000,
   password_reset: 60 * 60_000,
+  // As long as a form may wait in an inbox before the visit it is for.
+  form_registration: 14 * 86_400_000,
 };
 
 export function offersPassword(methods: SignInMethods): boolean {
@@ -118,7 +120,7 @@ export async function signInWithPassword(context: PorticoLoadContext, form: Form
 export async function issueAccountLink(
   trx: PracticeTransaction,
   site: PracticeSite,
-  input: { kind: ClientAccountLinkKind; clientId: string; clientFirstName: string; email: string; createdBy: string | null; now: Date },
+  input: { kind: ClientAccountLinkKind; clientId: string; clientFirstName: string; email: string; createdBy: string | null; now: Date; next?: string },
 ): Promise<void> {
   const token = generateToken();
   await trx
@@ -135,7 +137,7 @@ export async function issueAccountLink(
     })
     .execute();
   const settings = await trx.selectFrom("practice_settings").select("email").executeTakeFirst();
-  const message = clientAccountEmail({ kind: input.kind, practiceName: site.practice.name, clientFirstName: input.clientFirstName, link: `${site.origin}/account/${token}` });
+  const message = clientAccountEmail({ kind: input.kind, practiceName: site.practice.name, clientFirstName: input.clientFirstName, link: `${site.origin}/account/${token}${input.next ? `?next=${encodeURIComponent(input.next)}` : ""}` });
   await sendEmail(trx, { kind: `client_${input.kind}`, practiceId: site.practice.id, fromName: site.practice.name, replyTo: settings?.email ?? null, to: input.email, ...message });
 }
 
@@ -213,7 +215,8 @@ const LINK_NOT_WORKING = "This link does not work any more. Ask the practice for
  * - invitation: creates the client's full account with the chosen password;
  * - access link: creates a full account, or makes an existing (limited) one full — with a new password, since the
  *   limited account's password was chosen by someone the practice never verified;
- * - password reset: sets the new password.
+ * - password reset: sets the new password;
+ * - form registration: creates a limited account (the client registered to answer a form the practice sent).
  * Every other session of the client and every other outstanding link end; then the client is signed in. All checks
  * come before the link is used up, in the same transaction: a refused link stays usable.
  */
@@ -244,7 +247,7 @@ export async function useAccountLink(context: PorticoLoadContext, token: string,
     const stillTheirs = await trx.selectFrom("client_emails").select("id").where("client_id", "=", link.client_id).where("email_key", "=", link.email).executeTakeFirst();
     if (!stillTheirs) return { ok: false, error: LINK_NOT_WORKING };
     const existing = await trx.selectFrom("client_accounts").select(["id", "login", "access_level"]).where("client_id", "=", link.client_id).executeTakeFirst();
-    if (link.kind === "invitation" && existing) return { ok: false, error: "You already have an account: sign in with your password, or use “Forgot your password?”." };
+    if ((link.kind === "invitation" || link.kind === "form_registration") && existing) return { ok: false, error: "You already have an account: sign in with your password, or use “Forgot your password?”." };
     if (link.kind === "password_reset" && !existing) return { ok: false, error: LINK_NOT_WORKING };
     if (!existing) {
       const taken = await trx.selectFrom("client_accounts").select("id").where("login_key", "=", link.email).executeTakeFirst();
@@ -267,7 +270,15 @@ export async function useAccountLink(context: PorticoLoadContext, token: string,
     } else {
       account = await trx
         .insertInto("client_accounts")
-        .values({ practice_id: site.practice.id, client_id: link.client_id, login: link.email, password_hash: passwordHash, access_level: "full", created_via: link.kind === "invitation" ? "invitation" : "access_link" })
+        .values({
+          practice_id: site.practice.id,
+          client_id: link.client_id,
+          login: link.email,
+          password_hash: passwordHash,
+          // Registered to answer a form: what the practice sent, not yet its records (an access link upgrades it).
+          access_level: link.kind === "form_registration" ? "limited" : "full",
+          created_via: link.kind === "invitation" ? "invitation" : link.kind === "form_registration" ? "self_registration" : "access_link",
+        })
         .returning(["id", "login"])
         .executeTakeFirstOrThrow();
       action = "client.account_created";
@@ -278,7 +289,7 @@ export async function useAccountLink(context: PorticoLoadContext, token: string,
       const client = await clientRef(trx, link.client_id);
       const event =
         action === "client.account_created"
-          ? ({ type: "client.account_created", data: { client, account: { id: account.id, accessLevel: "full", createdVia: link.kind } } } as const)
+          ? ({ type: "client.account_created", data: { client, account: { id: account.id, accessLevel: link.kind === "form_registration" ? "limited" : "full", createdVia: link.kind } } } as const)
           : ({ type: "client.account_upgraded", data: { client, account: { id: account.id, accessLevel: "full" }, via: "access_link" } } as const);
       await recordEvent(trx, site.practice.id, event, now);
     }

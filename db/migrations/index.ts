@@ -18,6 +18,7 @@ import * as documentFiles from "./practice/2026-12-08T15-00-document-files";
 import * as onlineBooking from "./practice/2026-12-09T09-00-online-booking";
 import * as bookingRequests from "./practice/2026-12-10T09-00-booking-requests";
 import * as smartForms from "./practice/2026-12-11T09-00-smart-forms";
+import * as formRegistration from "./practice/2026-12-11T10-00-form-registration";
 
 /** The control plane: only in the main database. Listed explicitly so that bundlers and tsx load the same set. */
 export const platformMigrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const practiceMigrations: Record<string, Migration> = {
   "2026-12-09T09-00-online-booking": onlineBooking,
   "2026-12-10T09-00-booking-requests": bookingRequests,
   "2026-12-11T09-00-smart-forms": smartForms,
+  "2026-12-11T10-00-form-registration": formRegistration,
 };

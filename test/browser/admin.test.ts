@@ -56,8 +56,8 @@ describe("practice admin in Chromium", () => {
     await page.getByRole("link", { name: "Lopez, Maria" }).click();
     await page.getByRole("heading", { level: 1, name: "Maria Lopez" }).waitFor();
     const row = page.locator("tr", { hasText: "Hip radiographs" });
-    await row.getByRole("button", { name: /Portal sharing is on/ }).click();
-    await row.getByRole("button", { name: /Portal sharing is off/ }).waitFor();
+    await row.getByRole("button", { name: /Portal sharing: On/ }).click();
+    await row.getByRole("button", { name: /Portal sharing: Off/ }).waitFor();
     await screenshot(page, "admin-client");
 
     await clientPage.reload();

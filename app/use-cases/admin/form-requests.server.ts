@@ -4,6 +4,7 @@ import type { PracticeTransaction } from "../../../db/with-practice.server";
 import { recordAudit } from "../../../server/audit.server";
 import { sendEmail } from "../../../server/email/send-email.server";
 import { formsSentEmail } from "../../../server/email/templates/forms-sent";
+import { issueAccountLink } from "../client-accounts.server";
 import { renderRecordPdf } from "../../../server/pdf/record-pdf.server";
 import { type AnsweredSection, answeredBlocks, answeredSections } from "../../forms/answer-text";
 import { type Answers, formDefinitionSchema } from "../../forms/definition";
@@ -60,14 +61,22 @@ export async function issueFormRequests(
     .where("e.is_primary", "=", true)
     .executeTakeFirst();
   if (!recipient) return made;
-  const settings = await trx.selectFrom("practice_settings").select(["email", "phone"]).executeTakeFirstOrThrow();
+  const settings = await trx.selectFrom("practice_settings").select(["email", "phone", "sign_in_methods"]).executeTakeFirstOrThrow();
+  const path = made.length === 1 ? `/forms/${made[0]!.id}` : "/forms";
+  // Where clients sign in only with a password, someone without an account could not open the form: the email
+  // instead lets them register a limited account and lands them on it.
+  const account = await trx.selectFrom("client_accounts").select("id").where("client_id", "=", input.clientId).executeTakeFirst();
+  if (!account && settings.sign_in_methods === "password") {
+    await issueAccountLink(trx, site, { kind: "form_registration", clientId: input.clientId, clientFirstName: recipient.first_name, email: recipient.email, createdBy: input.sentBy, now: input.now, next: path });
+    return made;
+  }
   const patient = input.patientId ? await trx.selectFrom("patients").select("name").where("id", "=", input.patientId).executeTakeFirst() : undefined;
   const message = formsSentEmail({
     practiceName: site.practice.name,
     clientName: recipient.first_name,
     titles: made.map((m) => m.title),
     patientName: patient?.name ?? null,
-    link: made.length === 1 ? `${site.origin}/forms/${made[0]!.id}` : `${site.origin}/forms`,
+    link: `${site.origin}${path}`,
     practicePhone: settings.phone,
   });
   await sendEmail(trx, { kind: "client_forms_sent", practiceId: site.practice.id, fromName: site.practice.name, replyTo: settings.email, to: recipient.email, ...message });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { PracticeTransaction } from "../../../db/with-practice.server";
 import { recordAudit } from "../../../server/audit.server";
 import { addQuestion, addSection, type Edited, freshId, moveQuestion, removeQuestion, removeSection, renameSection, replaceQuestion } from "../../form-builder/edit-definition";
-import { allQuestions, type FormDefinition, type FormDefinitionInput, formDefinitionSchema, type Question, type QuestionKind, questionSchema } from "../../forms/definition";
+import { allQuestions, type FormDefinition, type FormDefinitionInput, formDefinitionSchema, type Question, questionSchema } from "../../forms/definition";
 import { fromQuestionnaire, toQuestionnaire } from "../../forms/fhir";
 import type { PorticoLoadContext } from "../../load-context";
 import { formatDateTime, localeFor } from "../../time";
@@ -17,19 +17,6 @@ import { adminPage, type StaffScope } from "./admin-page.server";
  */
 
 const PERMISSION = "manage_forms";
-
-export const QUESTION_KINDS: { kind: QuestionKind; label: string }[] = [
-  { kind: "short_text", label: "Short text" },
-  { kind: "long_text", label: "Long text" },
-  { kind: "number", label: "Number" },
-  { kind: "date", label: "Date" },
-  { kind: "single_choice", label: "Single choice" },
-  { kind: "multiple_choice", label: "Multiple choice" },
-  { kind: "yes_no", label: "Yes / no" },
-  { kind: "scale", label: "Scale" },
-  { kind: "signature", label: "Signature" },
-  { kind: "consent", label: "Consent" },
-];
 
 export type FormListItem = { id: string; name: string; active: boolean; latestVersion: number | null; publishedAt: string | null; unpublishedChanges: boolean; submissions: number };
 
@@ -168,8 +155,14 @@ function questionFrom(form: FormData, id: string, definition: FormDefinition): {
     const value = text(form.get("showIfValue"));
     if (!target) return { ok: false, problem: "Choose an earlier question for “show only if”." };
     if (!value) return { ok: false, problem: "Say which answer shows this question." };
-    if (target.kind === "yes_no") showIf = { question: dependsOn, equals: value.toLowerCase() === "yes" };
-    else if (target.kind === "number" || target.kind === "scale") showIf = { question: dependsOn, equals: Number(value) };
+    if (target.kind === "yes_no") {
+      const answer = value.toLowerCase();
+      if (answer !== "yes" && answer !== "no") return { ok: false, problem: `“${target.label}” is answered yes or no: write yes or no.` };
+      showIf = { question: dependsOn, equals: answer === "yes" };
+    } else if (target.kind === "number" || target.kind === "scale") {
+      if (!/^-?\d+(\.\d+)?$/.test(value)) return { ok: false, problem: `“${target.label}” is answered with a number: write the number that shows this question.` };
+      showIf = { question: dependsOn, equals: Number(value) };
+    }
     else if (target.kind === "multiple_choice" || target.kind === "single_choice") {
       const option = target.options.find((o) => o.value === value || o.label.toLowerCase() === value.toLowerCase());
       if (!option) return { ok: false, problem: `“${value}” is not one of the options of “${target.label}”.` };

@@ -105,21 +105,28 @@ export function fieldsOf(form: FormData): FormFields {
   const fields: FormFields = {};
   for (const [name, value] of form.entries()) {
     if (typeof value !== "string" || name === "intent") continue;
-    const before = fields[name];
+    // Own properties only: a question may be called "constructor".
+    const before = Object.hasOwn(fields, name) ? fields[name] : undefined;
     fields[name] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value];
   }
   return fields;
 }
 
-/** Fields posted for questions the answers hide: the page never shows those, so only a crafted request sends them. */
-function hiddenAnswered(definition: FormDefinition, fields: FormFields, answers: Answers): Record<string, string> {
-  const visible = visibleQuestionIds(definition, answers);
+/**
+ * Answers to questions hidden both by the answers saved before and by those posted now. The page shows a question
+ * once either set opens it (without script, the saved answers decide; with it, what is typed), so only a crafted
+ * request answers one hidden by both; a stale answer to a question the client has since closed is simply dropped.
+ */
+function hiddenAnswered(definition: FormDefinition, fields: FormFields, answers: Answers, saved: Answers): Record<string, string> {
+  const visible = new Set([...visibleQuestionIds(definition, answers), ...visibleQuestionIds(definition, saved)]);
   const problems: Record<string, string> = {};
   for (const question of definition.sections.flatMap((s) => s.questions)) {
     if (visible.has(question.id)) continue;
     const posted = Object.entries(fields).some(([name, value]) => (name === question.id || name.startsWith(`${question.id}.`)) && (Array.isArray(value) ? value.length > 0 : value.trim() !== ""));
     if (posted) problems[question.id] = NOT_SHOWN;
   }
+  // Shown at the top too: the question itself is not on the page.
+  if (Object.keys(problems).length) problems._form = "Some answers are for questions that are not part of this form as you filled it in.";
   return problems;
 }
 
@@ -136,7 +143,7 @@ export async function saveAnswers(scope: FormsScope, id: string, fields: FormFie
   const row = await readRequest(scope, id, true);
   if (row.status === "submitted" || row.status === "reviewed") return { ok: false, status: 409, problems: { _form: "This form has already been sent to the practice." }, page: toFill(row, scope) };
   const answers = normaliseAnswers(row.definition, fields);
-  const problems = { ...answerProblems(row.definition, answers, { final: submit }), ...(submit ? hiddenAnswered(row.definition, fields, answers) : {}) };
+  const problems = { ...answerProblems(row.definition, answers, { final: submit }), ...(submit ? hiddenAnswered(row.definition, fields, answers, row.answers) : {}) };
   const now = scope.now;
   const draft = { answers, status: "started" as const, started_at: row.status === "sent" ? now : undefined, updated_at: now };
   const withProblems = (status: 400): SaveFormOutcome => ({ ok: false, status, problems, page: { ...toFill(row, scope), fields: answersToFields(row.definition, answers), answers } });

@@ -14,6 +14,12 @@ const WORDING: Record<ClientAccountLinkKind, { subject: (practice: string) => st
     button: "Open my records",
     lifetime: "The link works once and expires in 3 days.",
   },
+  form_registration: {
+    subject: (practice) => `Your forms from ${practice}`,
+    intro: (practice) => `${practice} asks you to fill in a form. Choose a password for your portal account, then you go straight to it:`,
+    button: "Create my account",
+    lifetime: "The link works once and expires in 14 days.",
+  },
   password_reset: {
     subject: (practice) => `Choose a new password for the ${practice} portal`,
     intro: (practice) => `Someone asked to reset the password of your ${practice} portal account. Choose a new one here:`,
