@@ -398,7 +398,7 @@ export const DEMO_PRACTICES: DemoPractice[] = [
         { externalId: "RP-DC-1", name: "Owen Price", title: "Chiropractor", staffEmail: "owen.price@riversidephysio.example.com", hours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, starts: "08:00", ends: "14:00", location: 1 })) },
       ],
       types: [
-        { externalId: "RP-T-ASSESS", name: "Physiotherapy assessment", durationMinutes: 45, bufferMinutes: 15, species: [], practitioners: ["RP-PT-1"], newClients: true },
+        { externalId: "RP-T-ASSESS", name: "Initial assessment", durationMinutes: 45, bufferMinutes: 15, species: [], practitioners: ["RP-PT-1"], newClients: true },
         { externalId: "RP-T-FOLLOW", name: "Physiotherapy follow-up", durationMinutes: 30, bufferMinutes: 0, species: [], practitioners: ["RP-PT-1"] },
         { externalId: "RP-T-CHIRO", name: "Chiropractic adjustment", durationMinutes: 20, bufferMinutes: 10, species: [], practitioners: ["RP-DC-1"], newClients: true, locations: [1] },
       ],

@@ -72,6 +72,9 @@ describe("online booking in Chromium", () => {
     await page.getByRole("button", { name: "Show free times" }).click();
     await page.waitForURL((url) => url.searchParams.get("date") === day);
     const days = page.getByRole("navigation", { name: "Days" });
+    // The address changes before React renders the new day: wait for the chosen day itself to be the current one.
+    const dayLabel = new Intl.DateTimeFormat("en-US", { weekday: "short", month: "short", day: "numeric", timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
+    await days.locator('[aria-current="date"]', { hasText: dayLabel }).waitFor();
     expect(await days.locator('[aria-current="date"]').textContent()).toMatch(/^Mon, .* free$/);
     const firstTime = page.getByRole("main").getByRole("button", { name: / with Dr\. / }).first();
     await firstTime.waitFor();

@@ -97,7 +97,7 @@ describe("a new client's first visit at /book, in Chromium", () => {
     // Only the types marked for new clients and offered here: the follow-up is for existing clients, and the
     // chiropractor works at the other location only. The one type left is chosen already.
     const offered = (await kinds.locator("option").allTextContents()).filter((label) => label !== "Choose…");
-    expect(offered).toEqual(["Physiotherapy assessment (45 min)"]);
+    expect(offered).toEqual(["Initial assessment (45 min)"]);
     expect(await kinds.inputValue()).not.toBe("");
     await page.getByLabel("From").fill(day);
     await page.getByRole("button", { name: "Show free times" }).click();
@@ -113,7 +113,7 @@ describe("a new client's first visit at /book, in Chromium", () => {
     await firstTime.click();
     await page.waitForURL(/\/book\/[0-9a-f-]{36}$/);
     await page.getByRole("heading", { level: 1, name: "Your details, to send the request" }).waitFor();
-    await page.getByRole("heading", { level: 2, name: "Physiotherapy assessment" }).waitFor();
+    await page.getByRole("heading", { level: 2, name: "Initial assessment" }).waitFor();
     const startsAt = (await page.getByRole("main").locator("time").getAttribute("datetime"))!;
     expect(todayIn(ZONE, new Date(startsAt))).toBe(day);
     const password = page.getByLabel("Choose a password (optional: at least 12 characters; without one, sign in with emailed links)");
@@ -129,7 +129,8 @@ describe("a new client's first visit at /book, in Chromium", () => {
     await password.fill(NEW_CLIENT.password);
     await page.getByRole("button", { name: "Send request" }).click();
     await page.getByRole("heading", { level: 1, name: "Check your email" }).waitFor();
-    expect(await page.getByRole("status").textContent()).toContain(`We have sent an email to ${NEW_CLIENT.email} about your booking.`);
+    await page.waitForURL(`${origin}/book/sent`);
+    expect(await page.getByRole("status").textContent()).toContain("We have sent you an email about your booking.");
     await checkPhoneScreen(page, "check-your-email");
 
     // The client, the request and its email are made after the response.
@@ -142,7 +143,7 @@ describe("a new client's first visit at /book, in Chromium", () => {
     const [appointment] = requested.appointments;
     // A limited account with the chosen password (hashed), alongside the emailed link.
     expect(requested.account).toMatchObject({ access_level: "limited", password_hash: expect.stringMatching(/^\$argon2id\$/) });
-    expect(appointment).toMatchObject({ status: "requested", booked_by: "client", reason: "Physiotherapy assessment", client_note: REASON, patient_name: `${NEW_CLIENT.firstName} ${NEW_CLIENT.lastName}` });
+    expect(appointment).toMatchObject({ status: "requested", booked_by: "client", reason: "Initial assessment", client_note: REASON, patient_name: `${NEW_CLIENT.firstName} ${NEW_CLIENT.lastName}` });
     expect(appointment!.starts_at.toISOString()).toBe(startsAt);
     const [requestEmail] = requested.emails;
     // A request has no calendar file until the practice confirms it.
@@ -157,7 +158,7 @@ describe("a new client's first visit at /book, in Chromium", () => {
     await page.goto(`${origin}/appointments`);
     const listed = page.locator("li.appointment", { has: page.locator(`time[datetime="${startsAt}"]`) });
     expect(await listed.count()).toBe(1);
-    expect(await listed.getByRole("heading", { level: 3 }).textContent()).toBe(`Physiotherapy assessment — ${NEW_CLIENT.firstName} ${NEW_CLIENT.lastName}`);
+    expect(await listed.getByRole("heading", { level: 3 }).textContent()).toBe(`Initial assessment — ${NEW_CLIENT.firstName} ${NEW_CLIENT.lastName}`);
     expect(await listed.getByText("Requested: waiting for the practice to confirm").count()).toBe(1);
     expect(await listed.getByRole("link", { name: "Add to calendar" }).count()).toBe(0);
     await checkPhoneScreen(page, "appointments-requested");
@@ -176,7 +177,7 @@ describe("a new client's first visit at /book, in Chromium", () => {
     expect(await seriousViolations(schedule), "schedule").toEqual([]);
     await approve.click();
     const notice = schedule.getByRole("status");
-    await notice.getByText(/^Approved: Physiotherapy assessment for Priya Okafor, .*The client has been emailed\.$/).waitFor();
+    await notice.getByText(/^Approved: Initial assessment for Priya Okafor, .*The client has been emailed\.$/).waitFor();
     // The notice can show while the schedule is still being reloaded: wait for the row to read confirmed.
     await approve.waitFor({ state: "detached" });
     const row = schedule.locator("tr", { has: schedule.locator(`time[datetime="${startsAt}"]`) });
@@ -187,8 +188,9 @@ describe("a new client's first visit at /book, in Chromium", () => {
 
     const approved = await storedFor(riverside, NEW_CLIENT.email);
     expect(approved.appointments).toMatchObject([{ id: appointment!.id, status: "confirmed" }]);
-    expect(approved.emails.map((e) => e.kind)).toEqual(["client_appointment_requested", "client_appointment_approved"]);
-    const attachments = approved.emails[1]!.attachments;
+    // The approval also sends the intake form attached to the type (the same transaction: order by kind).
+    expect(approved.emails.map((e) => e.kind).sort()).toEqual(["client_appointment_approved", "client_appointment_requested", "client_forms_sent"]);
+    const attachments = approved.emails.find((e) => e.kind === "client_appointment_approved")!.attachments;
     expect(attachments).toHaveLength(1);
     expect(attachments![0]).toMatchObject({ filename: `appointment-${day}.ics`, contentType: expect.stringMatching(/^text\/calendar/) });
     const calendar = Buffer.from(attachments![0]!.content, "base64").toString("utf8");

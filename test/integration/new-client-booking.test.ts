@@ -171,7 +171,7 @@ beforeAll(async () => {
     ids.biscuit = (await trx.selectFrom("patients").select("id").where("name", "=", "Biscuit").where("client_id", "=", lopez.id).executeTakeFirstOrThrow()).id;
   });
   await withPractice(db.owner.db, riverside, async (trx) => {
-    ids.assessment = (await trx.selectFrom("appointment_types").select("id").where("name", "=", "Physiotherapy assessment").executeTakeFirstOrThrow()).id;
+    ids.assessment = (await trx.selectFrom("appointment_types").select("id").where("name", "=", "Initial assessment").executeTakeFirstOrThrow()).id;
     ids.followUp = (await trx.selectFrom("appointment_types").select("id").where("name", "=", "Physiotherapy follow-up").executeTakeFirstOrThrow()).id;
     ids.chiro = (await trx.selectFrom("appointment_types").select("id").where("name", "=", "Chiropractic adjustment").executeTakeFirstOrThrow()).id;
     ids.hannah = (await trx.selectFrom("practitioners").select("id").where("name", "=", "Hannah Brooks").executeTakeFirstOrThrow()).id;
@@ -322,7 +322,7 @@ describe("a first visit at a human-health practice (requests, two locations, pas
     expect(slotsOf(start)).toEqual([]);
     const atOldTown = text(await get(RIVERSIDE, `/book?location=${ids.oldTown}`));
     expect(atOldTown).toContain("Chiropractic adjustment (20 min)");
-    expect(atOldTown).toContain("Physiotherapy assessment (45 min)");
+    expect(atOldTown).toContain("Initial assessment (45 min)");
     expect(atOldTown).not.toContain("Physiotherapy follow-up");
     expect(slotsOf(atOldTown)).toEqual([]);
     const times = await get(RIVERSIDE, `/book?location=${ids.oldTown}&type=${ids.chiro}&date=${RIVERSIDE_DAY}`);
