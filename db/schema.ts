@@ -735,7 +735,7 @@ export type FileKeysTable = {
   created_at: Timestamp;
 };
 
-export type FilePurpose = "patient_photo" | "document_file";
+export type FilePurpose = "patient_photo" | "document_file" | "form_answer";
 
 export type FilesTable = {
   practice_id: string;

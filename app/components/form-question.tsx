@@ -1,5 +1,6 @@
 import type { Question } from "~/forms/definition";
 import type { FormFields } from "~/forms/rules";
+import { SignaturePad } from "./signature-pad";
 
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? "";
 const all = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
@@ -43,7 +44,7 @@ function Choices({ question, type, options, values, disabled, describedBy }: { q
  * a legend; a signature is a typed name (the keyboard's way to sign); consent shows its text, a box to accept and
  * the name typed beside it.
  */
-export function FormQuestion({ question, fields, problem, disabled }: { question: Question; fields: FormFields; problem: string | undefined; disabled: boolean }) {
+export function FormQuestion({ question, fields, problem, disabled, fileLink }: { question: Question; fields: FormFields; problem: string | undefined; disabled: boolean; fileLink: ((fileId: string) => string) | null }) {
   const label = `${question.label}${question.required ? " (required)" : ""}`;
   // Own properties only: a question may be called "constructor" (the `<id>.name` fields cannot clash: ids have no dot).
   const value = Object.hasOwn(fields, question.id) ? fields[question.id] : undefined;
@@ -97,18 +98,23 @@ export function FormQuestion({ question, fields, problem, disabled }: { question
         </fieldset>
       );
     }
-    case "signature":
+    case "signature": {
+      const savedDrawing = first(fields[`${question.id}.method`]) === "drawn" ? first(fields[`${question.id}.fileId`]) : "";
       return (
-        <div className="stack form-question">
-          <input type="hidden" name={`${question.id}.method`} value="typed" />
-          <label htmlFor={`${question.id}.name`}>{`${label}: type your full name to sign`}</label>
+        <fieldset className="stack form-question" aria-invalid={problem ? true : undefined}>
+          <legend>{label}</legend>
           <Described question={question} problem={problem}>
             {({ describedBy, invalid }) => (
-              <input type="text" id={`${question.id}.name`} name={`${question.id}.name`} defaultValue={first(fields[`${question.id}.name`])} disabled={disabled} autoComplete="name" maxLength={200} aria-describedby={describedBy} aria-invalid={invalid || undefined} />
+              <>
+                <SignaturePad name={question.id} saved={savedDrawing ? { fileId: savedDrawing, url: fileLink ? fileLink(savedDrawing) : null } : null} disabled={disabled} describedBy={describedBy} />
+                <label htmlFor={`${question.id}.name`}>Or type your full name to sign</label>
+                <input type="text" id={`${question.id}.name`} name={`${question.id}.name`} defaultValue={first(fields[`${question.id}.name`])} disabled={disabled} autoComplete="name" maxLength={200} aria-describedby={describedBy} aria-invalid={invalid || undefined} />
+              </>
             )}
           </Described>
-        </div>
+        </fieldset>
       );
+    }
     case "consent":
       return (
         <fieldset className="stack form-question" aria-invalid={problem ? true : undefined}>
@@ -127,12 +133,35 @@ export function FormQuestion({ question, fields, problem, disabled }: { question
           </Described>
         </fieldset>
       );
-    case "file":
+    case "file": {
+      const saved = first(value);
+      const accepts = question.accept === "image" ? "image/jpeg,image/png" : "application/pdf,image/jpeg,image/png";
       return (
         <div className="stack form-question">
-          <p>{label}</p>
-          <p className="muted">Please bring or email this to the practice: files cannot be added to this form online yet.</p>
+          <label htmlFor={`${question.id}.upload`}>{label}</label>
+          <Described question={question} problem={problem}>
+            {({ describedBy, invalid }) => (
+              <>
+                {saved ? (
+                  <p>
+                    <input type="hidden" name={question.id} value={saved} />
+                    {fileLink ? (
+                      <a href={fileLink(saved)} download>
+                        The file you added
+                      </a>
+                    ) : (
+                      "A file was added."
+                    )}
+                    {disabled ? "" : " Choose another to replace it."}
+                  </p>
+                ) : null}
+                {disabled ? null : <input type="file" id={`${question.id}.upload`} name={`${question.id}.upload`} accept={accepts} aria-describedby={describedBy} aria-invalid={invalid || undefined} />}
+                <p className="muted">{question.accept === "image" ? "A JPEG or PNG photo, up to 10 MB." : "A PDF, JPEG or PNG, up to 10 MB."}</p>
+              </>
+            )}
+          </Described>
         </div>
       );
+    }
   }
 }

@@ -20,7 +20,22 @@ function fieldsFrom(form: HTMLFormElement): FormFields {
  * same rules the server applies); without script, the saved answers decide, and saving shows what they open.
  * `fields` are the saved answers, or what was just posted back with its `problems`.
  */
-export function SmartForm({ definition, fields: base, problems, readOnly, busy }: { definition: FormDefinition; fields: FormFields; problems: Record<string, string>; readOnly: boolean; busy: boolean }) {
+export function SmartForm({
+  definition,
+  fields: base,
+  problems,
+  readOnly,
+  busy,
+  fileLink,
+}: {
+  definition: FormDefinition;
+  fields: FormFields;
+  problems: Record<string, string>;
+  readOnly: boolean;
+  busy: boolean;
+  /** Where a file already given with the form can be opened; null where it cannot (the tablet). */
+  fileLink: ((fileId: string) => string) | null;
+}) {
   const [fields, setFields] = useState<FormFields>(base);
   useEffect(() => setFields(base), [base]);
   // The form is rebuilt with what came back: focus goes to the list of problems, not to the top of the page.
@@ -38,7 +53,7 @@ export function SmartForm({ definition, fields: base, problems, readOnly, busy }
           <p>{problems._form ?? `Please check ${problemCount === 1 ? "one answer" : `${problemCount} answers`} below.`}</p>
         </div>
       ) : null}
-      <Form key={JSON.stringify(base)} method="post" className="stack smart-form" onChange={onChange}>
+      <Form key={JSON.stringify(base)} method="post" className="stack smart-form" onChange={onChange} encType={definition.sections.some((s) => s.questions.some((q) => q.kind === "file" || q.kind === "signature")) ? "multipart/form-data" : undefined}>
         {definition.sections.map((section) => {
           const shown = section.questions.filter((q) => visible.has(q.id));
           if (!shown.length) return null;
@@ -46,7 +61,7 @@ export function SmartForm({ definition, fields: base, problems, readOnly, busy }
             <section key={section.id} className="card stack" aria-labelledby={`section-${section.id}`}>
               <h2 id={`section-${section.id}`}>{section.title}</h2>
               {shown.map((question) => (
-                <FormQuestion key={question.id} question={question} fields={base} problem={Object.hasOwn(problems, question.id) ? problems[question.id] : undefined} disabled={readOnly} />
+                <FormQuestion key={question.id} fileLink={fileLink} question={question} fields={base} problem={Object.hasOwn(problems, question.id) ? problems[question.id] : undefined} disabled={readOnly} />
               ))}
             </section>
           );

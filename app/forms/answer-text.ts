@@ -15,6 +15,8 @@ export function answerText(question: Question, value: unknown): string {
       return value === true ? "Yes" : value === false ? "No" : String(value);
     case "signature":
       return record ? (record.method === "typed" ? `Signed: ${String(record.name)}` : "Signed (drawn)") : String(value);
+    case "file":
+      return "A file was added";
     case "consent":
       return record ? (record.accepted === true ? `Accepted, signed: ${String(record.name)}` : "Not accepted") : String(value);
     default:
@@ -22,7 +24,14 @@ export function answerText(question: Question, value: unknown): string {
   }
 }
 
-export type AnsweredSection = { title: string; answers: { question: string; answer: string; consentText: string | null }[] };
+export type AnsweredSection = { title: string; answers: { question: string; answer: string; consentText: string | null; fileId: string | null; image: boolean }[] };
+
+/** The file an answer holds: a file question's upload, or a drawn signature (an image). */
+function answerFile(question: Question, value: unknown): { fileId: string | null; image: boolean } {
+  if (question.kind === "file" && typeof value === "string") return { fileId: value, image: false };
+  if (question.kind === "signature" && typeof value === "object" && value !== null && !Array.isArray(value) && "fileId" in value && typeof value.fileId === "string") return { fileId: value.fileId, image: true };
+  return { fileId: null, image: false };
+}
 
 /** The questions the client saw (the rules decide, from their own answers), section by section, with their answers. */
 export function answeredSections(definition: FormDefinition, answers: Answers): AnsweredSection[] {
@@ -30,7 +39,9 @@ export function answeredSections(definition: FormDefinition, answers: Answers): 
   return definition.sections
     .map((section) => ({
       title: section.title,
-      answers: section.questions.filter((q) => visible.has(q.id)).map((q) => ({ question: q.label, answer: answerText(q, answerOf(answers, q.id)), consentText: q.kind === "consent" ? q.text : null })),
+      answers: section.questions
+        .filter((q) => visible.has(q.id))
+        .map((q) => ({ question: q.label, answer: answerText(q, answerOf(answers, q.id)), consentText: q.kind === "consent" ? q.text : null, ...answerFile(q, answerOf(answers, q.id)) })),
     }))
     .filter((section) => section.answers.length > 0);
 }

@@ -65,7 +65,16 @@ export default function SubmissionPage() {
               <div key={a.question}>
                 <dt>{a.question}</dt>
                 {a.consentText ? <dd className="consent-text">{a.consentText}</dd> : null}
-                <dd>{a.answer}</dd>
+                <dd>
+                  {a.fileId && a.image ? <img src={`/admin/form-submissions/${page.id}/files/${a.fileId}`} alt={`${a.question}: the drawn signature`} className="signature-pad__saved" /> : null}
+                  {a.fileId && !a.image ? (
+                    <a href={`/admin/form-submissions/${page.id}/files/${a.fileId}`} download>
+                      {a.answer}: download
+                    </a>
+                  ) : (
+                    a.answer
+                  )}
+                </dd>
               </div>
             ))}
           </dl>

@@ -56,6 +56,11 @@ function QuestionFields({ prefix, question, earlier }: { prefix: string; questio
       <input id={id("min")} name="min" type="number" defaultValue={range?.min ?? ""} />
       <label htmlFor={id("max")}>Highest (number, scale)</label>
       <input id={id("max")} name="max" type="number" defaultValue={range?.max ?? ""} />
+      <label htmlFor={id("accept")}>Files accepted (file upload)</label>
+      <select id={id("accept")} name="accept" defaultValue={question?.kind === "file" ? question.accept : "document"}>
+        <option value="document">A document or photo (PDF, JPEG, PNG)</option>
+        <option value="image">A photo (JPEG, PNG)</option>
+      </select>
       <label htmlFor={id("consent")}>Text the client agrees to (consent)</label>
       <textarea id={id("consent")} name="consentText" rows={3} defaultValue={question?.kind === "consent" ? question.text : ""} />
       {earlier.length ? (

@@ -3,6 +3,7 @@ import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { PortalLayout } from "~/components/portal-layout";
 import { SmartForm } from "~/components/smart-form";
 import { formToFill, saveFormAnswers } from "~/use-cases/portal/forms.server";
+import { readFormPost } from "~/use-cases/portal/read-form-post.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [{ title: `${loaded?.page.definition.title ?? "Form"} · ${loaded?.shell.practiceName ?? "Portal"}` }];
 
@@ -12,7 +13,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const outcome = await saveFormAnswers(context, request, params.requestId, await request.formData());
+  const post = await readFormPost(request);
+  if (!post.ok) return data({ problems: { _form: post.problem }, fields: undefined }, { status: post.status });
+  const outcome = await saveFormAnswers(context, request, params.requestId, post.form, post.uploads);
   if (outcome.ok) throw redirect(outcome.submitted ? "/forms?submitted=1" : `/forms/${params.requestId}?saved=1`);
   return data({ problems: outcome.problems, fields: outcome.page.fields }, { status: outcome.status });
 }
@@ -42,7 +45,7 @@ export default function FillFormPage() {
           Saved. You can come back to finish it later.
         </p>
       ) : null}
-      <SmartForm definition={page.definition} fields={result?.fields ?? page.fields} problems={result?.problems ?? {}} readOnly={page.submitted} busy={busy} />
+      <SmartForm fileLink={(fileId) => `/forms/${page.id}/files/${fileId}`} definition={page.definition} fields={result?.fields ?? page.fields} problems={result?.problems ?? {}} readOnly={page.submitted} busy={busy} />
     </PortalLayout>
   );
 }

@@ -3,6 +3,7 @@ import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { Page } from "~/components/page";
 import { SmartForm } from "~/components/smart-form";
 import { kioskForm, saveKioskForm } from "~/use-cases/portal/kiosk.server";
+import { readFormPost } from "~/use-cases/portal/read-form-post.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [{ title: loaded?.definition.title ?? "Form" }, { name: "robots", content: "noindex" }];
 
@@ -11,7 +12,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const outcome = await saveKioskForm(context, request, params.requestId, await request.formData());
+  const post = await readFormPost(request);
+  if (!post.ok) return data({ problems: { _form: post.problem }, fields: undefined }, { status: post.status });
+  const outcome = await saveKioskForm(context, request, params.requestId, post.form, post.uploads);
   if (outcome.ok && "done" in outcome) throw redirect("/kiosk/done", { headers: { "Set-Cookie": outcome.cookie } });
   if (outcome.ok) throw redirect(outcome.submitted ? "/kiosk" : `/kiosk/forms/${params.requestId}`);
   return data({ problems: outcome.problems, fields: outcome.page.fields }, { status: outcome.status });
@@ -30,7 +33,7 @@ export default function KioskFormPage() {
       <h1>{page.definition.title}</h1>
       {page.patientName ? <p className="muted">{`About ${page.patientName}`}</p> : null}
       {page.definition.description ? <p>{page.definition.description}</p> : null}
-      <SmartForm definition={page.definition} fields={result?.fields ?? page.fields} problems={result?.problems ?? {}} readOnly={page.submitted} busy={busy} />
+      <SmartForm fileLink={null} definition={page.definition} fields={result?.fields ?? page.fields} problems={result?.problems ?? {}} readOnly={page.submitted} busy={busy} />
     </Page>
   );
 }

@@ -19,6 +19,7 @@ import * as onlineBooking from "./practice/2026-12-09T09-00-online-booking";
 import * as bookingRequests from "./practice/2026-12-10T09-00-booking-requests";
 import * as smartForms from "./practice/2026-12-11T09-00-smart-forms";
 import * as formRegistration from "./practice/2026-12-11T10-00-form-registration";
+import * as formAnswerFiles from "./practice/2026-12-11T11-00-form-answer-files";
 
 /** The control plane: only in the main database. Listed explicitly so that bundlers and tsx load the same set. */
 export const platformMigrations: Record<string, Migration> = {
@@ -46,4 +47,5 @@ export const practiceMigrations: Record<string, Migration> = {
   "2026-12-10T09-00-booking-requests": bookingRequests,
   "2026-12-11T09-00-smart-forms": smartForms,
   "2026-12-11T10-00-form-registration": formRegistration,
+  "2026-12-11T11-00-form-answer-files": formAnswerFiles,
 };

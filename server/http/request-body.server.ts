@@ -25,8 +25,15 @@ export function isRequestBodyTooLarge(error: unknown): boolean {
   return false;
 }
 
+/** A form with file questions or a drawn signature, in the portal or on the practice's tablet. */
+const FORM_UPLOAD_PATH = /^\/(kiosk\/)?forms\/[0-9a-f-]{36}(\.data)?$/;
+
+function isUploadPath(path: string): boolean {
+  return UPLOAD_PATHS.has(path) || FORM_UPLOAD_PATH.test(path);
+}
+
 export function bodyLimitFor(path: string): number {
-  return UPLOAD_PATHS.has(path) ? UPLOAD_BODY_BYTES : FORM_BODY_BYTES;
+  return isUploadPath(path) ? UPLOAD_BODY_BYTES : FORM_BODY_BYTES;
 }
 
 function hasBody(req: IncomingMessage): boolean {
@@ -48,7 +55,7 @@ export function bodyPolicy(req: Request, res: Response, next: NextFunction): voi
     return;
   }
   const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > bodyLimitFor(req.path) && !UPLOAD_PATHS.has(req.path)) {
+  if (Number.isFinite(declared) && declared > bodyLimitFor(req.path) && !isUploadPath(req.path)) {
     res.status(413).type("text").send("Request body too large.");
     return;
   }

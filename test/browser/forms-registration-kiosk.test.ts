@@ -157,7 +157,7 @@ describe("the physio intake in Chromium: registering from the form's email, and 
     const consent = page.getByRole("group", { name: "Consent to assessment and treatment (required)" });
     await consent.getByRole("checkbox", { name: "I have read and agree to this" }).check();
     await consent.getByLabel("Your full name, as your signature").fill(fullName);
-    await page.getByLabel("Signature (required): type your full name to sign").fill(fullName);
+    await page.getByLabel("Or type your full name to sign").fill(fullName);
     await page.getByRole("button", { name: "Send to the practice" }).click();
     await arriveAt(page, `${origin}/forms?submitted=1`, problems);
     await page.getByRole("status").getByText("Thank you: your form has been sent to the practice.").waitFor();
@@ -224,7 +224,7 @@ describe("the physio intake in Chromium: registering from the form's email, and 
     await page.keyboard.press("Tab");
     expect(await page.getByLabel("Your full name, as your signature").evaluate((element) => element === document.activeElement)).toBe(true);
     await page.keyboard.type("Alex Morgan");
-    await tabTo(page, page.getByLabel("Signature (required): type your full name to sign"));
+    await tabTo(page, page.getByLabel("Or type your full name to sign"));
     await page.keyboard.type("Alex Morgan");
     await tabTo(page, page.getByRole("button", { name: "Send to the practice" }));
     await page.keyboard.press("Enter");

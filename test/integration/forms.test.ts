@@ -495,7 +495,7 @@ describe("filling in a form (client)", () => {
     expect(page.status).toBe(200);
     const body = shown(page);
     expect(body).toContain("About Biscuit");
-    for (const label of ["Name (required)", "As on the collar tag", "Weight", "Vaccinated (required)", "Size (required)", "Large and heavy", "Concerns", "Calm", "I agree to the examination.", "Signature (required): type your full name to sign"]) expect(body).toContain(label);
+    for (const label of ["Name (required)", "As on the collar tag", "Weight", "Vaccinated (required)", "Size (required)", "Large and heavy", "Concerns", "Calm", "I agree to the examination.", "Signature (required)", "Or type your full name to sign"]) expect(body).toContain(label);
     // Questions whose show-if is not met are not on the page yet.
     expect(body).not.toContain("Vaccination date");
     expect(body).not.toContain("Concerns more");

@@ -5,6 +5,8 @@ import { recordAudit } from "../../../server/audit.server";
 import { sendEmail } from "../../../server/email/send-email.server";
 import { formsSentEmail } from "../../../server/email/templates/forms-sent";
 import { issueAccountLink } from "../client-accounts.server";
+import type { AttachmentDownload } from "../document-file-download.server";
+import { openAnswerFile } from "../portal/forms.server";
 import { renderRecordPdf } from "../../../server/pdf/record-pdf.server";
 import { type AnsweredSection, answeredBlocks, answeredSections } from "../../forms/answer-text";
 import { type Answers, formDefinitionSchema } from "../../forms/definition";
@@ -345,4 +347,23 @@ export async function submissionPdf(context: PorticoLoadContext, request: Reques
     blocks: answeredBlocks(view.sections),
   });
   return { filename: `${view.title.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase() || "form"}.pdf`, content };
+}
+
+/** A file a client gave with a form (an upload, a drawn signature), for staff with chart access; audited. */
+export async function submissionFile(context: PorticoLoadContext, request: Request, rawId: string | undefined, rawFileId: string | undefined): Promise<AttachmentDownload> {
+  const requestId = idParam(rawId);
+  const fileId = idParam(rawFileId);
+  const { page } = await adminPage(context, request, "chart_access", async (scope) => {
+    const row = await scope.trx
+      .selectFrom("form_requests as r")
+      .innerJoin("form_versions as v", (join) => join.onRef("v.practice_id", "=", "r.practice_id").onRef("v.id", "=", "r.form_version_id"))
+      .select(["r.answers", "r.client_id", "v.definition"])
+      .where("r.id", "=", requestId)
+      .executeTakeFirst();
+    if (!row) throw notFound();
+    const file = await openAnswerFile(context, scope.trx, scope.practiceId, formDefinitionSchema.parse(row.definition), row.answers as Answers, fileId);
+    await audit(context, scope, "staff.form_file_opened", requestId, { clientId: row.client_id, fileId });
+    return file;
+  });
+  return page;
 }

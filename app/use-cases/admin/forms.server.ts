@@ -174,6 +174,7 @@ function questionFrom(form: FormData, id: string, definition: FormDefinition): {
   if (kind === "number") Object.assign(extra, { min: optionalNumber(form.get("min")), max: optionalNumber(form.get("max")), integer: form.get("integer") === "on" || undefined });
   if (kind === "scale") Object.assign(extra, { min: optionalNumber(form.get("min")) ?? 1, max: optionalNumber(form.get("max")) ?? 5, minLabel: optionalText(form.get("minLabel")), maxLabel: optionalText(form.get("maxLabel")) });
   if (kind === "consent") extra.text = text(form.get("consentText"));
+  if (kind === "file") extra.accept = text(form.get("accept")) || "document";
   const parsed = questionSchema.safeParse({ ...base, ...extra, ...(showIf ? { showIf } : {}) });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -3,9 +3,13 @@ import type { PracticeTransaction } from "../../../db/with-practice.server";
 import { recordAudit } from "../../../server/audit.server";
 import { recordEvent } from "../../../server/events/record-event.server";
 import { renderRecordPdf } from "../../../server/pdf/record-pdf.server";
+import { formFileType, signaturePng } from "../../../server/files/form-answer-file.server";
+import type { PracticeFiles } from "../../../server/files/practice-files.server";
+import type { AttachmentDownload } from "../document-file-download.server";
 import { answeredBlocks, answeredSections } from "../../forms/answer-text";
 import { clientRef } from "../../../server/events/refs.server";
-import { type Answers, type FormDefinition, formDefinitionSchema } from "../../forms/definition";
+import { Readable } from "node:stream";
+import { type Answers, allQuestions, answerOf, type FormDefinition, formDefinitionSchema } from "../../forms/definition";
 import { answerProblems, answersToFields, type FormFields, NOT_SHOWN, normaliseAnswers, visibleQuestionIds } from "../../forms/rules";
 import type { PorticoLoadContext } from "../../load-context";
 import { formatDateTime, localeFor } from "../../time";
@@ -21,11 +25,11 @@ import { idParam, notFound, type PortalScope, portalPage } from "./portal-page.s
 export type FormListEntry = { id: string; title: string; patientName: string | null; status: FormRequestStatus; sentAt: string; submittedAt: string | null };
 
 /** Whose forms, who acts (a proxy may fill a family member's), on which clock: the portal's page or the kiosk's. */
-export type FormsScope = { trx: PracticeTransaction; practiceId: string; clientId: string; actorId: string; timeZone: string; now: Date };
+export type FormsScope = { trx: PracticeTransaction; practiceId: string; clientId: string; actorId: string; timeZone: string; now: Date; files: PracticeFiles };
 
-function portalFormsScope(scope: PortalScope): FormsScope {
+function portalFormsScope(context: PorticoLoadContext, scope: PortalScope): FormsScope {
   requireArea(scope.client, "forms");
-  return { trx: scope.trx, practiceId: scope.practiceId, clientId: scope.client.viewing.clientId, actorId: scope.client.id, timeZone: scope.timeZone, now: scope.now };
+  return { trx: scope.trx, practiceId: scope.practiceId, clientId: scope.client.viewing.clientId, actorId: scope.client.id, timeZone: scope.timeZone, now: scope.now, files: context.files };
 }
 
 function requestsOf(scope: FormsScope) {
@@ -56,7 +60,7 @@ export async function formsOf(scope: FormsScope): Promise<{ outstanding: FormLis
 }
 
 export async function listClientForms(context: PorticoLoadContext, request: Request) {
-  return portalPage(context, request, (scope) => formsOf(portalFormsScope(scope)));
+  return portalPage(context, request, (scope) => formsOf(portalFormsScope(context, scope)));
 }
 
 export type FormToFill = {
@@ -97,7 +101,7 @@ export async function formOf(scope: FormsScope, id: string): Promise<FormToFill>
 
 export async function formToFill(context: PorticoLoadContext, request: Request, rawId: string | undefined) {
   const id = idParam(rawId);
-  return portalPage(context, request, (scope) => formOf(portalFormsScope(scope), id));
+  return portalPage(context, request, (scope) => formOf(portalFormsScope(context, scope), id));
 }
 
 /** Posted fields as `normaliseAnswers` wants them: every value a string, several for checkboxes. */
@@ -138,12 +142,13 @@ export type SaveFormOutcome = { ok: true; submitted: boolean } | { ok: false; st
  * else a 400 listing the problems and the form stays a draft). A submitted form is read-only (409). Submitting is
  * audited and announced as `form.submitted`.
  */
-export async function saveAnswers(scope: FormsScope, id: string, fields: FormFields, options: { submit: boolean; ip: string | null; userAgent: string | null; via: "portal" | "kiosk" }): Promise<SaveFormOutcome> {
+export async function saveAnswers(scope: FormsScope, id: string, posted: FormFields, options: { submit: boolean; uploads: FormUploads; ip: string | null; userAgent: string | null; via: "portal" | "kiosk" }): Promise<SaveFormOutcome> {
   const { submit } = options;
   const row = await readRequest(scope, id, true);
   if (row.status === "submitted" || row.status === "reviewed") return { ok: false, status: 409, problems: { _form: "This form has already been sent to the practice." }, page: toFill(row, scope) };
+  const { fields, problems: fileProblems } = await withFiles(scope, row.definition, row.answers, posted, options.uploads);
   const answers = normaliseAnswers(row.definition, fields);
-  const problems = { ...answerProblems(row.definition, answers, { final: submit }), ...(submit ? hiddenAnswered(row.definition, fields, answers, row.answers) : {}) };
+  const problems = { ...answerProblems(row.definition, answers, { final: submit }), ...(submit ? hiddenAnswered(row.definition, fields, answers, row.answers) : {}), ...fileProblems };
   const now = scope.now;
   const draft = { answers, status: "started" as const, started_at: row.status === "sent" ? now : undefined, updated_at: now };
   const withProblems = (status: 400): SaveFormOutcome => ({ ok: false, status, problems, page: { ...toFill(row, scope), fields: answersToFields(row.definition, answers), answers } });
@@ -172,20 +177,87 @@ export async function saveAnswers(scope: FormsScope, id: string, fields: FormFie
   return { ok: true, submitted: true };
 }
 
-export async function saveFormAnswers(context: PorticoLoadContext, request: Request, rawId: string | undefined, form: FormData): Promise<SaveFormOutcome> {
+export async function saveFormAnswers(context: PorticoLoadContext, request: Request, rawId: string | undefined, form: FormData, uploads: FormUploads): Promise<SaveFormOutcome> {
   const id = idParam(rawId);
   const fields = fieldsOf(form);
   const { page } = await portalPage(context, request, (scope) =>
-    saveAnswers(portalFormsScope(scope), id, fields, { submit: form.get("intent") === "submit", ip: context.visitor.ip, userAgent: context.visitor.userAgent, via: "portal" }),
+    saveAnswers(portalFormsScope(context, scope), id, fields, { submit: form.get("intent") === "submit", uploads, ip: context.visitor.ip, userAgent: context.visitor.userAgent, via: "portal" }),
   );
   return page;
+}
+
+/** Files posted with a form, by question id: an uploaded file's bytes (a drawn signature comes as a field). */
+export type FormUploads = Map<string, Buffer>;
+
+/**
+ * Stores the files posted with the answers (a file question's upload, a drawn signature) and puts their ids in the
+ * fields. A file already saved is kept only under the id the saved answers hold: a posted id is never trusted, or a
+ * crafted one could attach someone else's file.
+ */
+async function withFiles(scope: FormsScope, definition: FormDefinition, saved: Answers, posted: FormFields, uploads: FormUploads): Promise<{ fields: FormFields; problems: Record<string, string> }> {
+  const fields: FormFields = { ...posted };
+  const problems: Record<string, string> = {};
+  const store = (bytes: Buffer, contentType: string) =>
+    scope.files.storeFile(scope.trx, { id: scope.practiceId }, Readable.from([bytes]), { purpose: "form_answer", contentType, createdBy: { type: "client", id: scope.actorId } });
+  for (const question of allQuestions(definition)) {
+    const before = answerOf(saved, question.id);
+    if (question.kind === "file") {
+      delete fields[question.id];
+      const upload = uploads.get(question.id);
+      if (upload?.length) {
+        const type = await formFileType(upload, question.accept);
+        if (!type.ok) problems[question.id] = type.problem;
+        else fields[question.id] = (await store(upload, type.contentType)).id;
+      } else if (typeof before === "string" && posted[question.id] === before) fields[question.id] = before;
+    }
+    if (question.kind === "signature") {
+      const drawing = posted[`${question.id}.drawing`];
+      delete fields[`${question.id}.drawing`];
+      delete fields[`${question.id}.fileId`];
+      const savedDrawing = typeof before === "object" && before !== null && !Array.isArray(before) && "method" in before && before.method === "drawn" && "fileId" in before ? before.fileId : undefined;
+      if (typeof drawing === "string" && drawing !== "") {
+        const png = signaturePng(drawing);
+        if (!png) problems[question.id] = "The drawn signature did not arrive whole. Draw it again, or type your name.";
+        else {
+          fields[`${question.id}.method`] = "drawn";
+          fields[`${question.id}.fileId`] = (await store(png, "image/png")).id;
+        }
+      } else if (posted[`${question.id}.method`] === "drawn" && typeof savedDrawing === "string" && posted[`${question.id}.fileId`] === savedDrawing) {
+        fields[`${question.id}.fileId`] = savedDrawing;
+      } else if (posted[`${question.id}.method`] === "drawn") fields[`${question.id}.method`] = "typed";
+    }
+  }
+  return { fields, problems };
+}
+
+/** A file the client gave with this form (its upload or drawn signature), to download; anything else is not there. */
+export async function formAnswerFile(context: PorticoLoadContext, request: Request, rawId: string | undefined, rawFileId: string | undefined): Promise<AttachmentDownload> {
+  const id = idParam(rawId);
+  const fileId = idParam(rawFileId);
+  const { page } = await portalPage(context, request, async (scope) => {
+    const row = await readRequest(portalFormsScope(context, scope), id, false);
+    return openAnswerFile(context, scope.trx, scope.practiceId, row.definition, row.answers, fileId);
+  });
+  return page;
+}
+
+/** Opens `fileId` when the answers name it (a file question's answer or a drawn signature); otherwise a 404. */
+export async function openAnswerFile(context: PorticoLoadContext, trx: PracticeTransaction, practiceId: string, definition: FormDefinition, answers: Answers, fileId: string): Promise<AttachmentDownload> {
+  const named = allQuestions(definition).some((q) => {
+    const value = answerOf(answers, q.id);
+    return (q.kind === "file" && value === fileId) || (q.kind === "signature" && typeof value === "object" && value !== null && !Array.isArray(value) && "fileId" in value && value.fileId === fileId);
+  });
+  const file = named ? await context.files.openFile(trx, { id: practiceId }, fileId) : undefined;
+  if (!file) throw notFound();
+  const extension = file.contentType === "application/pdf" ? "pdf" : file.contentType === "image/png" ? "png" : "jpg";
+  return { name: `form-answer.${extension}`, contentType: file.contentType, byteSize: file.byteSize, read: () => file.read() };
 }
 
 /** The client's copy of a submitted form, as a PDF in the look of the practice's records. */
 export async function formCopyPdf(context: PorticoLoadContext, request: Request, rawId: string | undefined): Promise<{ filename: string; content: Buffer }> {
   const id = idParam(rawId);
   const { shell, page } = await portalPage(context, request, async (scope) => {
-    const row = await readRequest(portalFormsScope(scope), id, false);
+    const row = await readRequest(portalFormsScope(context, scope), id, false);
     if (row.status !== "submitted" && row.status !== "reviewed") throw notFound();
     return { row, submittedAt: formatDateTime(row.submitted_at!, scope.timeZone, localeFor(scope.timeZone)) };
   });

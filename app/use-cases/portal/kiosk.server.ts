@@ -3,7 +3,8 @@ import { recordAudit } from "../../../server/audit.server";
 import { clientSessions } from "../../../server/auth/client-session.server";
 import type { PorticoLoadContext } from "../../load-context";
 import { type ClientScope, withSignedInClient } from "../client-session.server";
-import { fieldsOf, formOf, formsOf, type FormsScope, type SaveFormOutcome, saveAnswers } from "./forms.server";
+import type { PracticeFiles } from "../../../server/files/practice-files.server";
+import { fieldsOf, formOf, formsOf, type FormsScope, type FormUploads, type SaveFormOutcome, saveAnswers } from "./forms.server";
 import { idParam } from "./portal-page.server";
 import { requirePracticeSite } from "../require-practice.server";
 
@@ -21,9 +22,9 @@ export const intakeSchema = z.object({
 });
 
 /** On the tablet the client acts for themselves, on the practice's clock. */
-async function kioskFormsScope(scope: ClientScope, now: Date): Promise<FormsScope> {
+async function kioskFormsScope(scope: ClientScope, now: Date, files: PracticeFiles): Promise<FormsScope> {
   const { time_zone: timeZone } = await scope.trx.selectFrom("practice_settings").select("time_zone").executeTakeFirstOrThrow();
-  return { trx: scope.trx, practiceId: scope.practiceId, clientId: scope.client.id, actorId: scope.client.id, timeZone, now };
+  return { trx: scope.trx, practiceId: scope.practiceId, clientId: scope.client.id, actorId: scope.client.id, timeZone, now, files };
 }
 
 /**
@@ -35,20 +36,20 @@ export async function kioskPage(context: PorticoLoadContext, request: Request) {
   return withSignedInClient(
     context,
     request,
-    async (scope) => ({ firstName: scope.client.firstName, practiceName: site.practice.name, forms: (await formsOf(await kioskFormsScope(scope, context.now()))).outstanding }),
+    async (scope) => ({ firstName: scope.client.firstName, practiceName: site.practice.name, forms: (await formsOf(await kioskFormsScope(scope, context.now(), context.files))).outstanding }),
     { kioskPage: true },
   );
 }
 
 export async function kioskForm(context: PorticoLoadContext, request: Request, rawId: string | undefined) {
   const id = idParam(rawId);
-  return withSignedInClient(context, request, async (scope) => formOf(await kioskFormsScope(scope, context.now()), id), { kioskPage: true });
+  return withSignedInClient(context, request, async (scope) => formOf(await kioskFormsScope(scope, context.now(), context.files), id), { kioskPage: true });
 }
 
 export type KioskFormOutcome = SaveFormOutcome | { ok: true; submitted: true; done: true; cookie: string };
 
 /** Saves or submits one of the client's forms on the tablet; the last one submitted ends the tablet's session. */
-export async function saveKioskForm(context: PorticoLoadContext, request: Request, rawId: string | undefined, form: FormData): Promise<KioskFormOutcome> {
+export async function saveKioskForm(context: PorticoLoadContext, request: Request, rawId: string | undefined, form: FormData, uploads: FormUploads): Promise<KioskFormOutcome> {
   const id = idParam(rawId);
   const site = requirePracticeSite(context);
   const fields = fieldsOf(form);
@@ -56,8 +57,8 @@ export async function saveKioskForm(context: PorticoLoadContext, request: Reques
     context,
     request,
     async (scope): Promise<KioskFormOutcome> => {
-      const formsScope = await kioskFormsScope(scope, context.now());
-      const saved = await saveAnswers(formsScope, id, fields, { submit: form.get("intent") === "submit", ip: context.visitor.ip, userAgent: context.visitor.userAgent, via: "kiosk" });
+      const formsScope = await kioskFormsScope(scope, context.now(), context.files);
+      const saved = await saveAnswers(formsScope, id, fields, { submit: form.get("intent") === "submit", uploads, ip: context.visitor.ip, userAgent: context.visitor.userAgent, via: "kiosk" });
       if (!saved.ok || !saved.submitted || (await formsOf(formsScope)).outstanding.length) return saved;
       await scope.trx.deleteFrom("client_sessions").where("id", "=", scope.sessionKey).execute();
       return { ok: true, submitted: true, done: true, cookie: clientSessions(scope.trx, site.practice.id, { secure: context.secureCookies, now: context.now }).blankCookie() };
