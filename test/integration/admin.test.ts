@@ -119,6 +119,7 @@ const ROUTES: Route[] = [
   { method: "GET", path: () => `/admin/forms/${ids.form}/questionnaire.json`, allowed: (p) => p.includes("manage_forms") },
   { method: "GET", path: () => `/admin/form-submissions/${ids.formRequest}/response.json`, allowed: (p) => p.includes("chart_access") },
   { method: "GET", path: () => `/admin/form-submissions/${ids.formRequest}.pdf`, allowed: (p) => p.includes("chart_access") },
+  { method: "GET", path: () => `/admin/form-submissions/${ids.formRequest}/files/00000000-0000-4000-8000-000000000000`, allowed: (p) => p.includes("chart_access") },
   { method: "GET", path: () => `/admin/form-submissions/${ids.formRequest}`, allowed: (p) => p.includes("chart_access") },
   { method: "POST", path: () => `/admin/form-submissions/${ids.formRequest}`, fields: () => [], allowed: (p) => p.includes("chart_access") },
 ];
