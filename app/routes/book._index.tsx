@@ -2,6 +2,7 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ChoiceSelect } from "~/components/choice-select";
 import { FreeTimes } from "~/components/free-times";
+import { TimeChoiceFields } from "~/components/time-choice-fields";
 import { Page } from "~/components/page";
 import { EmptyState } from "~/components/portal-layout";
 import { ResultNotice } from "~/components/result-notice";
@@ -52,13 +53,7 @@ export default function BookFirstVisitPage() {
         {page.locationId ? (
           <ChoiceSelect id="type" label="Kind of appointment" value={page.typeId} options={page.types.map((t) => ({ id: t.id, name: `${t.name} (${t.durationMinutes} min)` }))} empty="Choose…" required />
         ) : null}
-        {page.typeId ? (
-          <>
-            <ChoiceSelect id="practitioner" label="With" value={page.practitionerId} options={page.practitioners.map((p) => ({ id: p.id, name: p.title ? `${p.name}, ${p.title}` : p.name }))} empty="Anyone available" />
-            <label htmlFor="date">From</label>
-            <input id="date" name="date" type="date" defaultValue={page.date} />
-          </>
-        ) : null}
+        {page.typeId ? <TimeChoiceFields practitioners={page.practitioners} practitionerId={page.practitionerId} date={page.date} /> : null}
         <button type="submit" className="button button--secondary">
           {page.typeId ? "Show free times" : "Next"}
         </button>

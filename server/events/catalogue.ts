@@ -16,6 +16,9 @@ const ref = z.object({ id: z.uuid() }).strict();
 /** A record the practice system may have pushed: its `externalId` when it came from there, else null. */
 const recordRef = z.object({ id: z.uuid(), externalId: z.string().nullable() }).strict();
 
+/** What a booking or a request says: which appointment, for whom, with whom, of what kind, when. */
+const bookingFacts = { appointment: ref, patient: recordRef, client: recordRef, practitioner: ref, appointmentType: ref, startsAt: z.iso.datetime(), endsAt: z.iso.datetime() };
+
 export const EVENT_CATALOGUE = {
   "client.photo_uploaded": {
     description: "A client uploaded (or replaced) a pet's photo in the portal.",
@@ -31,33 +34,11 @@ export const EVENT_CATALOGUE = {
   },
   "appointment.booked": {
     description: "An appointment was booked in Portico: by a client in the portal (bookedVia portal, also when staff approve a request), by a new client on the public booking page (bookedVia new_client) or by staff for a client (bookedVia staff). Its time is taken in Portico; the practice system should add it to its own schedule.",
-    data: z
-      .object({
-        appointment: ref,
-        patient: recordRef,
-        client: recordRef,
-        practitioner: ref,
-        appointmentType: ref,
-        startsAt: z.iso.datetime(),
-        endsAt: z.iso.datetime(),
-        bookedVia: z.enum(["portal", "new_client", "staff"]),
-      })
-      .strict(),
+    data: z.object({ ...bookingFacts, bookedVia: z.enum(["portal", "new_client", "staff"]) }).strict(),
   },
   "appointment.requested": {
     description: "A client asked for an appointment in the portal (the practice takes requests): its time is held in Portico until staff approve it (appointment.booked) or decline it (appointment.declined). Not yet for the practice system's schedule.",
-    data: z
-      .object({
-        appointment: ref,
-        patient: recordRef,
-        client: recordRef,
-        practitioner: ref,
-        appointmentType: ref,
-        startsAt: z.iso.datetime(),
-        endsAt: z.iso.datetime(),
-        requestedVia: z.enum(["portal", "new_client"]),
-      })
-      .strict(),
+    data: z.object({ ...bookingFacts, requestedVia: z.enum(["portal", "new_client"]) }).strict(),
   },
   "appointment.declined": {
     description: "Staff declined a client's request in Portico. Its time is free again; the client was emailed.",

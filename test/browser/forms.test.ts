@@ -1,8 +1,8 @@
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withPractice } from "../../db/with-practice.server";
 import type { Practice } from "../../tenants/practice";
-import { launchChromium, screenshot, seriousViolations, watchConsole } from "../support/browser";
+import { arriveAt, launchChromium, screenshot, seriousViolations, tabTo, watchConsole } from "../support/browser";
 import type { TestDatabase } from "../support/database";
 import { startDemoServer } from "../support/demo-server";
 import type { TestServer } from "../support/http";
@@ -50,22 +50,6 @@ async function checkScreen(page: Page, name: string, phone = false): Promise<voi
   if (phone) expect(await page.evaluate(() => document.scrollingElement!.scrollWidth), `${name} overflows at ${PHONE.width}px`).toBeLessThanOrEqual(PHONE.width);
   await screenshot(page, `forms-${name}${phone ? "-mobile" : ""}`);
   expect(await seriousViolations(page), name).toEqual([]);
-}
-
-/** Presses Tab until the target has the focus, as a keyboard user would reach it; fails if it is not in the tab order. */
-async function tabTo(page: Page, target: Locator, most = 40): Promise<void> {
-  for (let i = 0; i < most; i++) {
-    if (await target.evaluate((element) => element === document.activeElement)) return;
-    await page.keyboard.press("Tab");
-  }
-  throw new Error(`${String(target)} was not reached with ${most} presses of Tab`);
-}
-
-/** Waits for the page to reach the address; if it never does, the failure says what the console reported meanwhile. */
-async function arriveAt(page: Page, url: string | RegExp | ((url: URL) => boolean), problems: string[]): Promise<void> {
-  await page.waitForURL(url).catch((error: unknown) => {
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\nStill at ${page.url()}; the console said:\n${problems.join("\n")}`);
-  });
 }
 
 /** Maria's form requests as the database holds them, by form title. */

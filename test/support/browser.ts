@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 import { ROOT } from "../../server/build.server";
 
 export const ARTIFACTS = path.join(ROOT, "test-results");
@@ -57,3 +57,20 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   })) as AxeViolation[];
   return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
+
+/** Presses Tab until the target has the focus, as a keyboard user would reach it; fails if it is not in the tab order. */
+export async function tabTo(page: Page, target: Locator, most = 40): Promise<void> {
+  for (let i = 0; i < most; i++) {
+    if (await target.evaluate((element) => element === document.activeElement)) return;
+    await page.keyboard.press("Tab");
+  }
+  throw new Error(`${String(target)} was not reached with ${most} presses of Tab`);
+}
+
+/** Waits for the page to reach the address; if it never does, the failure says what the console reported meanwhile. */
+export async function arriveAt(page: Page, url: string | RegExp | ((url: URL) => boolean), problems: string[]): Promise<void> {
+  await page.waitForURL(url).catch((error: unknown) => {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\nStill at ${page.url()}; the console said:\n${problems.join("\n")}`);
+  });
+}
+
