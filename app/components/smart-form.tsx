@@ -1,4 +1,4 @@
-import { Form } from "@remix-run/react";
+import { Form, useFetcher } from "@remix-run/react";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import type { FormDefinition } from "~/forms/definition";
 import { type FormFields, normaliseAnswers, visibleQuestionIds } from "~/forms/rules";
@@ -45,7 +45,22 @@ export function SmartForm({
   }, [problems]);
   const visible = visibleQuestionIds(definition, normaliseAnswers(definition, fields));
   const problemCount = Object.keys(problems).length;
-  const onChange = (event: FormEvent<HTMLFormElement>) => setFields(fieldsFrom(event.currentTarget));
+  // Saved as the client goes: a quiet save a moment after each change (files and drawings go with the buttons).
+  const autosave = useFetcher<{ autosaved?: boolean }>();
+  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(pending.current), []);
+  const onChange = (event: FormEvent<HTMLFormElement>) => {
+    const form = event.currentTarget;
+    setFields(fieldsFrom(form));
+    if (readOnly) return;
+    clearTimeout(pending.current);
+    pending.current = setTimeout(() => {
+      const data = new FormData();
+      for (const [name, value] of new FormData(form).entries()) if (typeof value === "string" && name !== "intent" && !name.endsWith(".drawing")) data.append(name, value);
+      data.set("intent", "autosave");
+      autosave.submit(data, { method: "post" });
+    }, 1500);
+  };
   return (
     <>
       {problemCount ? (
@@ -66,6 +81,11 @@ export function SmartForm({
             </section>
           );
         })}
+        {readOnly ? null : (
+          <p className="muted" role="status">
+            {autosave.state !== "idle" ? "Saving…" : autosave.data?.autosaved ? "Your answers are saved as you go." : ""}
+          </p>
+        )}
         {readOnly ? null : (
           <div className="button-row">
             <button type="submit" name="intent" value="submit" className="button" disabled={busy}>

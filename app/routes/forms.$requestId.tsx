@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, type ShouldRevalidateFunction, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { PortalLayout } from "~/components/portal-layout";
 import { SmartForm } from "~/components/smart-form";
 import { formToFill, saveFormAnswers } from "~/use-cases/portal/forms.server";
@@ -12,10 +12,15 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return { ...loaded, saved: new URL(request.url).searchParams.has("saved") };
 }
 
+/** A quiet save leaves the page as it is: reloading it would rebuild the form under the client's fingers. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) => (formData?.get("intent") === "autosave" ? false : defaultShouldRevalidate);
+
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const post = await readFormPost(request);
   if (!post.ok) return data({ problems: { _form: post.problem }, fields: undefined }, { status: post.status });
   const outcome = await saveFormAnswers(context, request, params.requestId, post.form, post.uploads);
+  // The page's quiet save as the client goes: nothing to show but that it happened.
+  if (post.form.get("intent") === "autosave") return data({ autosaved: outcome.ok || outcome.status === 400, problems: undefined, fields: undefined }, { status: outcome.ok || outcome.status === 400 ? 200 : outcome.status });
   if (outcome.ok) throw redirect(outcome.submitted ? "/forms?submitted=1" : `/forms/${params.requestId}?saved=1`);
   return data({ problems: outcome.problems, fields: outcome.page.fields }, { status: outcome.status });
 }

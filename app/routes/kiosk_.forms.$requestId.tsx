@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, type ShouldRevalidateFunction, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Page } from "~/components/page";
 import { SmartForm } from "~/components/smart-form";
 import { kioskForm, saveKioskForm } from "~/use-cases/portal/kiosk.server";
@@ -11,10 +11,14 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return kioskForm(context, request, params.requestId);
 }
 
+/** A quiet save leaves the page as it is: reloading it would rebuild the form under the client's fingers. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) => (formData?.get("intent") === "autosave" ? false : defaultShouldRevalidate);
+
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const post = await readFormPost(request);
   if (!post.ok) return data({ problems: { _form: post.problem }, fields: undefined }, { status: post.status });
   const outcome = await saveKioskForm(context, request, params.requestId, post.form, post.uploads);
+  if (post.form.get("intent") === "autosave") return data({ autosaved: outcome.ok || outcome.status === 400, problems: undefined, fields: undefined }, { status: outcome.ok || outcome.status === 400 ? 200 : outcome.status });
   if (outcome.ok && "done" in outcome) throw redirect("/kiosk/done", { headers: { "Set-Cookie": outcome.cookie } });
   if (outcome.ok) throw redirect(outcome.submitted ? "/kiosk" : `/kiosk/forms/${params.requestId}`);
   return data({ problems: outcome.problems, fields: outcome.page.fields }, { status: outcome.status });

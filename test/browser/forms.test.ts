@@ -175,6 +175,11 @@ describe("SmartForms in Chromium: staff build and send, the client fills in on a
 
     await tabTo(page, page.getByLabel("What does your dog eat, and how often? (required)"));
     await page.keyboard.type("Kibble twice a day");
+    // Saved as she goes, a moment after she stops typing: no button pressed, the page not reloaded.
+    await page.getByText("Your answers are saved as you go.").waitFor();
+    const autosaved = (await requestsOfMaria()).requests.find((r) => r.title === "Dog intake form")!;
+    expect(autosaved).toMatchObject({ status: "started", answers: { diet: "Kibble twice a day" } });
+    expect(await page.getByLabel("What does your dog eat, and how often? (required)").evaluate((element) => element === document.activeElement)).toBe(true);
     const vaccinated = page.getByRole("group", { name: "Are vaccinations up to date? (required)" });
     await tabTo(page, vaccinated.getByRole("radio", { name: "Yes" }));
     await page.keyboard.press("Space");
