@@ -43,20 +43,20 @@ function requestsOf(scope: FormsScope) {
 
 /** The client's forms, outstanding and submitted, newest first. */
 export async function formsOf(scope: FormsScope): Promise<{ outstanding: FormListEntry[]; submitted: FormListEntry[] }> {
-    const rows = await requestsOf(scope).orderBy("r.created_at", "desc").limit(200).execute();
-    const locale = localeFor(scope.timeZone);
-    const entry = (r: (typeof rows)[number]): FormListEntry => ({
-      id: r.id,
-      title: String((r.definition as { title?: unknown }).title ?? "Form"),
-      patientName: r.patient_name,
-      status: r.status,
-      sentAt: formatDateTime(r.created_at, scope.timeZone, locale),
-      submittedAt: r.submitted_at ? formatDateTime(r.submitted_at, scope.timeZone, locale) : null,
-    });
-    return {
-      outstanding: rows.filter((r) => r.status === "sent" || r.status === "started").map(entry),
-      submitted: rows.filter((r) => r.status === "submitted" || r.status === "reviewed").map(entry),
-    };
+  const rows = await requestsOf(scope).orderBy("r.created_at", "desc").limit(200).execute();
+  const locale = localeFor(scope.timeZone);
+  const entry = (r: (typeof rows)[number]): FormListEntry => ({
+    id: r.id,
+    title: String((r.definition as { title?: unknown }).title ?? "Form"),
+    patientName: r.patient_name,
+    status: r.status,
+    sentAt: formatDateTime(r.created_at, scope.timeZone, locale),
+    submittedAt: r.submitted_at ? formatDateTime(r.submitted_at, scope.timeZone, locale) : null,
+  });
+  return {
+    outstanding: rows.filter((r) => r.status === "sent" || r.status === "started").map(entry),
+    submitted: rows.filter((r) => r.status === "submitted" || r.status === "reviewed").map(entry),
+  };
 }
 
 export async function listClientForms(context: PorticoLoadContext, request: Request) {
@@ -142,7 +142,12 @@ export type SaveFormOutcome = { ok: true; submitted: boolean } | { ok: false; st
  * else a 400 listing the problems and the form stays a draft). A submitted form is read-only (409). Submitting is
  * audited and announced as `form.submitted`.
  */
-export async function saveAnswers(scope: FormsScope, id: string, posted: FormFields, options: { submit: boolean; uploads: FormUploads; ip: string | null; userAgent: string | null; via: "portal" | "kiosk" }): Promise<SaveFormOutcome> {
+export async function saveAnswers(
+  scope: FormsScope,
+  id: string,
+  posted: FormFields,
+  options: { submit: boolean; uploads: FormUploads; ip: string | null; userAgent: string | null; via: "portal" | "kiosk" }
+): Promise<SaveFormOutcome> {
   const { submit } = options;
   const row = await readRequest(scope, id, true);
   if (row.status === "submitted" || row.status === "reviewed") return { ok: false, status: 409, problems: { _form: "This form has already been sent to the practice." }, page: toFill(row, scope) };
@@ -181,7 +186,7 @@ export async function saveFormAnswers(context: PorticoLoadContext, request: Requ
   const id = idParam(rawId);
   const fields = fieldsOf(form);
   const { page } = await portalPage(context, request, (scope) =>
-    saveAnswers(portalFormsScope(context, scope), id, fields, { submit: form.get("intent") === "submit", uploads, ip: context.visitor.ip, userAgent: context.visitor.userAgent, via: "portal" }),
+    saveAnswers(portalFormsScope(context, scope), id, fields, { submit: form.get("intent") === "submit", uploads, ip: context.visitor.ip, userAgent: context.visitor.userAgent, via: "portal" })
   );
   return page;
 }
@@ -242,7 +247,14 @@ export async function formAnswerFile(context: PorticoLoadContext, request: Reque
 }
 
 /** Opens `fileId` when the answers name it (a file question's answer or a drawn signature); otherwise a 404. */
-export async function openAnswerFile(context: PorticoLoadContext, trx: PracticeTransaction, practiceId: string, definition: FormDefinition, answers: Answers, fileId: string): Promise<AttachmentDownload> {
+export async function openAnswerFile(
+  context: PorticoLoadContext,
+  trx: PracticeTransaction,
+  practiceId: string,
+  definition: FormDefinition,
+  answers: Answers,
+  fileId: string
+): Promise<AttachmentDownload> {
   const named = allQuestions(definition).some((q) => {
     const value = answerOf(answers, q.id);
     return (q.kind === "file" && value === fileId) || (q.kind === "signature" && typeof value === "object" && value !== null && !Array.isArray(value) && "fileId" in value && value.fileId === fileId);
@@ -272,5 +284,13 @@ export async function formCopyPdf(context: PorticoLoadContext, request: Request,
     author: null,
     blocks: answeredBlocks(answeredSections(row.definition, row.answers)),
   });
-  return { filename: `${row.definition.title.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase() || "form"}.pdf`, content };
+  return {
+    filename: `${
+      row.definition.title
+        .replace(/[^A-Za-z0-9]+/g, "-")
+        .replace(/^-|-$/g, "")
+        .toLowerCase() || "form"
+    }.pdf`,
+    content,
+  };
 }
