@@ -345,6 +345,8 @@ export type ClientAccountsTable = {
   login: string;
   login_key: ColumnType<string, never, never>;
   password_hash: string | null;
+  /** Chosen on /book, in force once the emailed sign-in link confirms the address. */
+  pending_password_hash: ColumnType<string | null, string | null | undefined, string | null>;
   password_temporary: Generated<boolean>;
   access_level: AccessLevel;
   created_via: "invitation" | "access_link" | "manual" | "self_registration";

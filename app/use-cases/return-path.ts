@@ -5,6 +5,8 @@
 export function returnPath(value: unknown): string | undefined {
   if (typeof value !== "string" || value.length > 300) return undefined;
   if (!/^\/(?![/\\])[A-Za-z0-9/_.~%?=&-]*$/.test(value)) return undefined;
+  // No dot segments, plain or escaped: "/forms/../admin" is the staff area by another name.
+  if (/(^|\/)(\.|%2e){1,2}(\/|$|\?)/i.test(value)) return undefined;
   if (/^\/(admin|support|sign-in|sign-out|kiosk)(\/|$|\?)/.test(value) || value === "/") return undefined;
   return value;
 }

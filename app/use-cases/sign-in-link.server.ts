@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { z } from "zod";
 import { recordEvent } from "../../server/events/record-event.server";
 import { clientRef } from "../../server/events/refs.server";
@@ -221,6 +222,14 @@ export async function redeemSignInLink(context: PorticoLoadContext, token: strin
       await audit(trx, "client.sign_in_failed", { reason: "used" }, link.client_id);
       return { status: "used" };
     }
+    // The link proves the address: a password chosen when booking a first visit (/book) is now the account's.
+    await trx
+      .updateTable("client_accounts")
+      .set({ password_hash: sql<string>`pending_password_hash`, pending_password_hash: null, updated_at: now })
+      .where("client_id", "=", link.client_id)
+      .where("login_key", "=", link.email)
+      .where("pending_password_hash", "is not", null)
+      .execute();
 
     const client = await trx
       .selectFrom("clients as c")

@@ -33,10 +33,19 @@ async function linkTypeRows(trx: PracticeTransaction, practiceId: string, typeId
     if (open.length) await trx.insertInto("appointment_type_locations").values(open.map((l) => ({ practice_id: practiceId, appointment_type_id: typeId, location_id: l.id }))).execute();
   }
   if (!practitionerIds) return undefined;
-  const current = (await trx.selectFrom("appointment_type_practitioners").select("practitioner_id").where("appointment_type_id", "=", typeId).execute()).map((r) => r.practitioner_id);
+  // Only the practice system's practitioners are its to set: links staff made to practitioners kept in Portico stay.
+  const current = (
+    await trx
+      .selectFrom("appointment_type_practitioners as tp")
+      .innerJoin("practitioners as p", (join) => join.onRef("p.practice_id", "=", "tp.practice_id").onRef("p.id", "=", "tp.practitioner_id"))
+      .select("tp.practitioner_id")
+      .where("tp.appointment_type_id", "=", typeId)
+      .where("p.external_id", "is not", null)
+      .execute()
+  ).map((r) => r.practitioner_id);
   const wanted = [...new Set(practitionerIds)];
   if (current.length === wanted.length && wanted.every((id) => current.includes(id))) return undefined;
-  await trx.deleteFrom("appointment_type_practitioners").where("appointment_type_id", "=", typeId).execute();
+  if (current.length) await trx.deleteFrom("appointment_type_practitioners").where("appointment_type_id", "=", typeId).where("practitioner_id", "in", current).execute();
   if (wanted.length) await trx.insertInto("appointment_type_practitioners").values(wanted.map((practitioner_id) => ({ practice_id: practiceId, appointment_type_id: typeId, practitioner_id }))).execute();
   return "practitioner_external_ids";
 }

@@ -20,6 +20,7 @@ import * as bookingRequests from "./practice/2026-12-10T09-00-booking-requests";
 import * as smartForms from "./practice/2026-12-11T09-00-smart-forms";
 import * as formRegistration from "./practice/2026-12-11T10-00-form-registration";
 import * as formAnswerFiles from "./practice/2026-12-11T11-00-form-answer-files";
+import * as pendingPasswords from "./practice/2026-12-11T12-00-pending-passwords";
 
 /** The control plane: only in the main database. Listed explicitly so that bundlers and tsx load the same set. */
 export const platformMigrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const practiceMigrations: Record<string, Migration> = {
   "2026-12-11T09-00-smart-forms": smartForms,
   "2026-12-11T10-00-form-registration": formRegistration,
   "2026-12-11T11-00-form-answer-files": formAnswerFiles,
+  "2026-12-11T12-00-pending-passwords": pendingPasswords,
 };

@@ -320,6 +320,24 @@ describe("staff answering requests", () => {
     expect(await snapshot()).toEqual(answered);
   });
 
+  it("turns an approved appointment the client moves back into a request: the practice approves each time", async () => {
+    const request = await requestAs(addDays(day, 7), ids.webb, 0, "Approve then move");
+    expect((await decide(owner, [["intent", "approve"], ["appointmentId", request.id]])).status).toBe(200);
+    expect((await recordsOf(request.id)).appointment.status).toBe("confirmed");
+    const movePath = `/appointments/book?reschedule=${request.id}&patient=${ids.biscuit}&type=${ids.wellness}&practitioner=${ids.webb}&date=${addDays(day, 9)}`;
+    const target = slotsOf((await get(maria, movePath)).body)[1]!;
+    const held = await post(maria, `${movePath}&index`, [["patient", ids.biscuit], ["type", ids.wellness], ["slot", target], ["reschedule", request.id]]);
+    expect(held.status, alertOf(held)).toBe(302);
+    expect(text(await get(maria, held.headers.location!))).toContain("Ask for the new time");
+    const moved = await post(maria, held.headers.location!, []);
+    expect(moved.headers.location).toBe("/appointments?requested=1");
+    const after = await recordsOf(request.id);
+    expect(after.appointment).toMatchObject({ status: "requested", confirmed_at: null });
+    expect(after.appointment.starts_at.getTime()).toBe(startOf(target).getTime());
+    expect(after.events.map((e) => e.type)).toEqual(["appointment.requested", "appointment.booked", "appointment.rescheduled", "appointment.requested"]);
+    expect(text(await get(owner, `/admin/schedule?date=${addDays(day, 9)}`))).toContain("Approve request for Biscuit");
+  });
+
   it("declines a request with a message: declined, its time free again, audited, appointment.declined, an email with the message", async () => {
     const request = await requestAs(day, ids.webb, 4, "Please decline");
     expect(await offeredToHolly(day, ids.webb)).not.toContain(request.slot);

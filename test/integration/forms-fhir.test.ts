@@ -71,11 +71,14 @@ describe("forms as FHIR R4", () => {
       await trx.updateTable("form_requests").set({ answers: { diet: "Kibble twice a day", vaccinated: true }, status: "started" }).where("id", "=", row.id).execute();
       return row;
     });
+    // A draft is the client's until they send it.
+    expect((await server.request(HAPPY, `/admin/form-submissions/${request.id}/response.json`, { headers: { cookie: happyOwner } })).status).toBe(404);
+    await withPractice(db.owner.db, happyPaws, (trx) => trx.updateTable("form_requests").set({ status: "submitted", submitted_at: new Date() }).where("id", "=", request.id).execute());
     const res = await server.request(HAPPY, `/admin/form-submissions/${request.id}/response.json`, { headers: { cookie: happyOwner } });
     expect(res.status).toBe(200);
     const response = JSON.parse(res.body) as { resourceType: string; status: string; questionnaire: string; item: unknown[] };
     expect(response.resourceType).toBe("QuestionnaireResponse");
-    expect(response.status).toBe("in-progress");
+    expect(response.status).toBe("completed");
     expect(response.questionnaire).toMatch(/\/fhir\/Questionnaire\/[0-9a-f-]{36}\|1$/);
     expect(JSON.stringify(response.item)).toContain("Kibble twice a day");
     expect((await server.request(RIVERSIDE, `/admin/form-submissions/${request.id}/response.json`, { headers: { cookie: riversideOwner } })).status).toBe(404);

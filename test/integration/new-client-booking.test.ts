@@ -355,8 +355,10 @@ describe("a first visit at a human-health practice (requests, two locations, pas
     const stored = await newClientRecords(riverside, email);
     expect(stored.accounts).toHaveLength(1);
     expect(stored.accounts[0]).toMatchObject({ access_level: "limited", created_via: "self_registration" });
-    expect(stored.accounts[0]!.password_hash).toEqual(expect.any(String));
-    expect(stored.accounts[0]!.password_hash).not.toContain(password);
+    // The chosen password waits for the emailed link: until then nobody has shown the address is theirs.
+    expect(stored.accounts[0]!.password_hash).toBeNull();
+    expect(stored.accounts[0]!.pending_password_hash).toEqual(expect.any(String));
+    expect(stored.accounts[0]!.pending_password_hash).not.toContain(password);
     // The patient is the person: their own name and date of birth.
     expect(stored.patients).toHaveLength(1);
     const [patient] = stored.patients;
@@ -375,8 +377,11 @@ describe("a first visit at a human-health practice (requests, two locations, pas
     expect(more).toEqual([]);
     expect(mail).toMatchObject({ kind: "client_appointment_requested", attachments: null });
     expect(mail!.text).not.toContain(".ics");
-    // Links are offered too, so the email carries one; the chosen password also signs in.
-    expect(mail!.text).toMatch(/http:\/\/riverside-physio\.localhost:3000\/sign-in\/[A-Za-z0-9_-]{43}/);
+    // The email's sign-in link confirms the address; only then does the chosen password sign in.
+    const link = /http:\/\/riverside-physio\.localhost:3000(\/sign-in\/[A-Za-z0-9_-]{43})/.exec(mail!.text)?.[1];
+    expect(link).toBeDefined();
+    expect((await post(RIVERSIDE, "/?index", [["intent", "password"], ["login", email], ["password", password]])).status).toBe(401);
+    expect((await post(RIVERSIDE, link!, [["intent", "sign-in"]])).status).toBe(302);
     const signedIn = await post(RIVERSIDE, "/?index", [["intent", "password"], ["login", email], ["password", password]]);
     expect(signedIn.status).toBe(302);
     expect(signedIn.headers.location).toBe("/home");
@@ -392,7 +397,8 @@ describe("a first visit at a human-health practice (requests, two locations, pas
     expect(approved.status, alertOf(approved)).toBe(200);
     const answered = await newClientRecords(riverside, email);
     expect(answered.appointments[0]).toMatchObject({ status: "confirmed" });
-    expect(answered.eventTypes).toEqual(["appointment.booked", "appointment.requested", "client.account_created", "client.registered", "client.signed_in"]);
+    // Signed in twice: by the emailed link, then with the password it put in force.
+    expect(answered.eventTypes).toEqual(["appointment.booked", "appointment.requested", "client.account_created", "client.registered", "client.signed_in", "client.signed_in"]);
     expect(answered.event("appointment.booked")).toMatchObject({ appointment: { id: appointment!.id }, bookedVia: "portal" });
     const confirmation = (await emailsTo(riverside, email)).at(-1)!;
     expect(confirmation.kind).toBe("client_appointment_approved");
@@ -401,7 +407,7 @@ describe("a first visit at a human-health practice (requests, two locations, pas
 });
 
 describe("an address that is already a client's", () => {
-  it("answers with the very same page, frees the time, writes no client and emails a request to sign in", async () => {
+  it("answers with the very same page, keeps the time held until the hold lapses, writes no client and emails a request to sign in", async () => {
     const day = addDays(HAPPY_DAY, 2);
     const slot = (await happyTimes(day, ids.webb))[0]!;
     const known = "maria@lopez-family.example.com"; // Maria Lopez's second address, not her primary one.
@@ -414,11 +420,12 @@ describe("an address that is already a client's", () => {
     const knownRes = await post(HAPPY, `/book/${knownHold}`, vetDetails("Maria@Lopez-Family.example.com", { firstName: "Maria", lastName: "Lopez", patientName: "Biscuit" }));
     await server.settled();
 
-    // Nothing made: no client, patient, account or appointment; the hold is given back; one email, one audit entry.
+    // Nothing made: no client, patient, account or appointment; one email, one audit entry. The hold lapses on its own:
+    // a time freed at once would tell anyone watching /book that the address is known.
     const after = await counts(happyPaws);
-    expect(after).toEqual({ ...before, bookedTime: before.bookedTime - 1, outbox: before.outbox + 1, audits: before.audits + 1 });
-    expect(await holdRow(happyPaws, knownHold)).toBeUndefined();
-    expect(await happyTimes(day, ids.webb)).toContain(slot);
+    expect(after).toEqual({ ...before, outbox: before.outbox + 1, audits: before.audits + 1 });
+    expect(await holdRow(happyPaws, knownHold)).toMatchObject({ appointment_id: null, client_id: null });
+    expect(await happyTimes(day, ids.webb)).not.toContain(slot);
     const [mail, ...more] = await emailsTo(happyPaws, known);
     expect(more).toEqual([]);
     expect(mail).toMatchObject({ kind: "new_client_booking_existing_client", attachments: null });
@@ -427,8 +434,8 @@ describe("an address that is already a client's", () => {
     const audit = await withPractice(db.owner.db, happyPaws, (trx) => trx.selectFrom("audit_events").select(["action", "actor_type", "actor_id"]).orderBy("seq", "desc").limit(1).executeTakeFirstOrThrow());
     expect(audit).toEqual({ action: "client.new_client_booking_existing_client", actor_type: "anonymous", actor_id: null });
 
-    // The same time, held again, booked by an address nobody has: the answer is the same page, byte for byte.
-    const freshHold = await happyHold(slot);
+    // Another time booked by an address nobody has: the answer is the same page, byte for byte.
+    const freshHold = await happyHold((await happyTimes(day, ids.webb))[0]!);
     const freshUntil = heldUntil(await get(HAPPY, `/book/${freshHold}`));
     const freshRes = await post(HAPPY, `/book/${freshHold}`, vetDetails(fresh, { firstName: "Maria", lastName: "Lopez", patientName: "Biscuit" }));
     await server.settled();
@@ -576,7 +583,7 @@ describe("refusals write nothing", () => {
     }
   });
 
-  it("requires a password where clients sign in only with one, and then emails no sign-in link", async () => {
+  it("requires a password where clients sign in only with one, which works once the emailed link confirms the address", async () => {
     const setMethods = (methods: "password" | "both") => withPractice(db.owner.db, riverside, (trx) => trx.updateTable("practice_settings").set({ sign_in_methods: methods }).execute());
     const slot = slotsOf((await get(RIVERSIDE, `/book?location=${ids.oldTown}&type=${ids.chiro}&date=${addDays(RIVERSIDE_DAY, 1)}`)).body)[0]!;
     const holdId = await holdAt(RIVERSIDE, [["location", ids.oldTown], ["type", ids.chiro], ["slot", slot]]);
@@ -597,8 +604,10 @@ describe("refusals write nothing", () => {
       await server.settled();
       const [mail] = await emailsTo(riverside, "pat.password@example.com");
       expect(mail!.kind).toBe("client_appointment_requested");
-      expect(mail!.text).not.toContain("/sign-in/");
-      expect(mail!.text).toContain("http://riverside-physio.localhost:3000/");
+      // Even where clients sign in only with a password, the first sign-in is the emailed link: it confirms the address.
+      const link = /http:\/\/riverside-physio\.localhost:3000(\/sign-in\/[A-Za-z0-9_-]{43})/.exec(mail!.text)?.[1];
+      expect((await post(RIVERSIDE, "/?index", [["intent", "password"], ["login", "pat.password@example.com"], ["password", password]])).status).toBe(401);
+      expect((await post(RIVERSIDE, link!, [["intent", "sign-in"]])).status).toBe(302);
       const signedIn = await post(RIVERSIDE, "/?index", [["intent", "password"], ["login", "pat.password@example.com"], ["password", password]]);
       expect(signedIn.status).toBe(302);
       expect(text(await get(RIVERSIDE, "/appointments", cookieOf(signedIn)))).toContain("Chiropractic adjustment");
@@ -743,19 +752,18 @@ describe("per-address limits", () => {
 
   it("allows 5 confirmations an hour from one address, then answers 429, keeping the hold and sending nothing", async () => {
     const day = addDays(HAPPY_DAY, 9);
-    const slot = (await happyTimes(day, ids.carter))[0]!;
     const known = "maria.lopez@example.com";
-    // A known address gives the time back each time, so the same time serves every attempt. Posted as the page's
-    // script does (`.data`): the redirect to /book/sent comes back as data.
+    // A known address leaves its hold to lapse, so each attempt holds the next free time. Posted as the page's script
+    // does (`.data`): the redirect to /book/sent comes back as data.
     for (let i = 0; i < 5; i++) {
-      const holdId = await happyHold(slot);
+      const holdId = await happyHold((await happyTimes(day, ids.carter))[0]!);
       const sent = await post(HAPPY, `/book/${holdId}.data`, vetDetails(known));
       expect(sent.status).toBe(202);
       expect(sent.body).toContain("/book/sent");
       await server.settled();
     }
     expect((await emailsTo(happyPaws, known)).filter((m) => m.kind === "new_client_booking_existing_client")).toHaveLength(5);
-    const holdId = await happyHold(slot);
+    const holdId = await happyHold((await happyTimes(day, ids.carter))[0]!);
     const before = await snapshot(happyPaws);
     const limited = await post(HAPPY, `/book/${holdId}.data`, vetDetails(known));
     expect(limited.status).toBe(429);

@@ -8,7 +8,7 @@ describe("returnPath", () => {
   });
 
   it("refuses other hosts, other areas, odd characters and anything that is not a path", () => {
-    for (const bad of ["//evil.example/forms", "/\\evil.example", "https://evil.example/", "forms", "/admin", "/admin/clients", "/support/x", "/sign-in/abc", "/kiosk", "/", "/forms/<script>", "/forms\n/x", "/" + "a".repeat(300), 42, undefined, null]) {
+    for (const bad of ["//evil.example/forms", "/\\evil.example", "https://evil.example/", "forms", "/admin", "/admin/clients", "/support/x", "/sign-in/abc", "/kiosk", "/", "/forms/<script>", "/forms/../admin/staff", "/forms/%2e%2e/admin", "/forms/%2E%2E/admin", "/forms/./x", "/forms\n/x", "/" + "a".repeat(300), 42, undefined, null]) {
       expect(returnPath(bad), String(bad)).toBeUndefined();
     }
   });

@@ -182,7 +182,8 @@ export async function sendFormToClient(context: PorticoLoadContext, request: Req
     const made = await issueFormRequests(scope.trx, scope.site, { clientId, patientId, appointmentId: null, formIds: [formId], via: "staff", sentBy: scope.staff.actorType === "staff" ? scope.staff.id : null, now: scope.now, email: true });
     if (!made.length) return { ok: false, error: "That form is not published, or it was retired. Publish it first." };
     await audit(context, scope, "staff.form_sent", made[0]!.id, { clientId, title: made[0]!.title });
-    return { ok: true, message: `Sent “${made[0]!.title}”. The client has been emailed a link to it.` };
+    const emailed = await scope.trx.selectFrom("client_emails").select("id").where("client_id", "=", clientId).where("is_primary", "=", true).executeTakeFirst();
+    return { ok: true, message: emailed ? `Sent “${made[0]!.title}”. The client has been emailed a link to it.` : `Sent “${made[0]!.title}”. It waits in the client's portal (they have no email address to tell them).` };
   });
   return page;
 }
@@ -273,7 +274,8 @@ async function readSubmission(scope: StaffScope, requestId: string): Promise<Sub
     submittedAt: when(row.submitted_at),
     submittedFrom: row.submitted_ip,
     reviewedAt: when(row.reviewed_at),
-    sections: answeredSections(definition, row.answers as Answers),
+    // A draft is the client's until they send it: staff see that it was started, not what it says.
+    sections: row.status === "submitted" || row.status === "reviewed" ? answeredSections(definition, row.answers as Answers) : [],
   };
 }
 
@@ -312,12 +314,11 @@ export async function exportQuestionnaireResponse(context: PorticoLoadContext, r
       .select(["r.id", "r.status", "r.answers", "r.submitted_at", "r.client_id", "v.form_id", "v.version", "v.definition"])
       .where("r.id", "=", requestId)
       .executeTakeFirst();
-    if (!row) throw notFound();
+    if (!row || (row.status !== "submitted" && row.status !== "reviewed")) throw notFound();
     const definition = formDefinitionSchema.parse(row.definition);
-    const submitted = row.status === "submitted" || row.status === "reviewed";
     const response = toQuestionnaireResponse(definition, row.answers as Answers, {
       questionnaireUrl: `${scope.site.origin}/fhir/Questionnaire/${row.form_id}|${row.version}`,
-      status: submitted ? "completed" : "in-progress",
+      status: "completed",
       authored: (row.submitted_at ?? scope.now).toISOString(),
     });
     await audit(context, scope, "staff.form_submission_exported", requestId, { clientId: row.client_id });
@@ -331,6 +332,7 @@ export async function submissionPdf(context: PorticoLoadContext, request: Reques
   const requestId = idParam(rawId);
   const { page } = await adminPage(context, request, "chart_access", async (scope) => {
     const view = await readSubmission(scope, requestId);
+    if (view.status !== "submitted" && view.status !== "reviewed") throw notFound();
     await audit(context, scope, "staff.form_submission_downloaded", requestId, { clientId: view.client.id });
     const contact = await scope.trx.selectFrom("practice_settings").select(["phone", "email"]).executeTakeFirstOrThrow();
     return { view, practiceName: scope.site.practice.name, practiceContact: [contact.phone, contact.email].filter(Boolean).join("  ·  ") };

@@ -231,6 +231,7 @@ export async function changeForm(context: PorticoLoadContext, request: Request, 
       const checked = formDefinitionSchema.safeParse(edited.draft);
       if (!checked.success) return { ok: false, error: checked.error.issues[0]?.message ?? "That change would make the form invalid." };
       await scope.trx.updateTable("forms").set({ draft: checked.data, updated_at: scope.now }).where("id", "=", formId).execute();
+      await audit(context, scope, "staff.form_draft_changed", formId, { change: intent, question: text(form.get("questionId")) || undefined });
       return { ok: true, message: "Saved in the draft. Publish to send it to clients." };
     }
     if (intent === "publish") return publish(context, scope, formId, draft);

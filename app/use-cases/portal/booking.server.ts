@@ -314,7 +314,7 @@ export async function heldSlot(context: PorticoLoadContext, request: Request, ra
       heldUntil: formatTimeOfDay(hold.hold_expires_at!, scope.timeZone, locale),
       location: { name: hold.location_name, address: hold.address },
       movingFrom: moving ? formatDateTime(moving.starts_at, scope.timeZone, locale) : null,
-      asRequest: moving ? moving.status === "requested" : booking.settings.mode === "requests",
+      asRequest: booking.settings.mode === "requests" || moving?.status === "requested",
     };
   });
 }
@@ -425,6 +425,8 @@ type HeldRow = NonNullable<Awaited<ReturnType<typeof readHold>>>;
 async function moveAppointment(context: PorticoLoadContext, scope: PortalScope, booking: Booking, hold: HeldRow & { reschedule_of: string; startsAt: Date; endsAt: Date }): Promise<ConfirmOutcome> {
   const before = await changeableAppointment(scope, booking, hold.reschedule_of);
   const now = scope.now;
+  // Where the practice approves each booking, a new time is a new request, even for an appointment it approved.
+  const requested = booking.settings.mode === "requests" || before.status === "requested";
   await scope.trx.deleteFrom("booked_time").where("appointment_id", "=", before.id).execute();
   await scope.trx
     .updateTable("appointments")
@@ -434,6 +436,7 @@ async function moveAppointment(context: PorticoLoadContext, scope: PortalScope, 
       practitioner_id: hold.practitioner_id,
       practitioner_name: hold.practitioner_name,
       updated_at: now,
+      ...(requested ? { status: "requested" as const, confirmed_at: null, confirmed_by_client_id: null } : {}),
     })
     .where("id", "=", before.id)
     .execute();
@@ -482,7 +485,9 @@ async function moveAppointment(context: PorticoLoadContext, scope: PortalScope, 
     },
     now
   );
-  const requested = before.status === "requested";
+  if (requested && before.status !== "requested") {
+    await recordEvent(scope.trx, scope.practiceId, { type: "appointment.requested", data: { appointment: { id: before.id }, ...refs, practitioner: { id: hold.practitioner_id }, appointmentType: { id: hold.appointment_type_id }, startsAt: hold.startsAt.toISOString(), endsAt: hold.endsAt.toISOString(), requestedVia: "portal" } }, now);
+  }
   // A request moved is a request for the new time: the practice still answers it.
   await emailBookingToClient(scope.trx, requirePracticeSite(context), { kind: requested ? "requested" : "moved", appointmentId: before.id, to: { email: scope.client.email, firstName: scope.client.firstName } });
   return { ok: true, appointmentId: before.id, moved: true, requested };

@@ -316,11 +316,12 @@ export async function completeNewClientBooking(input: Completion): Promise<Compl
     if (!hold || hold.hold_expires_at! <= now) return notMade("time_gone");
     // Two first bookings from one new address at once: the second waits here, then finds the first one's client.
     await sql`select pg_advisory_xact_lock(hashtext(${`new-client:${details.email}`}))`.execute(trx);
-    const known = await trx.selectFrom("client_emails").select("id").where("email_key", "=", details.email).executeTakeFirst();
-    if (known) {
-      await trx.deleteFrom("booked_time").where("id", "=", hold.id).execute();
-      return notMade("existing_client");
-    }
+    // On a client's record, or the login of an account. The hold is left to expire rather than given back at once:
+    // a time freed the moment an address is entered would tell anyone watching /book that the address is known.
+    const known =
+      (await trx.selectFrom("client_emails").select("id").where("email_key", "=", details.email).executeTakeFirst()) ??
+      (await trx.selectFrom("client_accounts").select("id").where("login_key", "=", details.email).executeTakeFirst());
+    if (known) return notMade("existing_client");
     const type = await trx.selectFrom("appointment_types").select(["name", "duration_minutes"]).where("id", "=", hold.appointment_type_id).executeTakeFirstOrThrow();
     const practitioner = await trx.selectFrom("practitioners").select("name").where("id", "=", hold.practitioner_id).executeTakeFirstOrThrow();
     const veterinary = offer.kind === "veterinary";
@@ -329,7 +330,8 @@ export async function completeNewClientBooking(input: Completion): Promise<Compl
     // Limited: the new client sees what they book and what the practice chooses to share, not the practice's records.
     const account = await trx
       .insertInto("client_accounts")
-      .values({ practice_id: practiceId, client_id: client.id, login: details.email, password_hash: input.passwordHash, access_level: "limited", created_via: "self_registration", created_at: now, updated_at: now })
+      // The password waits for the emailed link: until then nobody has shown the address is theirs.
+      .values({ practice_id: practiceId, client_id: client.id, login: details.email, password_hash: null, pending_password_hash: input.passwordHash, access_level: "limited", created_via: "self_registration", created_at: now, updated_at: now })
       .returning("id")
       .executeTakeFirstOrThrow();
     const patient = await trx
@@ -386,7 +388,9 @@ export async function completeNewClientBooking(input: Completion): Promise<Compl
     await recordEvent(trx, practiceId, { type: "client.account_created", data: { client: await clientRef(trx, client.id), account: { id: account.id, accessLevel: "limited", createdVia: "self_registration" } } }, now);
     const facts = { appointment: { id: appointment.id }, ...refs, practitioner: { id: hold.practitioner_id }, appointmentType: { id: hold.appointment_type_id }, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() };
     await recordEvent(trx, practiceId, requested ? { type: "appointment.requested", data: { ...facts, requestedVia: "new_client" } } : { type: "appointment.booked", data: { ...facts, bookedVia: "new_client" } }, now);
-    const signInLink = offersMagicLink(offer.methods) ? `${site.origin}/sign-in/${await createSignInLink(trx, practiceId, { clientId: client.id, emailId: email.id, email: details.email }, now)}` : `${site.origin}/`;
+    // Whatever the practice's ways in, the first sign-in is by this link: it confirms the address (and puts a chosen
+    // password in force).
+    const signInLink = `${site.origin}/sign-in/${await createSignInLink(trx, practiceId, { clientId: client.id, emailId: email.id, email: details.email }, now)}`;
     await emailBookingToClient(trx, site, { kind: requested ? "requested" : "booked", appointmentId: appointment.id, to: { email: details.email, firstName: details.firstName }, signInLink });
     if (!requested) await sendAppointmentForms(trx, site, appointment.id, now);
     return "booked";
