@@ -16,6 +16,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) => (formData?.get("intent") === "autosave" ? false : defaultShouldRevalidate);
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
+  // The session and the form first: a body of up to 10 MB is read only for its own client.
+  await formToFill(context, request, params.requestId);
   const post = await readFormPost(request);
   if (!post.ok) return data({ problems: { _form: post.problem }, fields: undefined }, { status: post.status });
   const outcome = await saveFormAnswers(context, request, params.requestId, post.form, post.uploads);

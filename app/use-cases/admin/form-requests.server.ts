@@ -55,12 +55,17 @@ export async function issueFormRequests(
     made.push({ id: row.id, title: String((version.definition as { title?: unknown }).title ?? "Form") });
   }
   if (!made.length || !input.email) return made;
+  // No email to a client the portal is closed to: the forms wait until it opens.
   const recipient = await trx
     .selectFrom("clients as c")
     .innerJoin("client_emails as e", (join) => join.onRef("e.practice_id", "=", "c.practice_id").onRef("e.client_id", "=", "c.id"))
+    .innerJoin("practice_settings as s", "s.practice_id", "c.practice_id")
     .select(["c.first_name", "e.email"])
     .where("c.id", "=", input.clientId)
     .where("e.is_primary", "=", true)
+    .where("c.status", "=", "active")
+    .where("c.portal_blocked", "=", false)
+    .where("s.portal_enabled", "=", true)
     .executeTakeFirst();
   if (!recipient) return made;
   const settings = await trx.selectFrom("practice_settings").select(["email", "phone", "sign_in_methods"]).executeTakeFirstOrThrow();
