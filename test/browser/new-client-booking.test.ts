@@ -61,7 +61,7 @@ async function storedFor(practice: Practice, email: string) {
           .execute()
       : [];
     const emails = await trx.selectFrom("mail.outbox").select(["kind", "subject", "text", "attachments"]).where("recipient", "=", email).orderBy("created_at").execute();
-    const account = address ? await trx.selectFrom("client_accounts").select(["access_level", "password_hash"]).where("client_id", "=", address.client_id).executeTakeFirst() : undefined;
+    const account = address ? await trx.selectFrom("client_accounts").select(["access_level", "password_hash", "pending_password_hash"]).where("client_id", "=", address.client_id).executeTakeFirst() : undefined;
     return { clientId: address?.client_id, account, appointments, emails };
   });
 }
@@ -141,8 +141,8 @@ describe("a new client's first visit at /book, in Chromium", () => {
       return stored;
     }, WORK_AFTER_RESPONSE);
     const [appointment] = requested.appointments;
-    // A limited account with the chosen password (hashed), alongside the emailed link.
-    expect(requested.account).toMatchObject({ access_level: "limited", password_hash: expect.stringMatching(/^\$argon2id\$/) });
+    // A limited account; the chosen password (hashed) waits for the emailed link to prove the address.
+    expect(requested.account).toMatchObject({ access_level: "limited", password_hash: null, pending_password_hash: expect.stringMatching(/^\$argon2id\$/) });
     expect(appointment).toMatchObject({ status: "requested", booked_by: "client", reason: "Initial assessment", client_note: REASON, patient_name: `${NEW_CLIENT.firstName} ${NEW_CLIENT.lastName}` });
     expect(appointment!.starts_at.toISOString()).toBe(startsAt);
     const [requestEmail] = requested.emails;
@@ -155,6 +155,8 @@ describe("a new client's first visit at /book, in Chromium", () => {
     await page.goto(link!);
     await page.getByRole("button", { name: "Sign in to Riverside Physio" }).click();
     await page.waitForURL(`${origin}/home`);
+    // The link proved the address: the chosen password is now the account's.
+    expect((await storedFor(riverside, NEW_CLIENT.email)).account).toMatchObject({ password_hash: expect.stringMatching(/^\$argon2id\$/), pending_password_hash: null });
     await page.goto(`${origin}/appointments`);
     const listed = page.locator("li.appointment", { has: page.locator(`time[datetime="${startsAt}"]`) });
     expect(await listed.count()).toBe(1);
